@@ -1,0 +1,13 @@
+// Command keepalive turns on SSH keep-alives in OpenSSH and PuTTY
+// configuration, losslessly and safely. See the README.
+package main
+
+import (
+	"os"
+
+	"github.com/keepalive-ssh/keepalive/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.SystemStreams()))
+}

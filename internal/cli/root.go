@@ -1,0 +1,95 @@
+// Package cli wires keepalive's commands to cobra. It holds no config logic:
+// each command fills an options struct from its flags and calls a run
+// function that tests can call directly.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
+var Version = "dev"
+
+// Main runs keepalive with args and returns the process exit code. It is the
+// only place that prints errors.
+func Main(args []string, s Streams) int {
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	code, hint := exitCode(err)
+	if code == exitChanged {
+		return code
+	}
+	fmt.Fprintf(s.Err, "keepalive: %v\n", err)
+	if hint != "" {
+		fmt.Fprintf(s.Err, "keepalive: hint: %s\n", hint)
+	}
+	return code
+}
+
+func newRootCmd(s Streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "keepalive",
+		Short: "Keep SSH sessions alive through NAT firewalls",
+		Long: `keepalive turns on application-level keep-alives in OpenSSH client and server
+configuration and in PuTTY saved sessions, editing the files losslessly and
+atomically, and shows which values are really in effect and where they come from.`,
+		Version:       Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.SetIn(s.In)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &cliError{code: exitUsage, err: err}
+	})
+	root.AddCommand(
+		newEnableCmd(s),
+		newDisableCmd(s),
+		newServerCmd(s),
+		newShowCmd(s),
+		newPuttyCmd(s),
+	)
+	// cobra adds "completion" itself; make sure it exists for --help.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Args == nil {
+			c.Args = noArgs
+		}
+	}
+	return root
+}
+
+// noArgs rejects positional arguments as bad usage (exit 2).
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+	}
+	return nil
+}
+
+// hintFor suggests a fix for common operating-system errors.
+func hintFor(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		if os.Geteuid() != 0 {
+			return "run with sudo"
+		}
+		return "check the file's permissions and that the file system is writable"
+	}
+	return ""
+}
+
+// notYet is the body of a command that a later issue builds.
+func notYet(issue string) error {
+	return &cliError{code: exitFailure, err: fmt.Errorf("not implemented yet (%s)", issue)}
+}

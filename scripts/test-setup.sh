@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the test suite runs against: the real OpenSSH client and
+# server, PuTTY's command-line tools, and the network tools the NAT test needs.
+# Debian/Ubuntu, as root (or with sudo).
+set -euo pipefail
+pkgs=(openssh-client openssh-server putty-tools iproute2 iptables conntrack procps)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${missing[@]}"
