@@ -58,6 +58,7 @@ atomically, and shows which values are really in effect and where they come from
 		newServerCmd(s),
 		newShowCmd(s),
 		newPuttyCmd(s),
+		newProbeCmd(s),
 	)
 	// cobra adds "completion" itself; make sure it exists for --help.
 	root.InitDefaultCompletionCmd()
