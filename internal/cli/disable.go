@@ -1,13 +1,68 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+type disableOptions struct {
+	clientFlags
+	writeFlags
+	Server bool
+	Putty  bool
+	// Sessions are the PuTTY sessions for --putty (all when empty).
+	Sessions []string
+}
 
 func newDisableCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
+	o := &disableOptions{}
+	cmd := &cobra.Command{
 		Use:   "disable",
-		Short: "not implemented yet (issue 2)",
-		RunE: func(*cobra.Command, []string) error {
-			return notYet("issue 2")
-		},
+		Short: "Remove the keep-alive settings that enable, server or putty made",
+		Long: `Remove ServerAliveInterval and ServerAliveCountMax for --host from the client
+config (--user, the default, or --system), ClientAliveInterval and
+ClientAliveCountMax from sshd_config (--server), or the keep-alive of PuTTY
+sessions (--putty). A file that had no keep-alive lines before enable is
+restored byte for byte.`,
+		RunE: func(*cobra.Command, []string) error { return runDisable(s, o) },
 	}
+	o.clientFlags.register(cmd)
+	o.writeFlags.register(cmd)
+	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
+	cmd.Flags().BoolVar(&o.Putty, "putty", false, "turn off keep-alives in PuTTY saved sessions")
+	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
+	return cmd
+}
+
+func runDisable(s Streams, o *disableOptions) error {
+	n := 0
+	for _, b := range []bool{o.User, o.System, o.Server, o.Putty} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return usageErrorf("--user, --system, --server and --putty cannot be combined: pick one")
+	}
+	switch {
+	case o.Server:
+		return runServerDisable(s, o)
+	case o.Putty:
+		return runPuttyDisable(s, o.Sessions, o.DryRun, o.Backup)
+	}
+	if len(o.Sessions) > 0 {
+		return usageErrorf("--session goes with --putty")
+	}
+	if err := o.clientFlags.validate(); err != nil {
+		return err
+	}
+	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
+	summary := fmt.Sprintf("removed ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
+	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
+		return placement.Disable(sc, keys)
+	}, summary)
 }

@@ -1,13 +1,63 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+type enableOptions struct {
+	clientFlags
+	writeFlags
+	Interval, Count string
+}
 
 func newEnableCmd(s Streams) *cobra.Command {
-	return &cobra.Command{
+	o := &enableOptions{}
+	cmd := &cobra.Command{
 		Use:   "enable",
-		Short: "not implemented yet (issue 2)",
-		RunE: func(*cobra.Command, []string) error {
-			return notYet("issue 2")
-		},
+		Short: "Turn on keep-alives in the OpenSSH client config",
+		Long: `Set ServerAliveInterval and ServerAliveCountMax so that ssh sends a keep-alive
+through the encrypted channel every --interval seconds and gives up after
+--count unanswered ones.
+
+An existing effective setting is updated where it is (even in an Included file);
+otherwise a general default goes into a "Host *" block at the end of the file,
+and a --host setting into its own Host block before the general ones.`,
+		Example: `  keepalive enable                          # ~/.ssh/config, every host
+  keepalive enable --interval 60 --host '*.example.com'
+  sudo keepalive enable --system            # /etc/ssh/ssh_config`,
+		RunE: func(*cobra.Command, []string) error { return runEnable(s, o) },
 	}
+	o.clientFlags.register(cmd)
+	o.writeFlags.register(cmd)
+	cmd.Flags().StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
+	cmd.Flags().StringVar(&o.Count, "count", "2", "unanswered keep-alives before ssh disconnects")
+	return cmd
+}
+
+func runEnable(s Streams, o *enableOptions) error {
+	if err := o.clientFlags.validate(); err != nil {
+		return err
+	}
+	interval, err := parseInterval("--interval", o.Interval)
+	if err != nil {
+		return err
+	}
+	count, err := parseCount("--count", o.Count)
+	if err != nil {
+		return err
+	}
+	settings := []placement.Setting{
+		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(interval)},
+		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(count)},
+	}
+	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", interval, count, o.Host)
+	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
+		return placement.Enable(sc, settings)
+	}, summary)
 }

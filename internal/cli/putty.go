@@ -11,3 +11,7 @@ func newPuttyCmd(s Streams) *cobra.Command {
 		},
 	}
 }
+
+func runPuttyDisable(s Streams, sessions []string, dryRun, backup bool) error {
+	return notYet("issue 5")
+}

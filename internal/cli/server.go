@@ -11,3 +11,7 @@ func newServerCmd(s Streams) *cobra.Command {
 		},
 	}
 }
+
+func runServerDisable(s Streams, o *disableOptions) error {
+	return notYet("issue 3")
+}

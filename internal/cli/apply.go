@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/diff"
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+)
+
+// writeFlags are the flags every editing command shares.
+type writeFlags struct {
+	DryRun  bool
+	Check   bool
+	Backup  bool
+	JSON    bool
+	Verbose bool
+}
+
+// applyResult is what an edit did, for people and for --json.
+type applyResult struct {
+	Changed bool     `json:"changed"`
+	Files   []string `json:"files"`
+	Diff    string   `json:"diff,omitempty"`
+}
+
+// applyPlan writes the files a plan changes (or, with --dry-run or --check,
+// shows them) and reports. The caller holds the lock on the edited files.
+// A file that changed on disk since it was read is not overwritten.
+func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Options, summary string) error {
+	changed := p.Changed()
+	res := applyResult{Changed: len(changed) > 0, Files: changed}
+	var diffs strings.Builder
+	for _, path := range changed {
+		diffs.WriteString(diff.Unified(path, path, p.Orig[path], p.Files[path].Bytes()))
+	}
+	res.Diff = diffs.String()
+	if res.Files == nil {
+		res.Files = []string{}
+	}
+	if !wf.DryRun && !wf.Check {
+		for _, path := range changed {
+			if err := writeChecked(path, p.Orig[path], p.Files[path].Bytes(), wo); err != nil {
+				return err
+			}
+		}
+	}
+	switch {
+	case wf.JSON:
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	case !res.Changed:
+		fmt.Fprintf(s.Out, "already set: %s\n", summary)
+	case wf.DryRun || wf.Check:
+		writeDiff(s, res.Diff)
+		fmt.Fprintf(s.Out, "would change %s: %s\n", strings.Join(changed, ", "), summary)
+	default:
+		if wf.Verbose {
+			writeDiff(s, res.Diff)
+		}
+		fmt.Fprintf(s.Out, "changed %s: %s\n", strings.Join(changed, ", "), summary)
+	}
+	if wf.Check && res.Changed {
+		return &cliError{code: exitChanged, err: errors.New("changes would be made")}
+	}
+	return nil
+}
+
+// writeChecked replaces path with data if it still holds orig.
+func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
+	snap, err := atomicfile.Read(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(snap.Data, orig) {
+		return withHint(fmt.Errorf("%s changed while keepalive was editing it; nothing was written", path), "run keepalive again")
+	}
+	_, err = snap.Write(data, wo)
+	return err
+}
+
+// writeDiff prints a unified diff, coloured on a terminal.
+func writeDiff(s Streams, d string) {
+	if !s.Color {
+		io.WriteString(s.Out, d)
+		return
+	}
+	for _, line := range strings.SplitAfter(d, "\n") {
+		color := ""
+		switch {
+		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+			color = "\x1b[1m"
+		case strings.HasPrefix(line, "+"):
+			color = "\x1b[32m"
+		case strings.HasPrefix(line, "-"):
+			color = "\x1b[31m"
+		case strings.HasPrefix(line, "@@"):
+			color = "\x1b[36m"
+		}
+		if color == "" || line == "" {
+			io.WriteString(s.Out, line)
+			continue
+		}
+		fmt.Fprintf(s.Out, "%s%s\x1b[0m\n", color, strings.TrimSuffix(line, "\n"))
+	}
+}
+
+// requireWritable fails early, before any work, when the directory that
+// will receive path cannot be written: the usual cause is a missing sudo.
+func requireWritable(path string) error {
+	dir := filepath.Dir(path)
+	for {
+		if _, err := os.Stat(dir); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	if err := accessWrite(dir); err != nil {
+		hint := "run with sudo"
+		if os.Geteuid() == 0 {
+			hint = "check that the file system is writable"
+		}
+		return withHint(fmt.Errorf("cannot write %s: %w", path, err), hint)
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// clientFlags select which client config an edit is for.
+type clientFlags struct {
+	User, System bool
+	Host         string
+	File, Root   string
+}
+
+func (cf *clientFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.BoolVar(&cf.User, "user", false, "edit the user's config, ~/.ssh/config (the default)")
+	f.BoolVar(&cf.System, "system", false, "edit the system-wide config, /etc/ssh/ssh_config")
+	f.StringVar(&cf.Host, "host", "*", "the Host pattern the settings are for")
+	f.StringVar(&cf.File, "file", "", "edit this file instead of the default one")
+	f.StringVar(&cf.Root, "root", "", "treat `DIR` as / for system paths and absolute Includes")
+}
+
+// validate checks the flags that cobra cannot: exit 2 on bad usage.
+func (cf *clientFlags) validate() error {
+	if cf.User && cf.System {
+		return usageErrorf("--user and --system cannot be combined: pick the config to edit")
+	}
+	if err := validatePattern("--host", cf.Host); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validatePattern accepts one OpenSSH Host pattern: no blanks, quotes or
+// '#', which would turn into several patterns or a comment.
+func validatePattern(flag, p string) error {
+	if p == "" || strings.ContainsAny(p, " \t\r\n\"'#,=\\") || p == "!" {
+		return usageErrorf("invalid %s %q: want one Host pattern such as example.com, *.example.com or 10.0.0.?", flag, p)
+	}
+	if strings.HasPrefix(p, "!") {
+		return usageErrorf("invalid %s %q: a negated pattern alone matches no host; name the hosts to configure", flag, p)
+	}
+	return nil
+}
+
+// scope builds the evaluation chain for the file to edit.
+func (cf *clientFlags) scope() (placement.Scope, account, error) {
+	acct, err := currentAccount(cf.User)
+	if err != nil {
+		return placement.Scope{}, account{}, err
+	}
+	in := resolve.Input{Path: userConfig(acct.Home), User: true}
+	switch {
+	case cf.File != "":
+		in = resolve.Input{Path: cf.File, User: !cf.System}
+	case cf.System:
+		in = resolve.Input{Path: systemClientConfig(cf.Root)}
+	}
+	opts := resolve.Options{
+		Dialect:   sshconf.Client,
+		FS:        resolve.FS{Root: cf.Root},
+		Home:      acct.Home,
+		Files:     []resolve.Input{in},
+		LocalUser: acct.Name,
+	}
+	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
+}
+
+// writeOptions are the atomicfile options for a config of acct.
+func writeOptions(acct account, backup bool) atomicfile.Options {
+	wo := atomicfile.Options{Backup: backup, Perm: 0o600, DirPerm: 0o700}
+	if acct.Sudo {
+		wo.SetOwner, wo.UID, wo.GID = true, acct.UID, acct.GID
+	}
+	return wo
+}
+
+// editClient runs one locked read-plan-write cycle on a client config.
+func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.Scope) *placement.Plan, summary string) error {
+	sc, acct, err := cf.scope()
+	if err != nil {
+		return err
+	}
+	main := sc.Main()
+	if acct.Sudo && !cf.System && cf.File == "" {
+		fmt.Fprintf(s.Err, "keepalive: editing %s's config %s (the user who ran sudo)\n", acct.Name, main)
+	}
+	if !wf.DryRun && !wf.Check {
+		if err := requireWritable(main); err != nil {
+			return err
+		}
+	}
+	unlock, err := atomicfile.Lock(main)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p := plan(sc)
+	for _, o := range p.MayApply {
+		fmt.Fprintf(s.Err, "keepalive: warning: %s: %s %s is in a block keepalive does not evaluate (%s) and may apply first\n",
+			o.Pos(), o.Line().Key, o.Line().Value(), o.Header.Value())
+	}
+	if len(p.Shadowed) > 0 {
+		var msgs []string
+		for _, sh := range p.Shadowed {
+			msgs = append(msgs, sh.Error())
+		}
+		return withHint(fmt.Errorf("%s would not take effect, so nothing was written:\n  %s", summary, strings.Join(msgs, "\n  ")),
+			"change or remove the line named above, then run keepalive again")
+	}
+	return applyPlan(s, p, wf, writeOptions(acct, wf.Backup), summary+" in "+main)
+}
+
+// parseCount reads --count: a positive whole number.
+func parseCount(flag, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		why := "not a whole number"
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
+			why = "too large"
+		} else if err == nil {
+			why = "must be at least 1"
+		}
+		return 0, usageErrorf("invalid %s %q: %s; want a count from 1 to 2147483647", flag, v, why)
+	}
+	if n > maxInterval {
+		return 0, usageErrorf("invalid %s %q: too large; want a count from 1 to 2147483647", flag, v)
+	}
+	return n, nil
+}
+
+func (wf *writeFlags) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.BoolVar(&wf.DryRun, "dry-run", false, "print a unified diff of the change and write nothing")
+	f.BoolVar(&wf.Check, "check", false, "write nothing; exit 3 if a change would be made")
+	f.BoolVar(&wf.Backup, "backup", false, "keep the previous file as FILE.keepalive.bak")
+	f.BoolVar(&wf.JSON, "json", false, `print {"changed": ..., "files": [...], "diff": ...}`)
+	f.BoolVarP(&wf.Verbose, "verbose", "v", false, "show the diff of what changed")
+}
+
+// homeForDisplay shortens paths in messages under the user's home.
+func homeForDisplay(p string) string {
+	if h, err := os.UserHomeDir(); err == nil && strings.HasPrefix(p, h+"/") {
+		return "~" + p[len(h):]
+	}
+	return p
+}

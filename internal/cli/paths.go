@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+)
+
+// account is whose user config an edit reads: the home directory, and
+// under sudo the invoking user, who must own any file created for them.
+type account struct {
+	Home     string
+	Name     string
+	UID, GID int
+	Sudo     bool // the invoking user of sudo, not the process's own
+}
+
+// currentAccount returns the user whose ~/.ssh/config is meant. Under sudo
+// that is root's own unless forUser (an explicit --user) asks for the
+// invoking user's, named by SUDO_USER.
+func currentAccount(forUser bool) (account, error) {
+	if sudoUser := os.Getenv("SUDO_USER"); forUser && sudoUser != "" && os.Geteuid() == 0 && sudoUser != "root" {
+		u, err := user.Lookup(sudoUser)
+		if err != nil {
+			return account{}, fmt.Errorf("look up SUDO_USER %q: %w", sudoUser, err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		return account{Home: u.HomeDir, Name: u.Username, UID: uid, GID: gid, Sudo: true}, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return account{}, fmt.Errorf("find the home directory: %w", err)
+	}
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return account{Home: home, Name: name, UID: -1, GID: -1}, nil
+}
+
+// userConfig is the user's ssh client config.
+func userConfig(home string) string {
+	return filepath.Join(home, ".ssh", "config")
+}
+
+// systemDir is where OpenSSH keeps its system-wide files, under root.
+func systemDir(root string) string {
+	if runtime.GOOS == "windows" {
+		pd := os.Getenv("ProgramData")
+		if pd == "" {
+			pd = `C:\ProgramData`
+		}
+		return filepath.Join(pd, "ssh")
+	}
+	return filepath.Join(rootDir(root), "etc", "ssh")
+}
+
+func rootDir(root string) string {
+	if root == "" {
+		return "/"
+	}
+	return root
+}
+
+// systemClientConfig is /etc/ssh/ssh_config (under --root).
+func systemClientConfig(root string) string {
+	return filepath.Join(systemDir(root), "ssh_config")
+}
+
+// serverConfig is /etc/ssh/sshd_config (under --root).
+func serverConfig(root string) string {
+	return filepath.Join(systemDir(root), "sshd_config")
+}

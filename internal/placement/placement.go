@@ -1,0 +1,117 @@
+// Package placement decides where keep-alive directives go so that they take
+// effect (SPEC "Where an edit goes"), applies the edit to the syntax trees,
+// and checks the result by evaluating the configuration again.
+package placement
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Setting is a keyword (canonical spelling) and the value to give it.
+type Setting struct {
+	Key, Value string
+}
+
+// Scope is what an edit is for.
+type Scope struct {
+	// Opts evaluates the configuration chain being edited; Opts.Files[0]
+	// is the file that receives new lines.
+	Opts resolve.Options
+	// Host is the client Host pattern ("*" for every host).
+	Host string
+}
+
+// Main returns the path of the file that receives new lines.
+func (s Scope) Main() string { return s.Opts.Files[0].Path }
+
+// Plan is an edit: the files it changes and what it found.
+type Plan struct {
+	// Orig and Files hold, by path on disk, the bytes before and the
+	// edited tree of every file read; only those whose bytes differ change.
+	Orig  map[string][]byte
+	Files map[string]*sshconf.File
+	Order []string // paths in the order first read
+	// Shadowed lists what still overrides a setting after the edit.
+	Shadowed []Shadow
+	// MayApply lists directives in blocks keepalive will not evaluate
+	// (Match exec, ...) that could override the result.
+	MayApply []resolve.Occurrence
+}
+
+// Shadow says that Key's new value does not take effect because of By.
+type Shadow struct {
+	Key string
+	By  resolve.Occurrence
+}
+
+func (s Shadow) Error() string {
+	return fmt.Sprintf("%s: %s %s overrides the new %s", s.By.Pos(), s.By.Line().Key, s.By.Line().Value(), s.Key)
+}
+
+// Changed returns the paths whose bytes the plan changes, in read order.
+func (p *Plan) Changed() []string {
+	var out []string
+	for _, path := range p.Order {
+		if string(p.Files[path].Bytes()) != string(p.Orig[path]) {
+			out = append(out, path)
+		}
+	}
+	return out
+}
+
+// newPlan evaluates the scope once and keeps the parsed files so edits can
+// be made on them and evaluated again without touching the disk.
+func newPlan(s *Scope) *Plan {
+	p := &Plan{Orig: map[string][]byte{}, Files: map[string]*sshconf.File{}}
+	s.Opts.Override = p.Files
+	r := resolve.Resolve(s.Opts)
+	for _, d := range r.Docs {
+		p.add(d.Path, d.File)
+	}
+	if _, ok := p.Files[s.Main()]; !ok { // a config that does not exist yet
+		p.add(s.Main(), sshconf.Parse(nil))
+	}
+	return p
+}
+
+func (p *Plan) add(path string, f *sshconf.File) {
+	if _, ok := p.Files[path]; ok {
+		return
+	}
+	p.Files[path] = f
+	p.Orig[path] = f.Bytes()
+	p.Order = append(p.Order, path)
+}
+
+// resolve evaluates the scope with the plan's edited trees.
+func (p *Plan) resolve(s *Scope) *resolve.Result {
+	r := resolve.Resolve(s.Opts)
+	for _, d := range r.Docs { // files newly reached through an edited Include
+		p.add(d.Path, d.File)
+	}
+	return r
+}
+
+// ProbeHost returns a host name that a Host pattern matches and that only
+// general blocks also match: "*" gives a name no real host has.
+func ProbeHost(pattern string) string {
+	if pattern == "" || pattern == "*" {
+		return "keepalive-probe.invalid"
+	}
+	r := strings.NewReplacer("*", "keepalive-probe", "?", "k")
+	return r.Replace(strings.TrimPrefix(pattern, "!"))
+}
+
+// ownsLine reports whether an existing directive belongs to the scope, so
+// that updating it changes nothing but the scope: any block for the default
+// scope, and only a block for exactly this pattern for a single host.
+func (s *Scope) ownsLine(o resolve.Occurrence) bool {
+	if s.Host == "" || s.Host == "*" {
+		return true
+	}
+	return o.Header != nil && o.Header.Is("Host") && len(o.Header.Args) == 1 && o.Header.Args[0] == s.Host
+}

@@ -1,0 +1,74 @@
+package resolve
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// FS is how the resolver reads configuration: real files, optionally under
+// another root directory (--root), so that a mounted image or container can
+// be inspected with its own absolute paths.
+type FS struct {
+	// Root is prefixed to absolute paths; "" or "/" means the real root.
+	Root string
+}
+
+// maxFileSize bounds what is read from one file: far beyond any real
+// config, small enough that a hostile Include of a huge file cannot exhaust
+// memory.
+const maxFileSize = 64 << 20
+
+// Real maps a config path (as OpenSSH would see it) to the path on disk.
+func (f FS) Real(path string) string {
+	if f.Root == "" || f.Root == "/" || !filepath.IsAbs(path) {
+		return path
+	}
+	if strings.HasPrefix(path, f.Root+string(filepath.Separator)) {
+		return path // already mapped (a glob result)
+	}
+	return filepath.Join(f.Root, path)
+}
+
+// ReadFile reads a regular file. Directories, FIFOs and devices are refused
+// rather than opened, so an Include of one can never hang.
+func (f FS) ReadFile(path string) ([]byte, error) {
+	real := f.Real(path)
+	info, err := os.Stat(real)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", real, modeName(info.Mode()))
+	}
+	if info.Size() > maxFileSize {
+		return nil, fmt.Errorf("%s: too large (%d bytes)", real, info.Size())
+	}
+	return os.ReadFile(real)
+}
+
+// Glob expands a pattern the way glob(3) does for OpenSSH: sorted matches,
+// none when nothing matches, the pattern itself when it has no wildcard and
+// exists.
+func (f FS) Glob(pattern string) ([]string, error) {
+	m, err := filepath.Glob(f.Real(pattern))
+	sort.Strings(m)
+	return m, err
+}
+
+func modeName(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a FIFO"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.String()
+}

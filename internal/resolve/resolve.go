@@ -1,0 +1,320 @@
+// Package resolve computes, the way OpenSSH does, which directive is in
+// effect for a keyword: first obtained value wins, across the user and
+// system configs, Host and Match blocks, and Include. It never runs
+// "Match exec": such a block "may apply" and is reported as such.
+package resolve
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// State is whether a directive applies to the query.
+type State int
+
+const (
+	Inactive State = iota
+	Maybe          // depends on something keepalive will not evaluate (Match exec, ...)
+	Active
+)
+
+func (s State) String() string {
+	return [...]string{"inactive", "may apply", "active"}[s]
+}
+
+// Doc is one config file as read.
+type Doc struct {
+	Path string // on disk
+	File *sshconf.File
+}
+
+// Occurrence is one directive met while evaluating, with whether it applied.
+type Occurrence struct {
+	Doc    *Doc
+	Index  int    // line index in Doc.File.Lines
+	Key    string // canonical lower-case keyword (aliases resolved)
+	State  State
+	Pass   int // 1; 2 is the client's final pass or the server's Match pass
+	Header *sshconf.Line
+	Depth  int // Include depth: 0 for a top-level file
+}
+
+// Line returns the directive's line.
+func (o Occurrence) Line() *sshconf.Line { return o.Doc.File.Lines[o.Index] }
+
+// Pos returns "path:line".
+func (o Occurrence) Pos() string { return fmt.Sprintf("%s:%d", o.Doc.Path, o.Index+1) }
+
+// Problem is something OpenSSH would warn about or refuse, at a position.
+type Problem struct {
+	Pos string // "path:line" or "path"
+	Msg string
+}
+
+func (p Problem) Error() string { return p.Pos + ": " + p.Msg }
+
+// Result is the outcome of one evaluation.
+type Result struct {
+	Occurrences []Occurrence
+	Docs        []*Doc // every file read, in the order first read
+	Problems    []Problem
+	server      bool
+}
+
+// Effective returns the occurrence that sets key (canonical, any case), if
+// any. For the server a matching Match block overrides the global value.
+func (r *Result) Effective(key string) (Occurrence, bool) {
+	key = strings.ToLower(key)
+	if r.server {
+		if o, ok := r.first(key, 2); ok {
+			return o, true
+		}
+		return r.first(key, 1)
+	}
+	return r.first(key, 0)
+}
+
+func (r *Result) first(key string, pass int) (Occurrence, bool) {
+	for _, o := range r.Occurrences {
+		if o.Key == key && o.State == Active && (pass == 0 || o.Pass == pass) {
+			return o, true
+		}
+	}
+	return Occurrence{}, false
+}
+
+// All returns every occurrence of key in the given state, in order.
+func (r *Result) All(key string, st State) []Occurrence {
+	key = strings.ToLower(key)
+	var out []Occurrence
+	for _, o := range r.Occurrences {
+		if o.Key == key && o.State == st {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Doc returns the document read from path, or nil.
+func (r *Result) Doc(path string) *Doc {
+	for _, d := range r.Docs {
+		if d.Path == path {
+			return d
+		}
+	}
+	return nil
+}
+
+// Input is a file to read at the top level.
+type Input struct {
+	Path string
+	// User is true for a user's own config: relative Includes resolve
+	// against ~/.ssh and '~' is allowed.
+	User bool
+}
+
+// Conn describes an incoming connection for sshd's Match blocks. A nil
+// Conn evaluates the global configuration, as `sshd -T` does without -C:
+// only "Match all" blocks apply.
+type Conn struct {
+	User, Host, Addr, LAddr, LPort, RDomain string
+	Groups                                  []string
+}
+
+// Options say what to evaluate.
+type Options struct {
+	Dialect sshconf.Dialect
+	FS      FS
+	Home    string  // expands '~' in client Includes
+	Files   []Input // top-level files in the order the program reads them
+
+	// Client query: the host as typed on the command line, the remote
+	// user if given, the local user.
+	Host, User, LocalUser string
+
+	// Server query.
+	Conn *Conn
+
+	// Override supplies file contents by path on disk instead of reading
+	// them: used to evaluate a planned edit before writing it.
+	Override map[string]*sshconf.File
+}
+
+// maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
+const maxDepth = 16
+
+// Resolve evaluates the configuration for the query in opts.
+func Resolve(opts Options) *Result {
+	r := &Result{server: opts.Dialect.Server}
+	w := &walker{opts: &opts, res: r, docs: map[string]*Doc{}}
+	w.run(1)
+	if !opts.Dialect.Server && !w.wantFinal {
+		if v, ok := w.vals["canonicalizehostname"]; ok && (strings.EqualFold(v, "yes") || strings.EqualFold(v, "always")) {
+			w.wantFinal = true
+		}
+	}
+	if opts.Dialect.Server || w.wantFinal {
+		w.run(2)
+	}
+	return r
+}
+
+type walker struct {
+	opts      *Options
+	res       *Result
+	docs      map[string]*Doc
+	pass      int
+	vals      map[string]string // first value so far of keywords Match needs
+	wantFinal bool
+	finalHost string
+}
+
+func (w *walker) run(pass int) {
+	w.pass = pass
+	if pass == 1 {
+		w.vals = map[string]string{}
+	} else if !w.opts.Dialect.Server {
+		// ssh re-reads its config with the host name it will connect to:
+		// HostName applied, lower-cased.
+		w.finalHost = strings.ToLower(w.hostName())
+	}
+	for _, in := range w.opts.Files {
+		active := Active
+		if w.opts.Dialect.Server && pass == 2 {
+			active = Inactive // the Match pass reads only Match blocks
+		}
+		w.file(in.Path, in.User, 0, &active, Active, nil)
+	}
+}
+
+func (w *walker) problem(pos, format string, args ...any) {
+	if w.pass == 1 {
+		w.res.Problems = append(w.res.Problems, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (w *walker) load(path string) (*Doc, error) {
+	if d, ok := w.docs[path]; ok {
+		return d, nil
+	}
+	var f *sshconf.File
+	if o, ok := w.opts.Override[path]; ok {
+		f = o
+	} else {
+		data, err := w.opts.FS.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		f = sshconf.Parse(data)
+	}
+	d := &Doc{Path: path, File: f}
+	w.docs[path] = d
+	w.res.Docs = append(w.res.Docs, d)
+	return d, nil
+}
+
+// file evaluates one file. active is the current block state, shared with
+// the including file; limit caps what a header inside may set it to (an
+// Include in a block that does not apply makes every block in the included
+// file not apply, as OpenSSH's SSHCONF_NEVERMATCH does).
+func (w *walker) file(path string, user bool, depth int, active *State, limit State, header *sshconf.Line) {
+	doc, err := w.load(path)
+	if err != nil {
+		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
+			return // a missing top-level config is simply empty
+		}
+		w.problem(path, "%v", unwrapPath(err))
+		return
+	}
+	for i, l := range doc.File.Lines {
+		if l.Kind != sshconf.Directive {
+			continue
+		}
+		pos := fmt.Sprintf("%s:%d", path, i+1)
+		if l.Err != nil {
+			w.problem(pos, "%s: %v", l.Key, l.Err)
+			continue
+		}
+		key := w.opts.Dialect.Canon(l.Key)
+		switch {
+		case key == "host" && !w.opts.Dialect.Server:
+			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
+			header = l
+		case key == "match":
+			*active = min(limit, w.match(pos, l.Args))
+			header = l
+		case key == "include":
+			w.include(pos, l, user, depth, active, limit, header)
+		default:
+			w.res.Occurrences = append(w.res.Occurrences, Occurrence{
+				Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
+			})
+			if *active == Active {
+				if _, seen := w.vals[key]; !seen && w.pass == 1 {
+					w.vals[key] = l.Value()
+				}
+			}
+		}
+	}
+}
+
+func stateOf(b bool) State {
+	if b {
+		return Active
+	}
+	return Inactive
+}
+
+func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, active *State, limit State, header *sshconf.Line) {
+	if depth+1 > maxDepth {
+		w.problem(pos, "Include nested more than %d deep (an Include loop?); OpenSSH refuses this", maxDepth)
+		return
+	}
+	for _, arg := range l.Args {
+		p, err := w.includePath(arg, user)
+		if err != nil {
+			w.problem(pos, "Include %s: %v", arg, err)
+			continue
+		}
+		matches, err := w.opts.FS.Glob(p)
+		if err != nil {
+			w.problem(pos, "Include %s: %v", arg, err)
+			continue
+		}
+		outer := *active
+		for _, m := range matches {
+			w.file(m, user, depth+1, active, min(limit, outer), header)
+			*active = outer // a Match inside an Include does not leak out
+		}
+	}
+}
+
+// includePath anchors an Include argument: relative paths live in ~/.ssh for
+// a user config and /etc/ssh for system files; '~' is for user configs only.
+func (w *walker) includePath(arg string, user bool) (string, error) {
+	if strings.HasPrefix(arg, "~") && !w.opts.Dialect.Server {
+		if !user {
+			return "", errors.New("'~' is not allowed in a system config")
+		}
+		return expandTilde(arg, w.opts.Home)
+	}
+	if strings.HasPrefix(arg, "/") {
+		return arg, nil
+	}
+	if user && !w.opts.Dialect.Server {
+		return w.opts.Home + "/.ssh/" + arg, nil
+	}
+	return "/etc/ssh/" + arg, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}

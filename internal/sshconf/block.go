@@ -1,0 +1,68 @@
+package sshconf
+
+import "strings"
+
+// Block is a run of lines that share a Host or Match header. The lines
+// before the first header form a block with a nil Header: they apply to
+// every host (or, in sshd_config, to every connection).
+type Block struct {
+	Header *Line
+	Start  int // index of the header line (or 0 for the leading block)
+	End    int // index after the block's last line
+}
+
+// IsHeader reports whether l starts a block.
+func IsHeader(l *Line) bool {
+	return l.Kind == Directive && (l.Is("Host") || l.Is("Match"))
+}
+
+// Blocks returns the file's blocks in order. The first is always the
+// leading block, possibly empty.
+func (f *File) Blocks() []Block {
+	blocks := []Block{{Start: 0}}
+	for i, l := range f.Lines {
+		if IsHeader(l) {
+			blocks[len(blocks)-1].End = i
+			blocks = append(blocks, Block{Header: l, Start: i})
+		}
+	}
+	blocks[len(blocks)-1].End = len(f.Lines)
+	return blocks
+}
+
+// BlockOf returns the block that holds line index i.
+func (f *File) BlockOf(i int) Block {
+	var b Block
+	for _, bl := range f.Blocks() {
+		if i >= bl.Start && i < bl.End {
+			b = bl
+		}
+	}
+	return b
+}
+
+// LastDirective returns the index of the last directive in b (the header
+// itself when the block has none), or -1 for an empty leading block.
+func (f *File) LastDirective(b Block) int {
+	for i := b.End - 1; i >= b.Start; i-- {
+		if f.Lines[i].Kind == Directive {
+			return i
+		}
+	}
+	return -1
+}
+
+// IsHostAll reports whether a header applies to every host
+// unconditionally: "Host *" or "Match all".
+func IsHostAll(h *Line) bool {
+	if h == nil {
+		return true
+	}
+	if len(h.Args) != 1 {
+		return false
+	}
+	if h.Is("Host") {
+		return h.Args[0] == "*"
+	}
+	return h.Is("Match") && strings.EqualFold(h.Args[0], "all")
+}

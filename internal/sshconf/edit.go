@@ -1,0 +1,134 @@
+package sshconf
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SetValue replaces the arguments of directive line i with value, keeping
+// its indentation, keyword, separator, trailing comment and line ending.
+func (f *File) SetValue(i int, value string) {
+	l := f.Lines[i]
+	raw := l.Raw[:l.argStart] + value + l.Raw[l.argEnd:]
+	if l.argStart == l.argEnd && l.Err != nil { // "Key" with no argument
+		raw = l.Raw[:l.keyEnd] + " " + value + l.Raw[l.keyEnd:]
+	}
+	f.Lines[i] = parseLine(raw, i == 0)
+}
+
+// Remove deletes line i. When it was the last line and had no line ending,
+// the new last line loses its ending too, so that removing what Insert
+// appended restores the file byte for byte.
+func (f *File) Remove(i int) {
+	last := i == len(f.Lines)-1 && f.Lines[i].EOL() == ""
+	f.Lines = append(f.Lines[:i], f.Lines[i+1:]...)
+	if last && len(f.Lines) > 0 {
+		p := f.Lines[len(f.Lines)-1]
+		f.Lines[len(f.Lines)-1] = parseLine(strings.TrimSuffix(p.Raw, p.EOL()), len(f.Lines) == 1)
+	}
+}
+
+// Insert puts new lines (text without line endings) before line index i;
+// i == len(f.Lines) appends. Each gets the file's line ending. Appending to
+// a file without a final newline keeps it without one: the old last line
+// gets the ending and the new last line goes without.
+func (f *File) Insert(i int, texts ...string) {
+	if len(texts) == 0 {
+		return
+	}
+	eol := f.EOL()
+	noFinal := i == len(f.Lines) && i > 0 && f.Lines[i-1].EOL() == ""
+	if noFinal {
+		f.Lines[i-1] = parseLine(f.Lines[i-1].Raw+eol, i-1 == 0)
+	}
+	lines := make([]*Line, len(texts))
+	for k, t := range texts {
+		if strings.ContainsAny(t, "\r\n") {
+			panic(fmt.Sprintf("sshconf: Insert: line contains a line break: %q", t))
+		}
+		e := eol
+		if noFinal && k == len(texts)-1 {
+			e = ""
+		}
+		lines[k] = parseLine(t+e, i+k == 0 && !f.HasBOM())
+	}
+	f.Lines = append(f.Lines[:i], append(lines, f.Lines[i:]...)...)
+}
+
+// Style is how a new directive is written: its indentation and the
+// separator between keyword and value.
+type Style struct {
+	Indent string
+	Sep    string
+}
+
+// Render writes a directive in this style. OpenSSH versions before 8.5
+// reject trailing comments, so none is ever written.
+func (s Style) Render(key, value string) string {
+	return s.Indent + key + s.Sep + value
+}
+
+// StyleFor returns the style for a new directive in block b: copied from
+// the block's own directives, else from any block of the same kind in the
+// file, else four spaces inside a block and none outside, with one space as
+// separator.
+func (f *File) StyleFor(b Block) Style {
+	if st, ok := f.styleIn(b.Start, b.End, b.Header != nil); ok {
+		return st
+	}
+	for _, ob := range f.Blocks() {
+		if (ob.Header != nil) == (b.Header != nil) {
+			if st, ok := f.styleIn(ob.Start, ob.End, ob.Header != nil); ok {
+				return st
+			}
+		}
+	}
+	st := Style{Sep: " "}
+	if b.Header != nil {
+		st.Indent = "    "
+	}
+	if sep, ok := f.anySeparator(); ok {
+		st.Sep = sep
+	}
+	return st
+}
+
+func (f *File) styleIn(start, end int, skipHeader bool) (Style, bool) {
+	for i := start; i < end; i++ {
+		l := f.Lines[i]
+		if l.Kind != Directive || (skipHeader && i == start) || l.Err != nil {
+			continue
+		}
+		return Style{Indent: l.Indent(), Sep: normalizeSep(l.separator())}, true
+	}
+	return Style{}, false
+}
+
+func (f *File) anySeparator() (string, bool) {
+	for _, l := range f.Lines {
+		if l.Kind == Directive && !IsHeader(l) && l.Err == nil {
+			return normalizeSep(l.separator()), true
+		}
+	}
+	return "", false
+}
+
+// normalizeSep keeps a separator's character (space, tab, '=' with or
+// without a blank on either side) but not a column-alignment run of blanks,
+// which would be wrong for another keyword.
+func normalizeSep(sep string) string {
+	if i := strings.IndexByte(sep, '='); i >= 0 {
+		out := "="
+		if i > 0 {
+			out = sep[i-1:i] + out
+		}
+		if i+1 < len(sep) {
+			out += sep[i+1 : i+2]
+		}
+		return out
+	}
+	if strings.HasPrefix(sep, "\t") {
+		return "\t"
+	}
+	return " "
+}
