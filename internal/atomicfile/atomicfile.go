@@ -11,40 +11,59 @@
 //	snap, err := atomicfile.Read(path)
 //	... compute new bytes from snap.Data ...
 //	changed, err := snap.Write(newData, atomicfile.Options{})
+//
+// Errors name the file and keep the system error wrapped, so callers can
+// test errors.Is(err, syscall.ENOSPC), syscall.EROFS, fs.ErrPermission,
+// ErrChanged or ErrBusy to add a hint.
 package atomicfile
 
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/google/renameio/v2"
 )
 
-// Options control how a file is written.
+// BackupSuffix is appended to a file's real path to name its backup.
+const BackupSuffix = ".keepalive.bak"
+
+// ErrChanged is wrapped by Write when the file is no longer the one Read saw:
+// someone else edited, replaced, created or removed it in between.
+var ErrChanged = errors.New("the file changed since it was read; run keepalive again")
+
+// Options control how a file is written. The zero value is a sensible
+// default: no backup, a new file 0600, new directories 0700, owned by the
+// current user.
 type Options struct {
-	// Backup keeps the previous content as FILE.keepalive.bak.
+	// Backup keeps the previous content as FILE.keepalive.bak next to the
+	// real file, with the same mode and owner.
 	Backup bool
-	// Perm is the mode of a file that did not exist (default 0600).
+	// Perm is the mode of a file that did not exist (default 0600). An
+	// existing file keeps its own mode.
 	Perm fs.FileMode
 	// DirPerm is the mode of parent directories created for a new file
 	// (default 0700). Existing directories are never changed.
 	DirPerm fs.FileMode
-	// UID and GID own a new file and new directories when >= 0 (root
-	// creating a file in a user's home). -1 leaves the default.
+	// When SetOwner is true, UID and GID own a new file and the directories
+	// created for it (root creating ~user/.ssh/config under sudo). Otherwise
+	// they are ignored and new files belong to the current user. An existing
+	// file always keeps its own owner. Ignored on Windows.
+	SetOwner bool
 	UID, GID int
 }
 
 // Snapshot is a file as it was read: where it really lives, its bytes, and
-// enough identity to notice if it is replaced before the write.
+// enough identity to notice if it is replaced before the write. Snapshots
+// come from Read.
 type Snapshot struct {
 	Path     string // as given
-	RealPath string // after following symlinks; what gets replaced
+	RealPath string // absolute, after following symlinks; what gets replaced
 	Data     []byte
 	Exists   bool
-	info     fs.FileInfo
+	info     fs.FileInfo // of the file read, nil when it did not exist
 }
 
 // Read reads path (following symlinks). A missing file is not an error: the
@@ -52,70 +71,223 @@ type Snapshot struct {
 func Read(path string) (*Snapshot, error) {
 	real, err := realPath(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", path, cause(err))
 	}
 	s := &Snapshot{Path: path, RealPath: real}
-	data, err := os.ReadFile(real)
+	f, err := os.Open(real)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
 	}
-	info, err := os.Stat(real)
+	defer f.Close()
+	// Stat the open file before reading it: any later edit changes what
+	// Write compares against, so an edit made during the read is noticed.
+	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: not a regular file", s.name())
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
 	}
 	s.Data, s.Exists, s.info = data, true, info
 	return s, nil
 }
 
 // Write replaces the file with data unless data equals what was read, in
-// which case it reports changed false and touches nothing.
+// which case it reports changed false and touches nothing. It fails with
+// ErrChanged if the file is no longer the one read. On any error the file
+// is left as it was and no temp file remains.
 func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
+	cur, err := s.current()
+	if err != nil {
+		return false, s.writeError(err)
+	}
 	if s.Exists && bytes.Equal(data, s.Data) {
 		return false, nil
 	}
-	perm := opts.Perm
-	if perm == 0 {
-		perm = 0o600
+
+	// Nothing keepalive creates is group- or world-writable, whatever the
+	// caller or the umask say; an existing file keeps its mode exactly.
+	mode := opts.Perm.Perm() &^ 0o022
+	if opts.Perm == 0 {
+		mode = 0o600
 	}
-	if s.info != nil {
-		perm = s.info.Mode().Perm()
+	dirMode := opts.DirPerm.Perm() &^ 0o022
+	if opts.DirPerm == 0 {
+		dirMode = 0o700
 	}
-	dirPerm := opts.DirPerm
-	if dirPerm == 0 {
-		dirPerm = 0o700
+	var owner *fileOwner
+	if opts.SetOwner {
+		owner = &fileOwner{opts.UID, opts.GID}
 	}
-	if err := os.MkdirAll(filepath.Dir(s.RealPath), dirPerm); err != nil {
-		return false, err
+	if cur != nil {
+		mode = cur.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+		owner = ownerOf(cur)
 	}
-	if err := renameio.WriteFile(s.RealPath, data, perm); err != nil {
-		return false, err
+
+	created, err := mkdirs(filepath.Dir(s.RealPath), dirMode, owner)
+	if err != nil {
+		removeDirs(created)
+		return false, s.writeError(err)
+	}
+	if opts.Backup && cur != nil {
+		if err := replace(s.RealPath+BackupSuffix, s.Data, mode, owner, nil); err != nil {
+			return false, s.writeError(fmt.Errorf("backup: %w", cause(err)))
+		}
+	}
+	// Check again just before the rename: the window in which another
+	// editor's change could be lost is then as small as it can be.
+	recheck := func() error { _, err := s.current(); return err }
+	if err := replace(s.RealPath, data, mode, owner, recheck); err != nil {
+		removeDirs(created)
+		return false, s.writeError(err)
 	}
 	return true, nil
 }
 
-// Lock takes an advisory lock for editing path and returns its release.
-func Lock(path string) (unlock func(), err error) {
-	return func() {}, nil
+// current returns the file's present info (nil if it does not exist) or
+// ErrChanged if it is not the file that was read.
+func (s *Snapshot) current() (fs.FileInfo, error) {
+	real, err := realPath(s.Path)
+	if err != nil {
+		return nil, err
+	}
+	if real != s.RealPath {
+		return nil, ErrChanged // a symlink on the way now points elsewhere
+	}
+	fi, err := os.Lstat(real)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if s.Exists {
+			return nil, ErrChanged
+		}
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !s.Exists || s.info == nil || !os.SameFile(fi, s.info) ||
+		fi.Size() != s.info.Size() || !fi.ModTime().Equal(s.info.ModTime()):
+		return nil, ErrChanged
+	}
+	return fi, nil
 }
 
-// realPath follows symlinks, also when the final target does not exist yet.
-func realPath(path string) (string, error) {
-	p, err := filepath.EvalSymlinks(path)
-	if err == nil {
-		return p, nil
+// writeError is the one-line error Write returns.
+func (s *Snapshot) writeError(err error) error {
+	if errors.Is(err, ErrChanged) {
+		return fmt.Errorf("write %s: %w", s.name(), err)
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
+	return fmt.Errorf("write %s: %w; the file was not changed", s.name(), cause(err))
+}
+
+// name is the path as given, plus where it leads when that is elsewhere.
+func (s *Snapshot) name() string {
+	if abs, err := filepath.Abs(s.Path); err == nil && abs == s.RealPath {
+		return s.Path
 	}
-	target, lerr := os.Readlink(path)
-	if lerr != nil {
-		return path, nil
+	return s.Path + " (symlink to " + s.RealPath + ")"
+}
+
+// replace atomically puts data at path with the given mode and owner.
+// check, if not nil, runs just before the rename and can veto it.
+func replace(path string, data []byte, mode fs.FileMode, owner *fileOwner, check func() error) error {
+	t, err := newPendingFile(path)
+	if err != nil {
+		return err
 	}
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(filepath.Dir(path), target)
+	defer t.Cleanup() // a no-op once the rename happened
+	if _, err := t.Write(data); err != nil {
+		return err
 	}
-	return target, nil
+	if owner != nil {
+		if err := t.Chown(owner.uid, owner.gid); err != nil {
+			return fmt.Errorf("keep owner %d:%d: %w", owner.uid, owner.gid, cause(err))
+		}
+	}
+	// Chmod after Chown: chown clears the setuid and setgid bits.
+	if err := t.Chmod(mode); err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	if err := t.CloseAtomicallyReplace(); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// mkdirs creates dir and its missing parents with mode and owner, returning
+// the directories it created, outermost first.
+func mkdirs(dir string, mode fs.FileMode, owner *fileOwner) (created []string, err error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		_, err := os.Stat(d)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for i := len(missing) - 1; i >= 0; i-- {
+		d := missing[i]
+		if err := os.Mkdir(d, mode); errors.Is(err, fs.ErrExist) {
+			continue // created meanwhile by someone else: not ours to change
+		} else if err != nil {
+			return created, err
+		}
+		created = append(created, d)
+		// Chmod because the umask may have removed bits the caller asked for.
+		if err := os.Chmod(d, mode); err != nil {
+			return created, err
+		}
+		if owner != nil {
+			if err := os.Chown(d, owner.uid, owner.gid); err != nil {
+				return created, fmt.Errorf("set owner %d:%d: %w", owner.uid, owner.gid, cause(err))
+			}
+		}
+	}
+	return created, nil
+}
+
+// removeDirs undoes mkdirs after a failed write. Remove only deletes empty
+// directories, so nothing anyone else put there is lost.
+func removeDirs(created []string) {
+	for i := len(created) - 1; i >= 0; i-- {
+		os.Remove(created[i])
+	}
+}
+
+// fileOwner is a numeric user and group.
+type fileOwner struct{ uid, gid int }
+
+// cause strips the operation and path from a *fs.PathError, *os.LinkError or
+// *os.SyscallError, so that messages name the user's file, not a temp file,
+// while errors.Is still sees the system error.
+func cause(err error) error {
+	for {
+		switch e := err.(type) {
+		case *fs.PathError:
+			err = e.Err
+		case *os.LinkError:
+			err = e.Err
+		case *os.SyscallError:
+			err = e.Err
+		default:
+			return err
+		}
+	}
 }

@@ -1,0 +1,74 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// LockWait is how long Lock waits for another keepalive before giving up.
+// A variable so tests can shorten it.
+var LockWait = 30 * time.Second
+
+// ErrBusy is wrapped by Lock when another process holds the lock for
+// longer than LockWait.
+var ErrBusy = errors.New("another keepalive is editing")
+
+// Lock takes an advisory lock that serializes keepalive processes editing
+// path and returns its release, which may be called more than once.
+//
+// The lock is on the directory that holds the file path leads to (after
+// symlinks), or its nearest existing ancestor when that directory does not
+// exist yet. Locking the directory rather than the file survives the
+// rename that replaces the file, works on read-only file systems, and
+// leaves no lock file behind. The kernel drops the lock when its holder
+// dies, so a killed run never blocks the next one.
+//
+// A process that locks a missing directory's ancestor and one that comes
+// after the directory was created lock different directories; Write still
+// refuses to overwrite a change it did not read, so no edit is lost.
+func Lock(path string) (unlock func(), err error) {
+	real, err := realPath(path)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, cause(err))
+	}
+	dir := existingDir(filepath.Dir(real))
+	f, err := openLock(dir)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
+	}
+	deadline := time.Now().Add(LockWait)
+	for delay := time.Millisecond; ; delay = min(2*delay, 100*time.Millisecond) {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
+		}
+		if ok {
+			var once sync.Once
+			return func() { once.Do(func() { unlockFile(f) }) }, nil
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			return nil, fmt.Errorf("%w %s; try again", ErrBusy, dir)
+		}
+		time.Sleep(delay)
+	}
+}
+
+// existingDir returns dir or its nearest ancestor that is a directory.
+func existingDir(dir string) string {
+	for {
+		if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return dir
+		}
+		dir = parent
+	}
+}
