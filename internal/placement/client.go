@@ -25,7 +25,7 @@ func Enable(s Scope, settings []Setting) *Plan {
 		}
 		f, at := s.insertPoint(p, sibling)
 		b := f.BlockOf(max(at-1, 0))
-		if at == 0 || (sibling == nil && !s.blockFits(b)) {
+		if at == 0 {
 			at = s.newBlock(p, f)
 			b = f.BlockOf(at - 1)
 		}
@@ -50,20 +50,24 @@ func (s *Scope) insertPoint(p *Plan, sibling *resolve.Occurrence) (*sshconf.File
 	blocks := f.Blocks()
 	if s.Host == "" || s.Host == "*" {
 		last := blocks[len(blocks)-1]
-		if last.Header != nil && sshconf.IsHostAll(last.Header) {
+		if last.Header != nil && sshconf.IsHostAll(last.Header) && reusable(last) {
 			return f, f.LastDirective(last) + 1
 		}
 		return f, 0
 	}
 	for _, b := range blocks {
-		if h := b.Header; h != nil && h.Is("Host") && len(h.Args) == 1 && h.Args[0] == s.Host {
+		if h := b.Header; h != nil && h.Is("Host") && len(h.Args) == 1 && h.Args[0] == s.Host && reusable(b) {
 			return f, f.LastDirective(b) + 1
 		}
 	}
 	return f, 0
 }
 
-func (s *Scope) blockFits(b sshconf.Block) bool { return b.Header != nil }
+// reusable reports whether new lines may go into an existing block. A
+// block that is nothing but its header is left alone: disable removes a
+// header whose block it empties, and must not remove one that was there
+// before enable.
+func reusable(b sshconf.Block) bool { return b.End-b.Start > 1 }
 
 // newBlock adds the scope's block to f and returns the index after its
 // header: "Host *" at the end for the default scope (general settings

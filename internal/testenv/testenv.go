@@ -1,0 +1,90 @@
+// Package testenv is what tests need from the machine: the real OpenSSH and
+// PuTTY tools, root, and the shared corpus of real-world configs. Outside CI
+// a missing piece skips the test with the reason; under CI=true it fails it,
+// so that CI never reports a skipped check as passing.
+package testenv
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// InCI reports whether the tests run under CI (CI=true).
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Unavailable skips the test, or fails it under CI.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if InCI() {
+		t.Fatalf("CI=true but "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// Tool returns the path of a program the test runs, looking in PATH and the
+// sbin directories (sshd lives in /usr/sbin).
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	for _, dir := range []string{"/usr/sbin", "/usr/local/sbin", "/sbin"} {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	Unavailable(t, "%s is not installed (apt-get install openssh-client openssh-server putty-tools)", name)
+	return ""
+}
+
+// Root requires the test to run as root.
+func Root(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		Unavailable(t, "this test needs root")
+	}
+}
+
+// ModuleRoot returns the repository's top directory.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// Corpus returns ../shared/corpus beside the repository, where CI and the
+// developers' machines keep real-world configs (they are not copied into
+// the repository).
+func Corpus(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(ModuleRoot(t), "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(dir, "SOURCES.tsv")); err != nil {
+		Unavailable(t, "the shared corpus is not at %s", dir)
+	}
+	return dir
+}
+
+// CorpusFiles returns the corpus files of one kind ("client" or "server").
+func CorpusFiles(t testing.TB, kind string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(Corpus(t), kind, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no %s files in the corpus: %v", kind, err)
+	}
+	return files
+}
