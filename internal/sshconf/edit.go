@@ -9,10 +9,11 @@ import (
 // its indentation, keyword, separator, trailing comment and line ending.
 func (f *File) SetValue(i int, value string) {
 	l := f.Lines[i]
-	raw := l.Raw[:l.argStart] + value + l.Raw[l.argEnd:]
-	if l.argStart == l.argEnd && l.Err != nil { // "Key" with no argument
-		raw = l.Raw[:l.keyEnd] + " " + value + l.Raw[l.keyEnd:]
+	sep := ""
+	if l.argStart == l.keyEnd { // "Key" alone, or a quote right after it
+		sep = " "
 	}
+	raw := l.Raw[:l.argStart] + sep + value + l.Raw[l.argEnd:]
 	f.Lines[i] = parseLine(raw, i == 0)
 }
 
@@ -119,10 +120,10 @@ func (f *File) anySeparator() (string, bool) {
 func normalizeSep(sep string) string {
 	if i := strings.IndexByte(sep, '='); i >= 0 {
 		out := "="
-		if i > 0 {
+		if i > 0 && isBlank(sep[i-1]) {
 			out = sep[i-1:i] + out
 		}
-		if i+1 < len(sep) {
+		if i+1 < len(sep) && isBlank(sep[i+1]) {
 			out += sep[i+1 : i+2]
 		}
 		return out
@@ -132,3 +133,5 @@ func normalizeSep(sep string) string {
 	}
 	return " "
 }
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }

@@ -1,0 +1,85 @@
+package sshconf
+
+import (
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+)
+
+func TestParseLine(t *testing.T) {
+	tests := []struct {
+		raw  string
+		kind Kind
+		key  string
+		args []string
+		err  error
+	}{
+		{"\n", Blank, "", nil, nil},
+		{"  \t\r\n", Blank, "", nil, nil},
+		{"# comment\n", Comment, "", nil, nil},
+		{"   #Host *\r\n", Comment, "", nil, nil},
+		{"Host *\n", Directive, "Host", []string{"*"}, nil},
+		{"host a b !c\n", Directive, "host", []string{"a", "b", "!c"}, nil},
+		{"ServerAliveInterval=60\n", Directive, "ServerAliveInterval", []string{"60"}, nil},
+		{"ServerAliveInterval = 60\n", Directive, "ServerAliveInterval", []string{"60"}, nil},
+		{"\tServerAliveInterval\t60 # keep NAT warm\n", Directive, "ServerAliveInterval", []string{"60"}, nil},
+		{"IdentityFile \"~/My Keys/id\" other\r\n", Directive, "IdentityFile", []string{"~/My Keys/id", "other"}, nil},
+		{"ProxyCommand ssh -W %h:%p 'jump host'\n", Directive, "ProxyCommand", []string{"ssh", "-W", "%h:%p", "jump host"}, nil},
+		{`LocalCommand echo a\ b\"c` + "\n", Directive, "LocalCommand", []string{"echo", `a b"c`}, nil},
+		{"Key value#notacomment\n", Directive, "Key", []string{"value#notacomment"}, nil},
+		{"Match host a,b exec \"test -f x\"\n", Directive, "Match", []string{"host", "a,b", "exec", "test -f x"}, nil},
+		{"User \"unterminated\n", Directive, "User", nil, errQuotes},
+		{"Port\n", Directive, "Port", nil, errNoArgument},
+		{"Port # only a comment\n", Directive, "Port", nil, errNoArgument},
+		{"Port 22", Directive, "Port", []string{"22"}, nil},
+		{"Port 22\x00junk\n", Directive, "Port", []string{"22"}, nil},
+	}
+	for _, tt := range tests {
+		l := parseLine(tt.raw, false)
+		if l.Kind != tt.kind || l.Key != tt.key || !reflect.DeepEqual(l.Args, tt.args) || l.Err != tt.err {
+			t.Errorf("parseLine(%q) = kind %d key %q args %q err %v; want kind %d key %q args %q err %v",
+				tt.raw, l.Kind, l.Key, l.Args, l.Err, tt.kind, tt.key, tt.args, tt.err)
+		}
+		if l.Raw != tt.raw {
+			t.Errorf("parseLine(%q).Raw = %q", tt.raw, l.Raw)
+		}
+	}
+}
+
+func TestBOM(t *testing.T) {
+	f := Parse([]byte("\uFEFFHost *\n  Port 22\n"))
+	if !f.HasBOM() || f.Lines[0].Key != "Host" {
+		t.Fatalf("BOM file: HasBOM %v, first key %q", f.HasBOM(), f.Lines[0].Key)
+	}
+	if string(f.Bytes()) != "\uFEFFHost *\n  Port 22\n" {
+		t.Fatalf("BOM not kept: %q", f.Bytes())
+	}
+}
+
+// TestRoundTripCorpus prints every real-world config back byte for byte.
+func TestRoundTripCorpus(t *testing.T) {
+	for _, kind := range []string{"client", "server"} {
+		for _, path := range testenv.CorpusFiles(t, kind) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := Parse(data).Bytes(); string(got) != string(data) {
+				t.Errorf("%s: round trip changed the bytes", path)
+			}
+		}
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	f := Parse([]byte("Port 22\nHost a\n  User x\n\nMatch all\n  User y\n"))
+	b := f.Blocks()
+	if len(b) != 3 || b[0].Header != nil || b[0].End != 1 || b[1].Header.Value() != "a" || b[1].End != 4 || b[2].Start != 4 || b[2].End != 6 {
+		t.Fatalf("Blocks = %+v", b)
+	}
+	if f.LastDirective(b[1]) != 2 {
+		t.Errorf("LastDirective(Host a) = %d, want 2", f.LastDirective(b[1]))
+	}
+}
