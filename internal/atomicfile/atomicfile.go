@@ -21,7 +21,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -91,18 +90,19 @@ func Read(path string) (*Snapshot, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: not a regular file", s.name())
 	}
-	data, err := io.ReadAll(f)
-	if err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
 	}
-	s.Data, s.Exists, s.info = data, true, info
+	s.Data, s.Exists, s.info = buf.Bytes(), true, info
 	return s, nil
 }
 
 // Write replaces the file with data unless data equals what was read, in
 // which case it reports changed false and touches nothing. It fails with
 // ErrChanged if the file is no longer the one read. On any error the file
-// is left as it was and no temp file remains.
+// is left as it was and no temp file remains. After a successful write the
+// snapshot holds data, so it can be written again.
 func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 	cur, err := s.current()
 	if err != nil {
@@ -147,6 +147,12 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 	if err := replace(s.RealPath, data, mode, owner, recheck); err != nil {
 		removeDirs(created)
 		return false, s.writeError(err)
+	}
+	// The snapshot now describes the new file, so a later Write through it
+	// is checked against what this one wrote.
+	s.Data, s.Exists, s.info = bytes.Clone(data), true, nil
+	if fi, err := os.Lstat(s.RealPath); err == nil {
+		s.info = fi
 	}
 	return true, nil
 }

@@ -115,6 +115,15 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	}
 	wantContent(t, path, "two\n")
 	wantNames(t, dir, "config")
+
+	// The snapshot follows its own write, so it can be used again.
+	if changed, err := s.Write([]byte("three\n"), Options{}); err != nil || !changed {
+		t.Fatalf("second Write through one snapshot = %v, %v", changed, err)
+	}
+	if changed, err := s.Write([]byte("three\n"), Options{}); err != nil || changed {
+		t.Fatalf("repeated Write = %v, %v; want false, nil", changed, err)
+	}
+	wantContent(t, path, "three\n")
 }
 
 func TestWriteCreatesParents(t *testing.T) {

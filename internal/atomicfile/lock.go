@@ -41,7 +41,9 @@ func Lock(path string) (unlock func(), err error) {
 		return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
 	}
 	deadline := time.Now().Add(LockWait)
-	for delay := time.Millisecond; ; delay = min(2*delay, 100*time.Millisecond) {
+	// Poll rather than block so the wait is bounded; a short cap keeps a
+	// queue of waiters moving without busy-looping.
+	for delay := time.Millisecond; ; delay = min(2*delay, 10*time.Millisecond) {
 		ok, err := tryLock(f)
 		if err != nil {
 			f.Close()
