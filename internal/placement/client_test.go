@@ -1,0 +1,138 @@
+package placement
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+var keepAlive = []Setting{
+	{Key: sshconf.ServerAliveInterval, Value: "300"},
+	{Key: sshconf.ServerAliveCountMax, Value: "2"},
+}
+
+// clientScope returns a scope editing dir/config, with extra files written
+// into dir first.
+func clientScope(t *testing.T, host, config string, extra map[string]string) Scope {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range extra {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o700)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	main := filepath.Join(dir, ".ssh", "config")
+	os.MkdirAll(filepath.Dir(main), 0o700)
+	if config != "" {
+		if err := os.WriteFile(main, []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return Scope{Host: host, Opts: resolve.Options{
+		Dialect: sshconf.Client, Home: dir, LocalUser: "tester",
+		Files: []resolve.Input{{Path: main, User: true}},
+	}}
+}
+
+func TestEnable(t *testing.T) {
+	tests := []struct {
+		name, host, in, want string
+	}{
+		{"empty file", "*", "", "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"},
+		{"global default goes last", "*",
+			"Host a\n\tUser x\n",
+			"Host a\n\tUser x\nHost *\n\tServerAliveInterval 300\n\tServerAliveCountMax 2\n"},
+		{"reuse trailing Host *", "*",
+			"Host a\n  User x\n\nHost *\n  SendEnv LANG\n# end\n",
+			"Host a\n  User x\n\nHost *\n  SendEnv LANG\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n# end\n"},
+		{"reuse trailing Match all", "*",
+			"Match all\n  User y\n",
+			"Match all\n  User y\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n"},
+		{"update in place keeps style", "*",
+			"Host *\n  serveraliveinterval=60 # old\n  ServerAliveCountMax 2\n",
+			"Host *\n  serveraliveinterval=300 # old\n  ServerAliveCountMax 2\n"},
+		{"global line before first Host updated in place, sibling next to it", "*",
+			"ServerAliveInterval 30\nHost a\n  User x\n",
+			"ServerAliveInterval 300\nServerAliveCountMax 2\nHost a\n  User x\n"},
+		{"Debian alias updated in place", "*",
+			"Host *\n  ProtocolKeepAlives 30\n",
+			"Host *\n  ProtocolKeepAlives 300\n  ServerAliveCountMax 2\n"},
+		{"per-host value left alone for the default", "*",
+			"Host a\n  ServerAliveInterval 10\n",
+			"Host a\n  ServerAliveInterval 10\nHost *\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n"},
+		{"CRLF and no final newline", "*",
+			"Host a\r\n  User x",
+			"Host a\r\n  User x\r\nHost *\r\n  ServerAliveInterval 300\r\n  ServerAliveCountMax 2"},
+		{"host block created before general blocks", "web",
+			"User me\n\nHost *\n  ServerAliveInterval 60\n",
+			"User me\n\nHost web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nHost *\n  ServerAliveInterval 60\n"},
+		{"existing host block reused", "web",
+			"Host web\n  User x\nHost *\n  ServerAliveInterval 60\n",
+			"Host web\n  User x\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nHost *\n  ServerAliveInterval 60\n"},
+		{"host value in a shared block is not the host's own", "web",
+			"Host web db\n  ServerAliveInterval 60\n",
+			"Host web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nHost web db\n  ServerAliveInterval 60\n"},
+		{"Key=Value file style copied", "*",
+			"Host a\n\tUser=x\n",
+			"Host a\n\tUser=x\nHost *\n\tServerAliveInterval=300\n\tServerAliveCountMax=2\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := clientScope(t, tt.host, tt.in, nil)
+			p := Enable(sc, keepAlive)
+			if len(p.Shadowed) > 0 {
+				t.Fatalf("shadowed: %v", p.Shadowed)
+			}
+			if got := string(p.Files[sc.Main()].Bytes()); got != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+			// Disable removes exactly what Enable added when there was
+			// no keep-alive before.
+			if !strings.Contains(strings.ToLower(tt.in), "alive") {
+				os.WriteFile(sc.Main(), p.Files[sc.Main()].Bytes(), 0o600)
+				d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
+				if got := string(d.Files[sc.Main()].Bytes()); got != tt.in {
+					t.Errorf("disable did not restore:\n%q\nwant:\n%q", got, tt.in)
+				}
+			}
+		})
+	}
+}
+
+func TestEnableInIncludedFile(t *testing.T) {
+	sc := clientScope(t, "*", "Include config.d/*\nHost a\n  User x\n", map[string]string{
+		".ssh/config.d/10-base": "Host *\n  ServerAliveInterval 15\n",
+	})
+	p := Enable(sc, keepAlive)
+	inc := filepath.Join(sc.Opts.Home, ".ssh/config.d/10-base")
+	if got := string(p.Files[inc].Bytes()); got != "Host *\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n" {
+		t.Errorf("included file:\n%s", got)
+	}
+	if got := p.Changed(); len(got) != 1 || got[0] != inc {
+		t.Errorf("Changed = %v, want only the included file", got)
+	}
+}
+
+func TestEnableReportsShadow(t *testing.T) {
+	// A global line ahead of every block wins for every host: a Host web
+	// block cannot override it.
+	sc := clientScope(t, "web", "ServerAliveInterval 60\nHost x\n  User y\n", nil)
+	p := Enable(sc, keepAlive)
+	if len(p.Shadowed) != 1 || p.Shadowed[0].By.Index != 0 || !strings.Contains(p.Shadowed[0].Error(), "config:1") {
+		t.Fatalf("Shadowed = %v, want the line 1 global", p.Shadowed)
+	}
+}
+
+func TestEnableMatchExecMayApply(t *testing.T) {
+	sc := clientScope(t, "*", "Match exec \"true\"\n  ServerAliveInterval 5\n", nil)
+	p := Enable(sc, keepAlive)
+	if len(p.MayApply) != 1 || p.MayApply[0].Index != 1 {
+		t.Fatalf("MayApply = %v, want the Match exec line", p.MayApply)
+	}
+}

@@ -1,0 +1,156 @@
+package placement
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+)
+
+var managedLine = regexp.MustCompile(`(?i)^\s*(ServerAlive(Interval|CountMax)|Host|Match)\b`)
+
+// unmanaged returns the lines of data that keepalive must never change,
+// without their line endings (a line that gained an ending because lines
+// were appended after it counts as unchanged).
+func unmanaged(data []byte) []string {
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSuffix(l, "\r")
+		if !managedLine.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// sshG returns what the real ssh computes for host from file alone.
+func sshG(t *testing.T, ssh, home, file, host string) (map[string]string, bool) {
+	cmd := exec.Command(ssh, "-G", "-F", file, host)
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, false
+	}
+	vals := map[string]string{}
+	for _, l := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(l, " "); ok {
+			vals[k] = v
+		}
+	}
+	return vals, true
+}
+
+// TestCorpusClient runs enable and disable on every real-world client config
+// and checks the result with the real ssh -G: the requested values for the
+// general scope, unchanged values for hosts with their own, nothing else
+// touched, a second run a no-op, and disable restoring the file.
+func TestCorpusClient(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	for _, src := range testenv.CorpusFiles(t, "client") {
+		t.Run(filepath.Base(src), func(t *testing.T) {
+			orig, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := clientScope(t, "*", string(orig), nil)
+			home, main := sc.Opts.Home, sc.Main()
+			probe := ProbeHost("*")
+			hosts := concreteHosts(orig)
+			_, sshOK := sshG(t, ssh, home, main, probe)
+			sshOK = sshOK && !bytes.Contains(bytes.ToLower(orig), []byte("exec"))
+			before := map[string]map[string]string{}
+			inherits := map[string]bool{} // host+key: the value came from the general scope
+			if sshOK {
+				for _, h := range hosts {
+					before[h], _ = sshG(t, ssh, home, main, h)
+					for _, k := range []string{"serveraliveinterval", "serveralivecountmax"} {
+						inherits[h+k] = sameSource(sc, h, probe, k)
+					}
+				}
+			}
+
+			p := Enable(sc, []Setting{{sshconf.ServerAliveInterval, "177"}, {sshconf.ServerAliveCountMax, "5"}})
+			if len(p.Shadowed) > 0 {
+				t.Fatalf("shadowed: %v", p.Shadowed)
+			}
+			edited := p.Files[main].Bytes()
+			if a, b := unmanaged(orig), unmanaged(edited); strings.Join(a, "\n") != strings.Join(b, "\n") {
+				t.Fatalf("lines other than keep-alives and headers changed:\n%s", edited)
+			}
+			os.WriteFile(main, edited, 0o600)
+
+			if again := Enable(sc, []Setting{{sshconf.ServerAliveInterval, "177"}, {sshconf.ServerAliveCountMax, "5"}}); len(again.Changed()) != 0 {
+				t.Errorf("second enable changes %v", again.Changed())
+			}
+			if sshOK {
+				got, _ := sshG(t, ssh, home, main, probe)
+				if got["serveraliveinterval"] != "177" || got["serveralivecountmax"] != "5" {
+					t.Errorf("ssh -G %s: serveraliveinterval %s serveralivecountmax %s, want 177 5",
+						probe, got["serveraliveinterval"], got["serveralivecountmax"])
+				}
+				for _, h := range hosts {
+					after, _ := sshG(t, ssh, home, main, h)
+					for _, k := range []string{"serveraliveinterval", "serveralivecountmax"} {
+						old := before[h][k]
+						want := old
+						if inherits[h+k] {
+							want = map[string]string{"serveraliveinterval": "177", "serveralivecountmax": "5"}[k]
+						}
+						if after[k] != want {
+							t.Errorf("ssh -G %s: %s %s, want %s (was %s)", h, k, after[k], want, old)
+						}
+					}
+				}
+			}
+
+			d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
+			if !regexp.MustCompile(`(?i)serveralive|protocolkeepalives`).Match(orig) {
+				if got := d.Files[main].Bytes(); !bytes.Equal(got, orig) {
+					t.Errorf("disable did not restore the file byte for byte:\n%s", got)
+				}
+			}
+		})
+	}
+}
+
+// concreteHosts returns host names from Host lines that contain no wildcard
+// or negation, to check that their own settings are kept.
+func concreteHosts(data []byte) []string {
+	var hosts []string
+	f := sshconf.Parse(data)
+	for _, l := range f.Lines {
+		if l.Is("Host") {
+			for _, a := range l.Args {
+				if !strings.ContainsAny(a, "*?!") {
+					hosts = append(hosts, a)
+					break
+				}
+			}
+		}
+	}
+	if len(hosts) > 8 {
+		hosts = hosts[:8]
+	}
+	return hosts
+}
+
+// sameSource reports whether key comes from the same line (or the default)
+// for host as for probe, according to our resolver on the original file.
+func sameSource(sc Scope, host, probe, key string) bool {
+	src := func(h string) string {
+		o := sc.Opts
+		o.Host = h
+		if occ, ok := resolve.Resolve(o).Effective(key); ok {
+			return occ.Pos()
+		}
+		return "default"
+	}
+	return src(host) == src(probe)
+}
