@@ -1,0 +1,221 @@
+package putty
+
+import (
+	"encoding/binary"
+	"errors"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// fakeRegistry is HKEY_CURRENT_USER as a map from key path to values. Like
+// the registry, key and value names are case-insensitive.
+type fakeRegistry struct {
+	keys   map[string][]RegValue // lower-cased path
+	names  map[string]string     // lower-cased path -> path as created
+	writes int
+}
+
+func newFakeRegistry() *fakeRegistry {
+	return &fakeRegistry{keys: map[string][]RegValue{}, names: map[string]string{}}
+}
+
+func (r *fakeRegistry) KeyExists(path string) (bool, error) {
+	_, ok := r.keys[strings.ToLower(path)]
+	return ok, nil
+}
+
+func (r *fakeRegistry) SubKeys(path string) ([]string, error) {
+	prefix := strings.ToLower(path) + `\`
+	var out []string
+	for k := range r.keys {
+		if rest, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(rest, `\`) {
+			out = append(out, r.names[k][len(prefix):])
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (r *fakeRegistry) Values(path string) ([]RegValue, error) {
+	v, ok := r.keys[strings.ToLower(path)]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return append([]RegValue(nil), v...), nil
+}
+
+func (r *fakeRegistry) SetValues(path string, vals []RegValue) error {
+	r.writes++
+	// Create the key and its parents.
+	parts := strings.Split(path, `\`)
+	for i := range parts {
+		p := strings.Join(parts[:i+1], `\`)
+		if _, ok := r.keys[strings.ToLower(p)]; !ok {
+			r.keys[strings.ToLower(p)] = nil
+			r.names[strings.ToLower(p)] = p
+		}
+	}
+	r.keys[strings.ToLower(path)] = mergeValues(r.keys[strings.ToLower(path)], vals)
+	return nil
+}
+
+func dw(name string, n uint32) RegValue {
+	return RegValue{Name: name, Type: RegDWORD, Data: binary.LittleEndian.AppendUint32(nil, n)}
+}
+
+func sz(name, s string) RegValue {
+	var b []byte
+	for _, r := range s + "\x00" {
+		b = binary.LittleEndian.AppendUint16(b, uint16(r))
+	}
+	return RegValue{Name: name, Type: RegSZ, Data: b}
+}
+
+func session(r *fakeRegistry, escaped string, vals ...RegValue) {
+	r.SetValues(regSessions+`\`+escaped, vals)
+	r.writes = 0
+}
+
+func TestRegistrySessions(t *testing.T) {
+	r := newFakeRegistry()
+	s := &RegistryStore{Reg: r}
+	if ok, _ := s.Exists(); ok {
+		t.Error("empty registry: PuTTY key exists")
+	}
+	if ss, err := s.Sessions(); err != nil || len(ss) != 0 {
+		t.Errorf("empty registry: %v, %v", ss, err)
+	}
+	session(r, "my%20server", sz("HostName", "h"), dw("PingInterval", 1), dw("PingIntervalSecs", 0))
+	session(r, "Default%20Settings", dw("PingIntervalSecs", 30))
+	session(r, "%2Edotted", dw("pingintervalsecs", 9)) // value names are case-insensitive
+	session(r, "a/b", sz("PingIntervalSecs", "300"))   // a string is not read as a number
+	session(r, ".bad")                                 // PuTTY would load ".bad" from %2Ebad
+	session(r, "lower%2fhex")
+	if ok, _ := s.Exists(); !ok {
+		t.Error("PuTTY key missing")
+	}
+	got, err := s.Sessions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var desc []string
+	for _, ss := range got {
+		desc = append(desc, ss.Name+"="+strconv.Itoa(ss.KeepAlive.Interval()))
+	}
+	want := "Default Settings=30|.dotted=9|a/b=0|my server=60"
+	if strings.Join(desc, "|") != want {
+		t.Errorf("sessions %q, want %q", strings.Join(desc, "|"), want)
+	}
+	if got[3].Location != `HKCU\Software\SimonTatham\PuTTY\Sessions\my%20server` {
+		t.Errorf("location %q", got[3].Location)
+	}
+	if _, err := s.Session("nope"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("unknown session: %v", err)
+	}
+}
+
+func TestRegistrySetKeepAlive(t *testing.T) {
+	r := newFakeRegistry()
+	s := &RegistryStore{Reg: r}
+	key := regSessions + `\my%20server`
+	session(r, "my%20server", sz("HostName", "h"), dw("PingInterval", 1), dw("PingIntervalSecs", 0), dw("TCPNoDelay", 1))
+
+	ch, err := s.SetKeepAlive("my server", 1, SetOptions{DryRun: true})
+	if err != nil || !ch.Changed || ch.Before.Interval() != 60 || ch.After.Interval() != 1 || r.writes != 0 {
+		t.Fatalf("dry run: %+v, %v, %d writes", ch, err, r.writes)
+	}
+	wantOld := "[HKEY_CURRENT_USER\\Software\\SimonTatham\\PuTTY\\Sessions\\my%20server]\n\"PingInterval\"=dword:00000001\n\"PingIntervalSecs\"=dword:00000000\n"
+	wantNew := strings.Replace(strings.Replace(wantOld, "00000001", "00000000", 1), "Secs\"=dword:00000000", "Secs\"=dword:00000001", 1)
+	if string(ch.OldText) != wantOld || string(ch.NewText) != wantNew {
+		t.Errorf("dry-run text:\n%s\n%s", ch.OldText, ch.NewText)
+	}
+
+	if ch, err = s.SetKeepAlive("my server", 1, SetOptions{}); err != nil || !ch.Changed || r.writes != 1 {
+		t.Fatalf("set: %+v, %v", ch, err)
+	}
+	vals, _ := r.Values(key)
+	if k := regKeepAlive(vals); k != (KeepAlive{0, 1}) || len(vals) != 4 {
+		t.Errorf("after set: %+v (%d values)", k, len(vals))
+	}
+	if ch, err = s.SetKeepAlive("my server", 1, SetOptions{}); err != nil || ch.Changed || r.writes != 1 {
+		t.Errorf("second run: %+v, %v, %d writes", ch, err, r.writes)
+	}
+
+	// A value of the wrong type is replaced by a DWORD.
+	session(r, "str", sz("PingIntervalSecs", "30"))
+	if ch, err = s.SetKeepAlive("str", 30, SetOptions{}); err != nil || !ch.Changed {
+		t.Errorf("string value: %+v, %v", ch, err)
+	}
+	vals, _ = r.Values(regSessions + `\str`)
+	if len(vals) != 2 || regKeepAlive(vals).Interval() != 30 {
+		t.Errorf("string value replaced: %+v", vals)
+	}
+}
+
+func TestRegistryCreate(t *testing.T) {
+	r := newFakeRegistry()
+	s := &RegistryStore{Reg: r}
+	if ch, err := s.SetKeepAlive(DefaultSettings, 0, SetOptions{}); err != nil || ch.Changed || r.writes != 0 {
+		t.Errorf("off in unsaved Default Settings: %+v, %v", ch, err)
+	}
+	ch, err := s.SetKeepAlive(DefaultSettings, 300, SetOptions{})
+	if err != nil || !ch.Changed || !ch.Created || ch.OldText != nil {
+		t.Errorf("Default Settings: %+v, %v", ch, err)
+	}
+	if _, err := s.SetKeepAlive("new", 60, SetOptions{}); !errors.Is(err, ErrNoSession) {
+		t.Errorf("unknown session: %v", err)
+	}
+	if ok, _ := r.KeyExists(regSessions + `\new`); ok {
+		t.Error("unknown session created")
+	}
+	session(r, "Default%20Settings", sz("HostName", "seed"), dw("PingIntervalSecs", 300), dw("TCPKeepalives", 1))
+	if ch, err = s.SetKeepAlive("new", 60, SetOptions{Create: true}); err != nil || !ch.Created {
+		t.Fatalf("create: %+v, %v", ch, err)
+	}
+	vals, _ := r.Values(regSessions + `\new`)
+	names := ""
+	for _, v := range vals {
+		names += v.Name + ","
+	}
+	if names != "HostName,TCPKeepalives,PingInterval,PingIntervalSecs," || regKeepAlive(vals).Interval() != 60 {
+		t.Errorf("created from Default Settings: %s %+v", names, regKeepAlive(vals))
+	}
+}
+
+// The Windows build converts names to the ANSI code page before escaping,
+// as PuTTY escapes ANSI bytes; a Latin-1 codec stands in for it here.
+func TestRegistryNameCodec(t *testing.T) {
+	r := newFakeRegistry()
+	latin1 := NameCodec{
+		ToPuTTY: func(s string) string {
+			var b []byte
+			for _, c := range s {
+				b = append(b, byte(c))
+			}
+			return string(b)
+		},
+		FromPuTTY: func(s string) string {
+			var rs []rune
+			for i := 0; i < len(s); i++ {
+				rs = append(rs, rune(s[i]))
+			}
+			return string(rs)
+		},
+	}
+	s := &RegistryStore{Reg: r, Names: latin1}
+	session(r, "B%FCcher", dw("PingIntervalSecs", 5))
+	got, err := s.Sessions()
+	if err != nil || len(got) != 1 || got[0].Name != "Bücher" || got[0].KeepAlive.Interval() != 5 {
+		t.Fatalf("sessions: %+v, %v", got, err)
+	}
+	if _, err := s.SetKeepAlive("Bücher", 10, SetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	vals, _ := r.Values(regSessions + `\B%FCcher`)
+	if regKeepAlive(vals).Interval() != 10 {
+		t.Errorf("not written to the ANSI-named key: %+v", r.keys)
+	}
+}

@@ -1,0 +1,143 @@
+package putty
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// A session file on Unix is Key=Value lines. PuTTY reads a line as the key
+// up to the first '=' and the value up to the first CR or LF (lines without
+// '=' are ignored), keys are case-sensitive, and when a key appears twice
+// the first one wins (open_settings_r adds lines to a tree that keeps the
+// first of equal keys). PuTTY itself writes LF line endings, but a file
+// copied from Windows may have CRLF, which PuTTY reads just as well.
+//
+// Editing changes only the value bytes of the first PingInterval and
+// PingIntervalSecs lines; every other byte stays.
+
+// fileLine is one line of a session file, as byte offsets into the file.
+type fileLine struct {
+	key        string
+	valueStart int // just after '='; -1 when the line has no '='
+	valueEnd   int // before the first CR or LF after valueStart
+}
+
+// parseLines splits a session file into lines.
+func parseLines(data []byte) []fileLine {
+	var lines []fileLine
+	for start := 0; start < len(data); {
+		end := len(data)
+		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
+			end = start + i + 1
+		}
+		l := fileLine{valueStart: -1, valueEnd: -1}
+		if eq := bytes.IndexByte(data[start:end], '='); eq >= 0 {
+			l.key = string(data[start : start+eq])
+			l.valueStart = start + eq + 1
+			l.valueEnd = end
+			if i := bytes.IndexAny(data[l.valueStart:end], "\r\n"); i >= 0 {
+				l.valueEnd = l.valueStart + i
+			}
+		}
+		lines = append(lines, l)
+		start = end
+	}
+	return lines
+}
+
+// findKey returns the index of the line PuTTY takes key from, or -1.
+func findKey(lines []fileLine, key string) int {
+	for i, l := range lines {
+		if l.valueStart >= 0 && l.key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// readKeepAlive reads a session file's keep-alive into s.
+func readKeepAlive(data []byte, s *Session) {
+	lines := parseLines(data)
+	if i := findKey(lines, keyMinutes); i >= 0 {
+		s.KeepAlive.Minutes = atoi(string(data[lines[i].valueStart:lines[i].valueEnd]))
+		s.MinutesLine = i + 1
+	}
+	if i := findKey(lines, keySeconds); i >= 0 {
+		s.KeepAlive.Seconds = atoi(string(data[lines[i].valueStart:lines[i].valueEnd]))
+		s.SecondsLine = i + 1
+	}
+}
+
+// setKeepAlive returns data with PingInterval=0 and PingIntervalSecs=seconds,
+// or data itself when PuTTY would already read that interval. A line whose
+// value already reads as wanted is left alone (" 0" stays " 0"); a missing
+// key is appended at the end with the file's line ending.
+func setKeepAlive(data []byte, seconds int) []byte {
+	var cur Session
+	readKeepAlive(data, &cur)
+	if cur.KeepAlive.Interval() == seconds {
+		return data
+	}
+	lines := parseLines(data)
+	want := []struct {
+		key   string
+		value int
+	}{{keyMinutes, 0}, {keySeconds, seconds}}
+
+	// Edits in place, in file order (PingIntervalSecs may come first).
+	type edit struct {
+		start, end int
+		value      string
+	}
+	var edits []edit
+	var missing []string
+	for _, w := range want {
+		i := findKey(lines, w.key)
+		if i < 0 {
+			missing = append(missing, w.key+"="+strconv.Itoa(w.value))
+			continue
+		}
+		l := lines[i]
+		if atoi(string(data[l.valueStart:l.valueEnd])) != w.value {
+			edits = append(edits, edit{l.valueStart, l.valueEnd, strconv.Itoa(w.value)})
+		}
+	}
+	if len(edits) == 2 && edits[0].start > edits[1].start {
+		edits[0], edits[1] = edits[1], edits[0]
+	}
+	out := make([]byte, 0, len(data)+48)
+	pos := 0
+	for _, e := range edits {
+		out = append(out, data[pos:e.start]...)
+		out = append(out, e.value...)
+		pos = e.end
+	}
+	out = append(out, data[pos:]...)
+
+	if len(missing) > 0 {
+		eol := lineEnding(data)
+		if len(out) > 0 && out[len(out)-1] != '\n' {
+			// End the unterminated last line first; a CR already there
+			// is the first half of a CRLF.
+			if eol == "\r\n" && out[len(out)-1] == '\r' {
+				out = append(out, '\n')
+			} else {
+				out = append(out, eol...)
+			}
+		}
+		for _, m := range missing {
+			out = append(out, m...)
+			out = append(out, eol...)
+		}
+	}
+	return out
+}
+
+// lineEnding is the file's line ending, judged by its first line: CRLF for
+// a file that came from Windows, else LF as PuTTY writes.
+func lineEnding(data []byte) string {
+	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}
