@@ -190,3 +190,6 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// Pid returns the process id of the listening sshd.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
