@@ -1,0 +1,209 @@
+package report
+
+import (
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// clientKeys are the client keywords show reports, canonical lower case.
+var clientKeys = []struct{ key, name string }{
+	{"serveraliveinterval", sshconf.ServerAliveInterval},
+	{"serveralivecountmax", sshconf.ServerAliveCountMax},
+	{"tcpkeepalive", sshconf.TCPKeepAlive},
+}
+
+func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
+	res := resolve.Resolve(opts)
+	c := &Client{Host: opts.Host, Probe: probe, Files: docPaths(res), Result: res}
+	c.ServerAliveInterval = valueOf(res, "serveraliveinterval", kindTime, DefaultInterval)
+	c.ServerAliveCountMax = valueOf(res, "serveralivecountmax", kindInt, DefaultCountMax)
+	c.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindFlag, DefaultKeepAlive)
+	values := map[string]Value{
+		"serveraliveinterval": c.ServerAliveInterval,
+		"serveralivecountmax": c.ServerAliveCountMax,
+		"tcpkeepalive":        c.TCPKeepAlive,
+	}
+
+	fileWarnings(r, SectionClient, res)
+	who := "for host " + opts.Host
+	if probe {
+		who = "for hosts without a value of their own"
+		r.Add(Info, SectionClient, "", "no --host given: the client values are for %s, a made-up host that only general blocks (Host *, Match all) match; use --host to see a particular host", opts.Host)
+	}
+
+	pos := order(res)
+	reported := map[place]bool{}
+	for _, k := range clientKeys {
+		v := values[k.key]
+		badValue(r, SectionClient, k.name, v, "ssh")
+		aliasNote(r, SectionClient, opts.Dialect, v)
+		if v.occ != nil {
+			reported[placeOf(*v.occ)] = true
+		}
+		// Lines that apply to the host but come after the winner.
+		for _, o := range uniq(res.All(k.key, resolve.Active)) {
+			if v.occ == nil || placeOf(o) == placeOf(*v.occ) {
+				continue
+			}
+			reported[placeOf(o)] = true
+			r.Add(Warning, SectionClient, o.Pos(), "%s is ignored %s: %s (%s) sets %s first, and ssh keeps the first value it obtains",
+				directive(o), who, v.Source, blockName(v.occ.Header), v.String())
+		}
+		// Blocks keepalive does not evaluate (Match exec, ...) before the
+		// winner could win instead.
+		for _, o := range uniq(res.All(k.key, resolve.Maybe)) {
+			if v.occ != nil && pos(o) > pos(*v.occ) {
+				continue
+			}
+			reported[placeOf(o)] = true
+			r.Add(Warning, SectionClient, o.Pos(), "%s is in %s, which keepalive does not evaluate (it never runs Match exec): if that block applies, this value wins over %s",
+				directive(o), blockAt(res, o.Header), sourceText(v))
+		}
+	}
+	perHost(r, opts, res, reported)
+	generalFirst(r, opts.Dialect, res)
+
+	intervalWarnings(r, SectionClient, sshconf.ServerAliveInterval, c.ServerAliveInterval, who)
+	if f, ok := c.TCPKeepAlive.Value.(string); ok && f == "no" && !c.TCPKeepAlive.bad {
+		r.Add(Info, SectionClient, c.TCPKeepAlive.Source, "TCPKeepAlive is off %s: only ServerAliveInterval notices a dead server", who)
+	}
+	return c
+}
+
+// perHost explains keep-alive values set for particular hosts: each
+// overrides the general value for its hosts, unless a general block read
+// earlier sets the keyword first; then it never takes effect.
+func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool) {
+	probes := map[string]*resolve.Result{}
+	evaluate := func(host string) *resolve.Result {
+		if pr, ok := probes[host]; ok {
+			return pr
+		}
+		o := opts
+		o.Host = host
+		pr := resolve.Resolve(o)
+		probes[host] = pr
+		return pr
+	}
+	for _, k := range clientKeys {
+		var occs []resolve.Occurrence
+		for _, o := range res.Occurrences {
+			if o.Key == k.key && o.State != resolve.Maybe && !isGeneral(o.Header) {
+				occs = append(occs, o)
+			}
+		}
+		for _, o := range uniq(occs) {
+			if reported[placeOf(o)] {
+				continue
+			}
+			reported[placeOf(o)] = true
+			host := hostFor(o.Header)
+			if host == "" {
+				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
+					directive(o), blockAt(res, o.Header))
+				continue
+			}
+			pr := evaluate(host)
+			eff, ok := pr.Effective(k.key)
+			switch {
+			case ok && placeOf(eff) == placeOf(o):
+				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
+					directive(o), blockAt(res, o.Header))
+			case ok && activeIn(pr, o) && isGeneral(eff.Header):
+				r.Add(Warning, SectionClient, o.Pos(), "%s for %s never takes effect: %s (%s) sets %s first for every host; put general defaults (Host *) at the end of the file",
+					directive(o), blockName(o.Header), eff.Pos(), blockName(eff.Header), eff.Line().Value())
+			case ok && activeIn(pr, o):
+				r.Add(Info, SectionClient, o.Pos(), "%s for %s is overridden for %s by %s (%s), read earlier",
+					directive(o), blockName(o.Header), host, eff.Pos(), blockName(eff.Header))
+			default:
+				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only", directive(o), blockAt(res, o.Header))
+			}
+		}
+	}
+}
+
+// activeIn reports whether the line of o applies in another evaluation.
+func activeIn(res *resolve.Result, o resolve.Occurrence) bool {
+	for _, x := range res.Occurrences {
+		if placeOf(x) == placeOf(o) && x.State == resolve.Active {
+			return true
+		}
+	}
+	return false
+}
+
+// hostFor returns a host name a Host header matches, from its first
+// pattern that is not negated; "" for a Match header.
+func hostFor(h *sshconf.Line) string {
+	if h == nil || !h.Is("Host") {
+		return ""
+	}
+	for _, p := range h.Args {
+		if !strings.HasPrefix(p, "!") && p != "*" {
+			return placement.ProbeHost(p)
+		}
+	}
+	return ""
+}
+
+// generalFirst reports a general block (Host *, Match all) that sets
+// keep-alives and comes before other blocks of its file: first value wins,
+// so it overrides every later per-host value.
+func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
+	for _, doc := range res.Docs {
+		blocks := doc.File.Blocks()
+		for bi, b := range blocks {
+			if b.Header == nil || !isGeneral(b.Header) {
+				continue
+			}
+			keys := map[string]bool{}
+			var names []string
+			for i := b.Start + 1; i < b.End; i++ {
+				l := doc.File.Lines[i]
+				if l.Kind != sshconf.Directive {
+					continue
+				}
+				if k := d.Canon(l.Key); isClientKey(k) && !keys[k] {
+					keys[k] = true
+					names = append(names, l.Key)
+				}
+			}
+			if len(keys) == 0 {
+				continue
+			}
+			later, laterSets := false, false
+			for _, lb := range blocks[bi+1:] {
+				if isGeneral(lb.Header) {
+					continue
+				}
+				later = true
+				for i := lb.Start + 1; i < lb.End; i++ {
+					if l := doc.File.Lines[i]; l.Kind == sshconf.Directive && keys[d.Canon(l.Key)] {
+						laterSets = true
+					}
+				}
+			}
+			if !later {
+				continue
+			}
+			level := Info
+			if laterSets {
+				level = Warning
+			}
+			r.Add(level, SectionClient, headerPos(res, b.Header), "%s sets %s before other Host/Match blocks of the file: first value wins, so it overrides every later per-host value; general defaults belong at the end of the file",
+				blockName(b.Header), strings.Join(names, ", "))
+		}
+	}
+}
+
+func isClientKey(k string) bool {
+	for _, ck := range clientKeys {
+		if ck.key == k {
+			return true
+		}
+	}
+	return false
+}

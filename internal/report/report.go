@@ -1,0 +1,253 @@
+// Package report builds what `keepalive show` prints: the keep-alive values
+// OpenSSH's client and server would use, each with the line it comes from
+// (or "default"), PuTTY sessions' keep-alive, and the warnings a user
+// needs to understand why a value is what it is. It renders the report as
+// an aligned table or as JSON. It runs nothing: cross-checking with the
+// real ssh and sshd is the caller's business (see package oracle).
+package report
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+)
+
+// Defaults OpenSSH uses when nothing sets a keyword (readconf.c and
+// servconf.c, fill_default_*options).
+const (
+	DefaultInterval  = 0
+	DefaultCountMax  = 3
+	DefaultKeepAlive = "yes"
+)
+
+// Idle timeouts of common middleboxes, in seconds (SPEC "The problem").
+const (
+	AzureLBIdle = 240 // Azure load balancer: beyond it, a warning
+	AWSALBIdle  = 60  // AWS application load balancer: beyond it, a note
+)
+
+// Source of a value that nothing in the configuration sets.
+const SourceDefault = "default"
+
+// Value is one effective setting: a number of seconds or a count (int), or
+// "yes"/"no" (string), with where it comes from.
+type Value struct {
+	Value  any    `json:"value"`
+	Source string `json:"source"` // "path:line" or "default"
+
+	occ *resolve.Occurrence
+	bad bool // OpenSSH rejects the value; Value is the text as written
+}
+
+// Int returns the value as a number, and false for a flag or a value
+// OpenSSH rejects.
+func (v Value) Int() (int, bool) {
+	n, ok := v.Value.(int)
+	return n, ok && !v.bad
+}
+
+// Occurrence returns the directive the value comes from, or nil for a
+// default.
+func (v Value) Occurrence() *resolve.Occurrence { return v.occ }
+
+// String renders the value as ssh -G prints it.
+func (v Value) String() string {
+	switch x := v.Value.(type) {
+	case int:
+		return strconv.Itoa(x)
+	case string:
+		return x
+	}
+	return fmt.Sprint(v.Value)
+}
+
+// Client is the client side: what `ssh -G HOST` computes.
+type Client struct {
+	Host                string `json:"host"`
+	ServerAliveInterval Value  `json:"ServerAliveInterval"`
+	ServerAliveCountMax Value  `json:"ServerAliveCountMax"`
+	TCPKeepAlive        Value  `json:"TCPKeepAlive"`
+
+	// Probe is true when no host was asked for and Host is a made-up name
+	// that only general blocks (Host *, Match all) match.
+	Probe bool `json:"-"`
+	// Files are the configs read, in order.
+	Files []string `json:"-"`
+	// Result is the resolver's evaluation, for callers that want more.
+	Result *resolve.Result `json:"-"`
+}
+
+// Server is the server side: the global values `sshd -T` prints without
+// -C, where only "Match all" blocks apply.
+type Server struct {
+	ClientAliveInterval Value `json:"ClientAliveInterval"`
+	ClientAliveCountMax Value `json:"ClientAliveCountMax"`
+	TCPKeepAlive        Value `json:"TCPKeepAlive"`
+
+	Config string          `json:"-"` // sshd_config path
+	Files  []string        `json:"-"`
+	Result *resolve.Result `json:"-"`
+}
+
+// PuttySession is a PuTTY saved session's keep-alive in seconds (0: off).
+type PuttySession struct {
+	Session string `json:"session"`
+	Value   int    `json:"value"`
+	Source  string `json:"source"` // file:line, file, registry key, or "default"
+}
+
+// Level says how much a warning matters.
+type Level string
+
+const (
+	Error   Level = "error"   // OpenSSH rejects something, or --verify disagrees
+	Warning Level = "warning" // a value is not what the user probably wants
+	Info    Level = "info"    // worth knowing
+)
+
+// Section is the part of the report a warning is about.
+type Section string
+
+const (
+	SectionClient Section = "client"
+	SectionServer Section = "server"
+	SectionPutty  Section = "putty"
+)
+
+// Warn is one finding.
+type Warn struct {
+	Level   Level   `json:"level"`
+	Section Section `json:"section"`
+	Source  string  `json:"source,omitempty"` // "path:line" it is about
+	Message string  `json:"message"`
+}
+
+func (w Warn) String() string {
+	if w.Source != "" {
+		return fmt.Sprintf("%s: %s: %s", w.Level, w.Source, w.Message)
+	}
+	return fmt.Sprintf("%s: %s", w.Level, w.Message)
+}
+
+// Report is everything show prints. A nil Server means the server was not
+// asked for (NoServer) or is not installed (ServerMissing).
+type Report struct {
+	Client   *Client        `json:"client"`
+	Server   *Server        `json:"server"`
+	Putty    []PuttySession `json:"putty"`
+	Warnings []Warn         `json:"warnings"`
+
+	// ServerMissing names the sshd_config that does not exist.
+	ServerMissing string `json:"-"`
+	// ServerSkipped: the server section was not asked for.
+	ServerSkipped bool `json:"-"`
+	// PuttyNote says why PuTTY sessions are absent, when not simply none.
+	PuttyNote string `json:"-"`
+}
+
+// Add appends a warning.
+func (r *Report) Add(level Level, sec Section, source, format string, args ...any) {
+	r.Warnings = append(r.Warnings, Warn{Level: level, Section: sec, Source: source, Message: fmt.Sprintf(format, args...)})
+}
+
+// Has reports whether a warning of at least level exists.
+func (r *Report) Has(level Level) bool {
+	for _, w := range r.Warnings {
+		if rank(w.Level) >= rank(level) {
+			return true
+		}
+	}
+	return false
+}
+
+func rank(l Level) int {
+	switch l {
+	case Error:
+		return 2
+	case Warning:
+		return 1
+	}
+	return 0
+}
+
+// Options say what to report on.
+type Options struct {
+	// Client evaluates the client configuration for Client.Host; nil
+	// leaves the client out.
+	Client *resolve.Options
+	// Probe: Client.Host is a made-up name (placement.ProbeHost("*"))
+	// because no host was asked for.
+	Probe bool
+
+	// Server evaluates sshd_config; Files[0] is the main config. nil
+	// leaves the server out. Server.Conn should be nil: the global view.
+	Server *resolve.Options
+
+	// Putty are the saved sessions, when PuTTY was looked at.
+	Putty []PuttySession
+	// PuttyNote explains an empty PuTTY section ("not looked at", ...).
+	PuttyNote string
+}
+
+// Build evaluates the configuration and collects values and warnings.
+func Build(o Options) *Report {
+	r := &Report{Putty: []PuttySession{}, Warnings: []Warn{}, PuttyNote: o.PuttyNote}
+	if o.Client != nil {
+		r.Client = buildClient(r, *o.Client, o.Probe)
+	}
+	if o.Server != nil {
+		r.Server = buildServer(r, *o.Server)
+	} else {
+		r.ServerSkipped = true
+	}
+	if o.Putty != nil {
+		r.Putty = append(r.Putty, o.Putty...)
+	}
+	puttyWarnings(r)
+	return r
+}
+
+// kind says how a keyword's value is parsed.
+type kind int
+
+const (
+	kindTime kind = iota
+	kindInt
+	kindFlag
+)
+
+// valueOf returns the effective value of key with its source.
+func valueOf(res *resolve.Result, key string, k kind, def any) Value {
+	o, ok := res.Effective(key)
+	if !ok {
+		return Value{Value: def, Source: SourceDefault}
+	}
+	v := Value{Source: o.Pos(), occ: &o}
+	arg := ""
+	args := o.Line().Args
+	if len(args) > 0 {
+		arg = args[0]
+	}
+	var good bool
+	switch k {
+	case kindTime:
+		v.Value, good = parseTime(arg)
+	case kindInt:
+		v.Value, good = parseInt(arg)
+	case kindFlag:
+		v.Value, good = parseFlag(arg)
+	}
+	if !good || len(args) != 1 { // OpenSSH 8.7+ rejects extra arguments
+		v.Value, v.bad = o.Line().Value(), true
+	}
+	return v
+}
+
+func docPaths(res *resolve.Result) []string {
+	var out []string
+	for _, d := range res.Docs {
+		out = append(out, d.Path)
+	}
+	return out
+}

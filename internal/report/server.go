@@ -1,0 +1,114 @@
+package report
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+var serverKeys = []struct{ key, name string }{
+	{"clientaliveinterval", sshconf.ClientAliveInterval},
+	{"clientalivecountmax", sshconf.ClientAliveCountMax},
+	{"tcpkeepalive", sshconf.TCPKeepAlive},
+}
+
+func buildServer(r *Report, opts resolve.Options) *Server {
+	opts.Conn = nil // the global view, as sshd -T without -C
+	res := resolve.Resolve(opts)
+	main := opts.Files[0].Path
+	if res.Doc(main) == nil {
+		if _, err := os.Stat(opts.FS.Real(main)); errors.Is(err, fs.ErrNotExist) {
+			r.ServerMissing = main
+			r.Add(Info, SectionServer, "", "%s does not exist: the OpenSSH server is not installed or not configured here", main)
+			return nil
+		}
+		fileWarnings(r, SectionServer, res)
+		if len(res.Problems) == 0 {
+			r.Add(Error, SectionServer, main, "cannot read the server config")
+		}
+		r.ServerMissing = main
+		return nil
+	}
+	s := &Server{Config: main, Files: docPaths(res), Result: res}
+	s.ClientAliveInterval = valueOf(res, "clientaliveinterval", kindTime, DefaultInterval)
+	s.ClientAliveCountMax = valueOf(res, "clientalivecountmax", kindInt, DefaultCountMax)
+	s.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindFlag, DefaultKeepAlive)
+	values := map[string]Value{
+		"clientaliveinterval": s.ClientAliveInterval,
+		"clientalivecountmax": s.ClientAliveCountMax,
+		"tcpkeepalive":        s.TCPKeepAlive,
+	}
+
+	fileWarnings(r, SectionServer, res)
+	for _, k := range serverKeys {
+		v := values[k.key]
+		badValue(r, SectionServer, k.name, v, "sshd")
+		aliasNote(r, SectionServer, opts.Dialect, v)
+		var global, matchAll []resolve.Occurrence
+		for _, o := range res.All(k.key, resolve.Active) {
+			if o.Pass == 1 {
+				global = append(global, o)
+			} else {
+				matchAll = append(matchAll, o)
+			}
+		}
+		shadowedBy(r, global)
+		shadowedBy(r, matchAll)
+		if len(global) > 0 && len(matchAll) > 0 {
+			r.Add(Info, SectionServer, global[0].Pos(), "%s is overridden for every connection by %s in %s",
+				directive(global[0]), directive(matchAll[0]), blockAt(res, matchAll[0].Header))
+		}
+		// Match blocks for some connections.
+		var inMatch []resolve.Occurrence
+		for _, o := range res.Occurrences {
+			if o.Key == k.key && o.Header != nil && o.State != resolve.Active {
+				inMatch = append(inMatch, o)
+			}
+		}
+		for _, o := range uniq(inMatch) {
+			if k.key == "tcpkeepalive" {
+				r.Add(Error, SectionServer, o.Pos(), "%s is inside %s: sshd does not allow TCPKeepAlive in a Match block and refuses the config",
+					directive(o), blockAt(res, o.Header))
+				continue
+			}
+			level := Info
+			n, ok := parseLeading(o, k.key)
+			if ok && n == 0 {
+				level = Warning
+			}
+			r.Add(level, SectionServer, o.Pos(), "%s applies to connections matching %s, overriding the global %s %s for them",
+				directive(o), blockAt(res, o.Header), k.name, v.String())
+		}
+	}
+	intervalWarnings(r, SectionServer, sshconf.ClientAliveInterval, s.ClientAliveInterval, "in sshd")
+	if n, ok := s.ClientAliveCountMax.Int(); ok && n == 0 {
+		r.Add(Warning, SectionServer, sourceIfSet(s.ClientAliveCountMax), "ClientAliveCountMax 0: since OpenSSH 8.2 sshd then never disconnects an unresponsive client (before 8.2 it disconnected at the first keep-alive); use 2 or 3")
+	}
+	return s
+}
+
+// parseLeading reads an occurrence's value as a number of seconds or a
+// count.
+func parseLeading(o resolve.Occurrence, key string) (int, bool) {
+	args := o.Line().Args
+	if len(args) != 1 {
+		return 0, false
+	}
+	if key == "clientalivecountmax" {
+		return parseInt(args[0])
+	}
+	return parseTime(args[0])
+}
+
+// shadowedBy reports every occurrence after the first of a list of lines
+// that all apply: sshd keeps the first.
+func shadowedBy(r *Report, occs []resolve.Occurrence) {
+	occs = uniq(occs)
+	for _, o := range occs[min(1, len(occs)):] {
+		r.Add(Warning, SectionServer, o.Pos(), "%s is ignored: %s sets %s first, and sshd keeps the first value it obtains",
+			directive(o), occs[0].Pos(), occs[0].Line().Value())
+	}
+}
