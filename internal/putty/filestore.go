@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 )
@@ -115,7 +116,8 @@ func (s *FileStore) path(name string) string {
 }
 
 // Sessions lists the regular files (or links to them) in the sessions
-// directory, as PuTTY's session list does. A file whose name is not one
+// directory, as PuTTY's session list does, except keepalive's backups. A
+// file whose name is not one
 // PuTTY would give a session (such as "a%2fb", with lower-case hex) is
 // skipped: PuTTY lists it but loads the session from another file.
 func (s *FileStore) Sessions() ([]Session, error) {
@@ -128,6 +130,12 @@ func (s *FileStore) Sessions() ([]Session, error) {
 	}
 	var out []Session
 	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), atomicfile.BackupSuffix) {
+			// keepalive's own --backup copies: PuTTY lists them too, but
+			// they are not sessions anyone saved, and editing them would
+			// only make backups of backups.
+			continue
+		}
 		name := UnescapeFileName(e.Name())
 		if EscapeFileName(name) != e.Name() {
 			continue
@@ -222,12 +230,14 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 	if !ch.Changed || opts.DryRun {
 		return ch, nil
 	}
-	wo := atomicfile.Options{Backup: opts.Backup, UID: -1, GID: -1}
+	wo := atomicfile.Options{Backup: opts.Backup}
 	if !snap.Exists {
 		// Root creating a session in a user's PuTTY directory: the new file
 		// (and sessions directory) belong to that user, or PuTTY could no
 		// longer save the session.
-		wo.UID, wo.GID = ownerOf(s.Dir, s.Base)
+		if uid, gid := ownerOf(s.Dir, s.Base); uid >= 0 {
+			wo.SetOwner, wo.UID, wo.GID = true, uid, gid
+		}
 	}
 	if _, err := snap.Write(data, wo); err != nil {
 		return ch, err

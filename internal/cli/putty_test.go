@@ -1,0 +1,393 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keepalive-ssh/keepalive/internal/putty"
+)
+
+// puttyHome makes a scratch home whose PuTTY sessions the command edits.
+// The store is pinned to it: PuTTY falls back to the password database's
+// home, which must never be the tester's real one.
+func puttyHome(t *testing.T, withDir bool) (home, dir string) {
+	t.Helper()
+	home = t.TempDir()
+	dir = filepath.Join(home, ".putty", "sessions")
+	if withDir {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"PUTTYDIR", "PUTTYSESSIONS", "XDG_CONFIG_HOME", "SUDO_USER"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("HOME", home)
+	old := openPuttyStore
+	openPuttyStore = func() (putty.Store, error) {
+		return putty.FindFileStore(putty.Env{Getenv: os.Getenv, PasswdHome: home}), nil
+	}
+	t.Cleanup(func() { openPuttyStore = old })
+	return home, dir
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	return code, out.String(), errb.String()
+}
+
+// put writes a session file with an old mtime, so a later write shows.
+func put(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, putty.EscapeFileName(name))
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type fileState struct {
+	data  string
+	mtime time.Time
+}
+
+func state(t *testing.T, p string) fileState {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fileState{string(data), info.ModTime()}
+}
+
+// snapshot is every file under dir, to show a command changed nothing.
+func snapshot(t *testing.T, dir string) map[string]fileState {
+	t.Helper()
+	m := map[string]fileState{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			m[p] = state(t, p)
+		}
+		return nil
+	})
+	return m
+}
+
+func sameSnapshot(t *testing.T, what string, a, b map[string]fileState) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Errorf("%s: files %d -> %d", what, len(a), len(b))
+	}
+	for p, s := range a {
+		if b[p] != s {
+			t.Errorf("%s: %s changed", what, p)
+		}
+	}
+}
+
+const legacySession = "HostName=example.com\nPortNumber=22\nPingInterval=1\nPingIntervalSecs=0\nTCPNoDelay=1\n"
+const crlfSession = "HostName=win.example.com\r\nProtocol=ssh\r\n"
+
+func TestPuttySetsEverySession(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	my := put(t, dir, "my server", legacySession)
+	win := put(t, dir, "win", crlfSession)
+
+	code, out, errs := runCLI(t, "putty", "--interval", "1")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	ds := filepath.Join(dir, "Default%20Settings")
+	want := "created " + ds + ": PuTTY session \"Default Settings\" with keep-alive 1s\n" +
+		"changed " + my + ": PuTTY session \"my server\" keep-alive 1s (was 60s)\n" +
+		"changed " + win + ": PuTTY session \"win\" keep-alive 1s (was off)\n"
+	if out != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+	for p, content := range map[string]string{
+		my:  "HostName=example.com\nPortNumber=22\nPingInterval=0\nPingIntervalSecs=1\nTCPNoDelay=1\n",
+		win: crlfSession + "PingInterval=0\r\nPingIntervalSecs=1\r\n",
+		ds:  "PingInterval=0\nPingIntervalSecs=1\n",
+	} {
+		if got := state(t, p).data; got != content {
+			t.Errorf("%s:\n got %q\nwant %q", p, got, content)
+		}
+	}
+
+	// Running again changes nothing, not even an mtime.
+	before := snapshot(t, dir)
+	for p := range before {
+		old := time.Now().Add(-time.Hour).Truncate(time.Second)
+		os.Chtimes(p, old, old)
+	}
+	before = snapshot(t, dir)
+	code, out, errs = runCLI(t, "putty", "--interval", "1s")
+	if code != 0 || errs != "" || out != "already set: PuTTY keep-alive 1s in 3 sessions in "+dir+"\n" {
+		t.Errorf("second run: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	sameSnapshot(t, "second run", before, snapshot(t, dir))
+}
+
+func TestPuttyDryRunWritesNothing(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	my := put(t, dir, "my server", legacySession)
+	before := snapshot(t, dir)
+	code, out, errs := runCLI(t, "putty", "--dry-run")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	sameSnapshot(t, "dry run", before, snapshot(t, dir))
+	ds := filepath.Join(dir, "Default%20Settings")
+	for _, want := range []string{
+		"--- /dev/null\n+++ " + ds + "\n@@ -0,0 +1,2 @@\n+PingInterval=0\n+PingIntervalSecs=300\n",
+		"--- " + my + "\n+++ " + my + "\n@@ -1,5 +1,5 @@\n HostName=example.com\n PortNumber=22\n-PingInterval=1\n-PingIntervalSecs=0\n+PingInterval=0\n+PingIntervalSecs=300\n TCPNoDelay=1\n",
+		"would create " + ds + ": ",
+		"would change " + my + ": PuTTY session \"my server\" keep-alive 300s (was 60s)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dry-run output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPuttyCheck(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	put(t, dir, "s", "PingIntervalSecs=30\n")
+	before := snapshot(t, dir)
+	if code, _, _ := runCLI(t, "putty", "--check", "--session", "s"); code != exitChanged {
+		t.Errorf("--check with a change to make: exit %d, want %d", code, exitChanged)
+	}
+	sameSnapshot(t, "--check", before, snapshot(t, dir))
+	if code, out, _ := runCLI(t, "putty", "--check", "--session", "s", "--interval", "30"); code != 0 || !strings.HasPrefix(out, "already set") {
+		t.Errorf("--check with nothing to do: exit %d, %q", code, out)
+	}
+}
+
+func TestPuttyUnknownSession(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	put(t, dir, "my server", legacySession)
+	put(t, dir, "other", "")
+	before := snapshot(t, dir)
+	code, out, errs := runCLI(t, "putty", "--session", "my server", "--session", "My Server", "--session", "nope")
+	if code != exitFailure || out != "" {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	want := `keepalive: no PuTTY sessions "My Server", "nope" in ` + dir + `; the sessions are: "Default Settings", "my server", "other"` + "\n" +
+		"keepalive: hint: check the spelling (names are case-sensitive), or add --create to save it as a copy of Default Settings\n"
+	if errs != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errs, want)
+	}
+	sameSnapshot(t, "unknown session", before, snapshot(t, dir))
+
+	// --list names them the same way.
+	if code, _, errs := runCLI(t, "putty", "--list", "--session", "nope"); code != exitFailure || !strings.Contains(errs, `no PuTTY session "nope"`) {
+		t.Errorf("--list of an unknown session: exit %d, %q", code, errs)
+	}
+}
+
+func TestPuttyCreate(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	put(t, dir, "Default Settings", "HostName=\nPingIntervalSecs=60\nTerminalType=xterm\n")
+	code, out, errs := runCLI(t, "putty", "--session", "new one", "--create", "--interval", "5m")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	p := filepath.Join(dir, "new%20one")
+	if want := "created " + p + ": PuTTY session \"new one\" with keep-alive 300s\n"; out != want {
+		t.Errorf("stdout %q, want %q", out, want)
+	}
+	if got := state(t, p).data; got != "HostName=\nPingIntervalSecs=300\nTerminalType=xterm\nPingInterval=0\n" {
+		t.Errorf("new session %q: want a copy of Default Settings", got)
+	}
+}
+
+func TestPuttyOnlyNamedSessions(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	put(t, dir, "a", "")
+	b := put(t, dir, "b", "")
+	code, _, _ := runCLI(t, "putty", "--session", "a", "--session", "a")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := state(t, filepath.Join(dir, "a")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
+		t.Errorf("a: %q", got)
+	}
+	if got := state(t, b).data; got != "" {
+		t.Errorf("b changed: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
+		t.Error("Default Settings created though not named")
+	}
+}
+
+func TestPuttyList(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	put(t, dir, "my server", legacySession)
+	put(t, dir, "a much longer session name", "PingIntervalSecs=300\n")
+	code, out, errs := runCLI(t, "putty", "--list")
+	if code != 0 || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	want := "" +
+		"SESSION                     KEEP-ALIVE                                     WHERE\n" +
+		"Default Settings            off                                            not saved: PuTTY's built-in defaults\n" +
+		"a much longer session name  300s                                           " + filepath.Join(dir, "a%20much%20longer%20session%20name") + "\n" +
+		"my server                   60s (PingInterval 1 min + PingIntervalSecs 0)  " + filepath.Join(dir, "my%20server") + "\n"
+	if out != want {
+		t.Errorf("--list:\n%s\nwant:\n%s", out, want)
+	}
+
+	code, out, _ = runCLI(t, "putty", "--list", "--json", "--session", "my server")
+	if code != 0 {
+		t.Fatalf("--list --json: exit %d", code)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("--list --json: %v\n%s", err, out)
+	}
+	if len(got) != 1 || got[0]["session"] != "my server" || got[0]["keepalive"] != float64(60) ||
+		got[0]["ping_interval"] != float64(1) || got[0]["ping_interval_secs"] != float64(0) || got[0]["saved"] != true {
+		t.Errorf("--list --json: %v", got)
+	}
+}
+
+func TestPuttyJSON(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	p := put(t, dir, "my server", legacySession)
+	code, out, _ := runCLI(t, "putty", "--json", "--session", "my server", "--interval", "90")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res struct {
+		Changed  bool
+		Files    []string
+		Diff     string
+		Sessions []struct {
+			Session         string
+			Before, After   int
+			Changed, Created bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !res.Changed || len(res.Files) != 1 || res.Files[0] != p || !strings.Contains(res.Diff, "+PingIntervalSecs=90\n") ||
+		len(res.Sessions) != 1 || res.Sessions[0].Before != 60 || res.Sessions[0].After != 90 {
+		t.Errorf("--json: %+v", res)
+	}
+}
+
+func TestPuttyBackup(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	p := put(t, dir, "s", legacySession)
+	if code, _, errs := runCLI(t, "putty", "--backup"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got := state(t, p+".keepalive.bak").data; got != legacySession {
+		t.Errorf("backup %q", got)
+	}
+	// The backup is not taken for a session on the next run.
+	if code, out, _ := runCLI(t, "putty", "--backup"); code != 0 || !strings.Contains(out, "in 2 sessions") {
+		t.Errorf("second run: %d %q", code, out)
+	}
+}
+
+func TestPuttyUsage(t *testing.T) {
+	puttyHome(t, true)
+	for _, args := range [][]string{
+		{"putty", "--interval", "0"},
+		{"putty", "--interval", "abc"},
+		{"putty", "--interval", "-5"},
+		{"putty", "--interval", "2147483648"},
+		{"putty", "--list", "--interval", "5"},
+		{"putty", "--list", "--dry-run"},
+		{"putty", "--list", "--create"},
+		{"putty", "--session", ""},
+		{"putty", "--no-such-flag"},
+		{"putty", "extra"},
+	} {
+		code, out, errs := runCLI(t, args...)
+		if code != exitUsage || out != "" || !strings.HasPrefix(errs, "keepalive: ") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2", args, code, out, errs)
+		}
+	}
+	_, _, errs := runCLI(t, "putty", "--interval", "0")
+	if !strings.Contains(errs, "--interval") || !strings.Contains(errs, "1s to 2147483647s") {
+		t.Errorf("--interval 0: %q should name the flag and the range", errs)
+	}
+}
+
+// Without any PuTTY directory, keepalive does not create PuTTY's
+// configuration unless asked.
+func TestPuttyNoPuttyDir(t *testing.T) {
+	home, dir := puttyHome(t, false)
+	code, out, errs := runCLI(t, "putty")
+	if code != exitFailure || out != "" || !strings.Contains(errs, "PuTTY has saved no settings in "+dir) || !strings.Contains(errs, "hint: ") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".putty")); err == nil {
+		t.Error(".putty created")
+	}
+	// Turning keep-alives off there has nothing to do.
+	if code, out, _ := runCLI(t, "disable", "--putty"); code != 0 || !strings.HasPrefix(out, "already set: PuTTY keep-alive off") {
+		t.Errorf("disable --putty: exit %d, %q", code, out)
+	}
+	code, _, errs = runCLI(t, "putty", "--create")
+	if code != 0 {
+		t.Fatalf("--create: exit %d, %s", code, errs)
+	}
+	if got := state(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
+		t.Errorf("Default Settings %q", got)
+	}
+}
+
+func TestPuttyDisable(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	my := put(t, dir, "my server", legacySession)
+	off := put(t, dir, "off", "HostName=h\n")
+	var out, errb bytes.Buffer
+	s := Streams{Out: &out, Err: &errb}
+	if err := runPuttyDisable(s, nil, true, false); err != nil {
+		t.Fatal(err)
+	}
+	if state(t, my).data != legacySession || !strings.Contains(out.String(), "-PingInterval=1\n") {
+		t.Errorf("dry run wrote, or printed no diff:\n%s", out.String())
+	}
+	out.Reset()
+	if err := runPuttyDisable(s, nil, false, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, my).data; got != strings.Replace(legacySession, "PingInterval=1", "PingInterval=0", 1) {
+		t.Errorf("my server: %q", got)
+	}
+	if got := state(t, off).data; got != "HostName=h\n" {
+		t.Errorf("a session already off was written: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
+		t.Error("Default Settings created just to say off")
+	}
+	if err := runPuttyDisable(s, []string{"nope"}, false, false); err == nil {
+		t.Error("disable of an unknown session succeeded")
+	}
+	// Through the command, as users run it.
+	put(t, dir, "on", "PingIntervalSecs=5\n")
+	code, stdout, _ := runCLI(t, "disable", "--putty", "--session", "on")
+	if code != 0 || !strings.Contains(stdout, `PuTTY session "on" keep-alive off (was 5s)`) {
+		t.Errorf("disable --putty --session on: exit %d, %q", code, stdout)
+	}
+}
