@@ -278,8 +278,8 @@ func TestPuttyJSON(t *testing.T) {
 		Files    []string
 		Diff     string
 		Sessions []struct {
-			Session         string
-			Before, After   int
+			Session          string
+			Before, After    int
 			Changed, Created bool
 		}
 	}
