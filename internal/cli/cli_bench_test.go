@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var benchSizes = []int{100, 10_000, 100_000}
+
+// benchConfig generates, deterministically, n Host blocks with HostName,
+// User and Port (the shape scripts/bench.sh uses).
+func benchConfig(n int) []byte {
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, "Host host%d\n    HostName ip-10-%d-%d-%d.eu-west-1.compute.internal\n    User ec2-user\n    Port %d\n\n",
+			i, i>>16&255, i>>8&255, i&255, 2200+i%100)
+	}
+	return b.Bytes()
+}
+
+func benchStreams() (Streams, *bytes.Buffer) {
+	var errb bytes.Buffer
+	return Streams{In: strings.NewReader(""), Out: io.Discard, Err: &errb}, &errb
+}
+
+// BenchmarkEnable is a whole "keepalive enable --file F" run as the binary
+// does it: flags, lock, read, plan, atomic write with fsync. The file is
+// put back (untimed) before each run.
+func BenchmarkEnable(b *testing.B) {
+	for _, n := range benchSizes {
+		data := benchConfig(n)
+		path := filepath.Join(b.TempDir(), "config")
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(data)))
+			for range b.N {
+				b.StopTimer()
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					b.Fatal(err)
+				}
+				s, errb := benchStreams()
+				b.StartTimer()
+				if code := Main([]string{"enable", "--file", path}, s); code != 0 {
+					b.Fatalf("exit %d: %s", code, errb)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEnableUnchanged is the second run: nothing to write.
+func BenchmarkEnableUnchanged(b *testing.B) {
+	for _, n := range benchSizes {
+		data := append(benchConfig(n), "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"...)
+		path := filepath.Join(b.TempDir(), "config")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s, errb := benchStreams()
+				if code := Main([]string{"enable", "--file", path}, s); code != 0 {
+					b.Fatalf("exit %d: %s", code, errb)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkVersion is the fixed cost of a run: building the command tree.
+func BenchmarkVersion(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, _ := benchStreams()
+		if code := Main([]string{"--version"}, s); code != 0 {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}
