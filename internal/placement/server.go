@@ -1,0 +1,514 @@
+package placement
+
+import (
+	"fmt"
+	"net"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Server placement (SPEC "Where an edit goes", server): sshd reads its
+// global configuration first (Match blocks inactive), then the Match blocks
+// that apply to a connection, whose values override the global ones. The
+// first value obtained wins in each pass.
+
+// matchKeywords are the sshd Match criteria --match accepts, in the
+// spelling sshd_config(5) uses.
+var matchKeywords = map[string]string{
+	"user": "User", "group": "Group", "host": "Host", "address": "Address",
+	"localaddress": "LocalAddress", "localport": "LocalPort", "rdomain": "RDomain",
+}
+
+// ParseMatch checks the criteria of a Match line ("User bob",
+// "Group sftp Address 10.0.0.0/8", "all") and returns them as arguments.
+func ParseMatch(criteria string) ([]string, error) {
+	if strings.ContainsAny(criteria, "\"'#\\\r\n=") {
+		return nil, fmt.Errorf("quotes, '=', '#' and line breaks are not allowed")
+	}
+	args := strings.Fields(criteria)
+	switch {
+	case len(args) == 0:
+		return nil, fmt.Errorf("empty")
+	case len(args) == 1 && strings.EqualFold(args[0], "all"):
+		return []string{"all"}, nil
+	case len(args)%2 != 0:
+		return nil, fmt.Errorf("want KEYWORD PATTERNS pairs such as \"User bob\" or \"Address 10.0.0.0/8\"")
+	}
+	for i := 0; i < len(args); i += 2 {
+		if _, ok := matchKeywords[strings.ToLower(args[i])]; !ok {
+			return nil, fmt.Errorf("unknown criterion %q: want all, User, Group, Host, Address, LocalAddress, LocalPort or RDomain", args[i])
+		}
+		if probeValue(args[i], args[i+1]) == "" {
+			return nil, fmt.Errorf("%s %s matches no connection keepalive can name: give at least one pattern without '!'", args[i], args[i+1])
+		}
+	}
+	return args, nil
+}
+
+// MatchConn returns a connection that the criteria match, for evaluating
+// the configuration the way sshd would for it: each criterion's first
+// pattern that is not negated, with wildcards filled in.
+func MatchConn(args []string) *resolve.Conn {
+	c := &resolve.Conn{}
+	for i := 0; i+1 < len(args); i += 2 {
+		v := probeValue(args[i], args[i+1])
+		switch strings.ToLower(args[i]) {
+		case "user":
+			c.User = v
+		case "group":
+			c.Groups = append(c.Groups, v)
+		case "host":
+			c.Host = v
+		case "address":
+			c.Addr = v
+		case "localaddress":
+			c.LAddr = v
+		case "localport":
+			c.LPort = v
+		case "rdomain":
+			c.RDomain = v
+		}
+	}
+	return c
+}
+
+// ConnSpec renders a connection as the argument of `sshd -T -C`, or ""
+// when sshd cannot be asked about it (group membership depends on real
+// accounts).
+func ConnSpec(c *resolve.Conn) string {
+	if c == nil || len(c.Groups) > 0 {
+		return ""
+	}
+	var parts []string
+	for _, kv := range [][2]string{{"user", c.User}, {"host", c.Host}, {"addr", c.Addr}, {"laddr", c.LAddr}, {"lport", c.LPort}, {"rdomain", c.RDomain}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// probeValue picks a value that a pattern list matches.
+func probeValue(keyword, list string) string {
+	for _, p := range strings.Split(list, ",") {
+		if p == "" || strings.HasPrefix(p, "!") {
+			continue
+		}
+		switch strings.ToLower(keyword) {
+		case "address", "localaddress":
+			if ip, n, err := net.ParseCIDR(p); err == nil {
+				return ip.Mask(n.Mask).String()
+			}
+			return strings.NewReplacer("*", "1", "?", "1").Replace(p)
+		case "localport":
+			return p
+		}
+		return strings.NewReplacer("*", "keepalive-probe", "?", "k").Replace(p)
+	}
+	return ""
+}
+
+// matchArgs splits criteria that ParseMatch accepted (callers check them
+// first, as bad usage).
+func matchArgs(match string) []string {
+	if args, err := ParseMatch(match); err == nil {
+		return args
+	}
+	return strings.Fields(match)
+}
+
+// sameCriteria reports whether a Match header has exactly the criteria
+// args: keywords compared without case, patterns exactly.
+func sameCriteria(h *sshconf.Line, args []string) bool {
+	if h == nil || !h.Is("Match") || len(h.Args) != len(args) {
+		return false
+	}
+	for i, a := range h.Args {
+		if i%2 == 0 || len(args) == 1 {
+			if !strings.EqualFold(a, args[i]) {
+				return false
+			}
+		} else if a != args[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// EnableServer sets each setting in sshd's configuration. With match ""
+// the global value is set: an effective directive is updated in place
+// wherever it lives (the main file, a drop-in, a "Match all" block);
+// otherwise a new line goes into the main file before the first Match,
+// after a commented default ("#ClientAliveInterval 0") when there is one.
+// With match criteria ("User bob") the Match block with the same criteria
+// is edited, and created at the end of the main file when there is none.
+// The plan records anything that still overrides a new value. match must
+// have passed ParseMatch.
+func EnableServer(s Scope, settings []Setting, match string) *Plan {
+	if match != "" {
+		return enableMatch(s, settings, matchArgs(match))
+	}
+	s.Opts.Conn = nil
+	p := newPlan(&s)
+	type placed struct {
+		f     *sshconf.File
+		index int
+		isNew bool
+		order int
+	}
+	var done []placed
+	// In-place updates first, so that a missing sibling can be put next to
+	// an existing one wherever that lives.
+	var missing []int
+	for k, set := range settings {
+		r := p.resolve(&s)
+		eff, ok := r.Effective(set.Key)
+		if !ok {
+			missing = append(missing, k)
+			continue
+		}
+		if eff.Line().Value() != set.Value {
+			eff.Doc.File.SetValue(eff.Index, set.Value)
+		}
+		done = append(done, placed{f: eff.Doc.File, index: eff.Index, order: k})
+	}
+	main := p.Files[s.Main()]
+	for _, k := range missing {
+		set := settings[k]
+		f, at := main, -1
+		var anchor *placed
+		for i := range done {
+			if !done[i].isNew {
+				anchor = &done[i]
+				break
+			}
+		}
+		if anchor == nil {
+			if c := commentedDefault(main, set.Key); c >= 0 {
+				at = c + 1
+			} else if len(done) > 0 {
+				anchor = &done[len(done)-1]
+			}
+		}
+		if anchor != nil {
+			f = anchor.f
+			at = anchor.index + 1
+			if k < anchor.order {
+				at = anchor.index // keep the settings' order: Interval, then CountMax
+			}
+		}
+		if at < 0 {
+			at = globalInsertPoint(main)
+		}
+		b := f.BlockOf(max(at-1, 0))
+		if at == 0 {
+			b = f.Blocks()[0]
+		}
+		f.Insert(at, f.StyleFor(b).Render(set.Key, set.Value))
+		for i := range done { // lines after the insertion moved down
+			if done[i].f == f && done[i].index >= at {
+				done[i].index++
+			}
+		}
+		done = append(done, placed{f: f, index: at, isNew: true, order: k})
+	}
+	p.check(&s, settings)
+	return p
+}
+
+// commentedDefault returns the index of a commented-out default for key
+// ("#ClientAliveInterval 0", as upstream and distributions ship it) in
+// the global part of f, before its first Match; -1 if there is none.
+func commentedDefault(f *sshconf.File, key string) int {
+	b := f.Blocks()[0]
+	for i := b.Start; i < b.End; i++ {
+		l := f.Lines[i]
+		if l.Kind != sshconf.Comment || l.Indent() != "" {
+			continue
+		}
+		body := strings.TrimLeft(strings.TrimRight(l.Raw, " \t\r\n"), "\uFEFF")
+		body = strings.TrimPrefix(body, "#")
+		body = strings.TrimPrefix(body, " ")
+		if len(body) < len(key) || !strings.EqualFold(body[:len(key)], key) {
+			continue
+		}
+		if rest := body[len(key):]; rest == "" || strings.ContainsRune(" \t=", rune(rest[0])) {
+			return i
+		}
+	}
+	return -1
+}
+
+// globalInsertPoint is where a new global directive goes in f when there
+// is no commented default: before the first Match block and before the
+// comment lines that introduce it (and the blank lines that separate them
+// from the previous directives), else at the end of the file.
+func globalInsertPoint(f *sshconf.File) int {
+	blocks := f.Blocks()
+	if len(blocks) == 1 {
+		return len(f.Lines)
+	}
+	at := blocks[1].Start
+	for at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
+		at--
+	}
+	for at > 0 && f.Lines[at-1].Kind == sshconf.Comment {
+		at--
+	}
+	for at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
+		at--
+	}
+	return at
+}
+
+// enableMatch sets the settings in the Match block with the given
+// criteria, evaluating the configuration for a connection they match.
+func enableMatch(s Scope, settings []Setting, args []string) *Plan {
+	s.Opts.Conn = MatchConn(args)
+	p := newPlan(&s)
+	f, header := p.findMatch(&s, args)
+	if f == nil {
+		f = p.Files[s.Main()]
+		header = len(f.Lines)
+		f.Insert(header, "Match "+strings.Join(args, " "))
+	}
+	for _, set := range settings {
+		b := f.BlockOf(header)
+		key := s.Opts.Dialect.Canon(set.Key)
+		found := false
+		for i := b.Start + 1; i < b.End; i++ {
+			if l := f.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
+				if l.Value() != set.Value {
+					f.SetValue(i, set.Value)
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			f.Insert(f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value))
+		}
+	}
+	p.check(&s, settings)
+	return p
+}
+
+// findMatch returns the first Match block with exactly the criteria args,
+// in the order sshd reads the files, as its file and header index.
+func (p *Plan) findMatch(s *Scope, args []string) (*sshconf.File, int) {
+	r := p.resolve(s)
+	for _, d := range r.Docs {
+		for _, b := range d.File.Blocks() {
+			if sameCriteria(b.Header, args) {
+				return d.File, b.Start
+			}
+		}
+	}
+	return nil, 0
+}
+
+// DisableServer removes the keep-alive directives that are in effect: with
+// match "" every global one (and those in "Match all" blocks) until the
+// defaults apply, else those in Match blocks with exactly these criteria.
+// A Match block left with no lines loses its header.
+func DisableServer(s Scope, keys []string, match string) *Plan {
+	if match == "" {
+		s.Opts.Conn = nil
+		p := newPlan(&s)
+		for _, key := range keys {
+			for range 64 { // bounded: each round removes one line
+				eff, ok := p.resolve(&s).Effective(key)
+				if !ok {
+					break
+				}
+				removeWithEmptyBlock(eff.Doc.File, eff.Index)
+			}
+		}
+		return p
+	}
+	args := matchArgs(match)
+	s.Opts.Conn = MatchConn(args)
+	p := newPlan(&s)
+	for _, key := range keys {
+		canon := s.Opts.Dialect.Canon(key)
+		for range 64 {
+			f, header := p.findMatchWith(&s, args, canon)
+			if f == nil {
+				break
+			}
+			removeWithEmptyBlock(f, header)
+		}
+	}
+	return p
+}
+
+// findMatchWith returns the first line setting key in a Match block with
+// the criteria args.
+func (p *Plan) findMatchWith(s *Scope, args []string, key string) (*sshconf.File, int) {
+	r := p.resolve(s)
+	for _, d := range r.Docs {
+		for _, b := range d.File.Blocks() {
+			if !sameCriteria(b.Header, args) {
+				continue
+			}
+			for i := b.Start + 1; i < b.End; i++ {
+				if l := d.File.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
+					return d.File, i
+				}
+			}
+		}
+	}
+	return nil, 0
+}
+
+// DropInName is the file --drop-in writes in the drop-in directory. sshd
+// keeps the first value it reads and reads a directory's files in
+// lexical (C locale) order, so the name sorts before the usual ones
+// ("50-cloud-init.conf", "50-redhat.conf", "60-…"); "00-" is the
+// lowest prefix in common use. Anything sorting earlier that sets a
+// keep-alive is reported as shadowing it.
+const DropInName = "00-keepalive.conf"
+
+// EnableServerDropIn sets the settings in a dedicated drop-in file named
+// name, in the directory that an unconditional Include of the main file
+// reads (Debian's "Include /etc/ssh/sshd_config.d/*.conf"). It fails when
+// the main file has no such Include. The plan records what would still
+// override the drop-in: a directive read before it, or a "Match all".
+func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error) {
+	s.Opts.Conn = nil
+	p := newPlan(&s)
+	main := p.Files[s.Main()]
+	inc, arg, path := dropInTarget(&s, main, name)
+	if inc < 0 {
+		return nil, fmt.Errorf("%s has no Include of a drop-in directory (such as Include /etc/ssh/sshd_config.d/*.conf) before its first Match, so a drop-in file would not be read", s.Main())
+	}
+	_, exists := p.Files[path]
+	if !exists {
+		p.add(path, sshconf.Parse(nil))
+	}
+	f := p.Files[path]
+	for _, set := range settings {
+		key := s.Opts.Dialect.Canon(set.Key)
+		b := f.Blocks()[0]
+		found := false
+		for i := b.Start; i < b.End; i++ {
+			if l := f.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
+				if l.Value() != set.Value {
+					f.SetValue(i, set.Value)
+				}
+				found = true
+				break
+			}
+		}
+		if !found {
+			f.Insert(f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value))
+		}
+	}
+	if exists {
+		p.check(&s, settings) // the resolver reads the file from disk
+		return p, nil
+	}
+	p.checkNewDropIn(&s, settings, inc, arg, path)
+	return p, nil
+}
+
+// dropInTarget finds the first Include line in the global part of main
+// with a pattern that a file called name in its directory would match,
+// and returns its index, the argument's index and that file's path on
+// disk; inc is -1 when there is none.
+func dropInTarget(s *Scope, main *sshconf.File, name string) (inc, arg int, path string) {
+	b := main.Blocks()[0]
+	for i := b.Start; i < b.End; i++ {
+		l := main.Lines[i]
+		if !l.Is("Include") || l.Err != nil {
+			continue
+		}
+		for k, a := range l.Args {
+			pat := s.Opts.FS.Real(anchorServer(a))
+			dir, base := filepath.Split(pat)
+			if strings.ContainsAny(dir, "*?[") || base == "" || !strings.ContainsAny(base, "*?[") {
+				continue
+			}
+			if ok, err := filepath.Match(base, name); err == nil && ok {
+				return i, k, filepath.Join(dir, name)
+			}
+		}
+	}
+	return -1, 0, ""
+}
+
+// anchorServer is how sshd anchors an Include argument: relative paths
+// live in /etc/ssh.
+func anchorServer(arg string) string {
+	if strings.HasPrefix(arg, "/") || filepath.IsAbs(arg) {
+		return arg
+	}
+	return "/etc/ssh/" + arg
+}
+
+// checkNewDropIn records what would override a drop-in file that does not
+// exist yet. The resolver finds Included files by globbing the disk, so
+// it cannot see the new file; instead the main file is evaluated cut just
+// after the Include that will read it, with that Include reduced to the
+// files that sort before it. Every value obtained there is read before
+// the drop-in and wins; any Match block that applies (Match all) wins too.
+func (p *Plan) checkNewDropIn(s *Scope, settings []Setting, inc, arg int, path string) {
+	main := p.Files[s.Main()]
+	l := main.Lines[inc]
+	var args []string
+	for k, a := range l.Args[:arg+1] {
+		if k < arg {
+			args = append(args, quoteArg(a))
+			continue
+		}
+		matches, _ := s.Opts.FS.Glob(anchorServer(a))
+		sort.Strings(matches)
+		for _, m := range matches {
+			if m < path {
+				args = append(args, quoteArg(m))
+			}
+		}
+	}
+	text := "#"
+	if len(args) > 0 {
+		text = l.Indent() + "Include " + strings.Join(args, " ")
+	}
+	cut := &sshconf.File{Lines: append(append([]*sshconf.Line{}, main.Lines[:inc]...), sshconf.Parse([]byte(text+l.EOL())).Lines[0])}
+	before := s.Opts
+	before.Override = map[string]*sshconf.File{}
+	for k, v := range p.Files {
+		before.Override[k] = v
+	}
+	before.Override[s.Main()] = cut
+	rBefore := resolve.Resolve(before)
+	rAll := p.resolve(s)
+	for _, set := range settings {
+		if o, ok := firstActive(rAll, set.Key, 2); ok {
+			p.Shadowed = append(p.Shadowed, Shadow{Key: set.Key, By: o})
+		} else if o, ok := firstActive(rBefore, set.Key, 1); ok {
+			p.Shadowed = append(p.Shadowed, Shadow{Key: set.Key, By: o})
+		}
+	}
+}
+
+// firstActive returns the first occurrence of key that applies in a pass.
+func firstActive(r *resolve.Result, key string, pass int) (resolve.Occurrence, bool) {
+	for _, o := range r.All(key, resolve.Active) {
+		if o.Pass == pass {
+			return o, true
+		}
+	}
+	return resolve.Occurrence{}, false
+}
+
+// quoteArg quotes a path for an Include line when it has blanks.
+func quoteArg(a string) string {
+	if strings.ContainsAny(a, " \t") {
+		return `"` + a + `"`
+	}
+	return a
+}
