@@ -477,7 +477,7 @@ func (p *Plan) checkNewDropIn(s *Scope, settings []Setting, inc, arg int, path s
 	if len(args) > 0 {
 		text = l.Indent() + "Include " + strings.Join(args, " ")
 	}
-	cut := &sshconf.File{Lines: append(append([]*sshconf.Line{}, main.Lines[:inc]...), sshconf.Parse([]byte(text+l.EOL())).Lines[0])}
+	cut := &sshconf.File{Lines: append(append([]*sshconf.Line{}, main.Lines[:inc]...), sshconf.Parse([]byte(text + l.EOL())).Lines[0])}
 	before := s.Opts
 	before.Override = map[string]*sshconf.File{}
 	for k, v := range p.Files {
