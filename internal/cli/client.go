@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -95,6 +96,10 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 	main := sc.Main()
 	if acct.Sudo && !cf.System && cf.File == "" {
 		fmt.Fprintf(s.Err, "keepalive: editing %s's config %s (the user who ran sudo)\n", acct.Name, main)
+	}
+	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {
+		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
+			main, acct.Home, userConfig(acct.PwHome))
 	}
 	if !wf.DryRun && !wf.Check {
 		if err := requireWritable(main); err != nil {

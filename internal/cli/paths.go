@@ -16,6 +16,9 @@ type account struct {
 	Name     string
 	UID, GID int
 	Sudo     bool // the invoking user of sudo, not the process's own
+	// PwHome is the home in the password database, which is where ssh
+	// itself looks (it ignores $HOME); empty when unknown.
+	PwHome string
 }
 
 // currentAccount returns the user whose ~/.ssh/config is meant. Under sudo
@@ -35,11 +38,15 @@ func currentAccount(forUser bool) (account, error) {
 	if err != nil {
 		return account{}, fmt.Errorf("find the home directory: %w", err)
 	}
+	pwHome := ""
+	if u, err := user.Current(); err == nil {
+		pwHome = u.HomeDir
+	}
 	name := os.Getenv("USER")
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
-	return account{Home: home, Name: name, UID: -1, GID: -1}, nil
+	return account{Home: home, PwHome: pwHome, Name: name, UID: -1, GID: -1}, nil
 }
 
 // userConfig is the user's ssh client config.
