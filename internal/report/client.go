@@ -19,6 +19,11 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 	res := resolve.Resolve(opts)
 	c := &Client{Host: opts.Host, Probe: probe, Files: docPaths(res), Result: res}
 	c.ServerAliveInterval = valueOf(res, "serveraliveinterval", kindTime, DefaultInterval)
+	batch := valueOf(res, "batchmode", kindFlag, "no")
+	if c.ServerAliveInterval.occ == nil && batch.Value == "yes" && !batch.bad {
+		// readconf.c fill_default_options: "in batch mode, default is 5mins".
+		c.ServerAliveInterval.Value = BatchModeInterval
+	}
 	c.ServerAliveCountMax = valueOf(res, "serveralivecountmax", kindInt, DefaultCountMax)
 	c.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindFlag, DefaultKeepAlive)
 	values := map[string]Value{
@@ -32,6 +37,10 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 	if probe {
 		who = "for hosts without a value of their own"
 		r.Add(Info, SectionClient, "", "no --host given: the client values are for %s, a made-up host that only general blocks (Host *, Match all) match; use --host to see a particular host", opts.Host)
+	}
+
+	if c.ServerAliveInterval.occ == nil && batch.Value == "yes" {
+		r.Add(Info, SectionClient, batch.Source, "BatchMode yes makes ssh's default ServerAliveInterval %d s instead of 0", BatchModeInterval)
 	}
 
 	pos := order(res)

@@ -198,3 +198,22 @@ func sourceIfSet(v Value) string {
 	}
 	return v.Source
 }
+
+// MatchExec returns the position of a Match line with an exec criterion in
+// any file the evaluation read, or "": ssh -G would run its command, so
+// callers must not run ssh -G on such a config unless asked to.
+func MatchExec(res *resolve.Result) string {
+	for _, d := range res.Docs {
+		for i, l := range d.File.Lines {
+			if !l.Is("Match") {
+				continue
+			}
+			for _, a := range l.Args {
+				if strings.EqualFold(strings.TrimPrefix(a, "!"), "exec") {
+					return fmt.Sprintf("%s:%d", d.Path, i+1)
+				}
+			}
+		}
+	}
+	return ""
+}

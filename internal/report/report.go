@@ -19,6 +19,9 @@ const (
 	DefaultInterval  = 0
 	DefaultCountMax  = 3
 	DefaultKeepAlive = "yes"
+	// BatchModeInterval is the client's default ServerAliveInterval when
+	// BatchMode is yes.
+	BatchModeInterval = 300
 )
 
 // Idle timeouts of common middleboxes, in seconds (SPEC "The problem").
@@ -181,7 +184,8 @@ type Options struct {
 	Probe bool
 
 	// Server evaluates sshd_config; Files[0] is the main config. nil
-	// leaves the server out. Server.Conn should be nil: the global view.
+	// leaves the server out. A nil Server.Conn gives the global values, as
+	// sshd -T without -C; a Conn those for that connection, as with -C.
 	Server *resolve.Options
 
 	// Putty are the saved sessions, when PuTTY was looked at.

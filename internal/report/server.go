@@ -16,7 +16,6 @@ var serverKeys = []struct{ key, name string }{
 }
 
 func buildServer(r *Report, opts resolve.Options) *Server {
-	opts.Conn = nil // the global view, as sshd -T without -C
 	res := resolve.Resolve(opts)
 	main := opts.Files[0].Path
 	if res.Doc(main) == nil {
