@@ -12,52 +12,26 @@ import (
 	"time"
 )
 
-// fakeSSH stands in for ssh so the probe's logic is tested without a
+// testdata/fakessh stands in for ssh so the probe's logic is tested without a
 // network. It runs the remote command locally, except that a session idle
 // for FAKE_TIMEOUT seconds or more behaves as behind a NAT that forgot the
 // connection: it prints the start marker and hangs (with a child in its
 // process group, as a ProxyCommand would be) or, with FAKE_RESET, dies as
 // ssh does on a reset connection. FAKE_FAIL makes it fail to log in,
 // FAKE_KEEPALIVE logs a keep-alive from the server as ssh -v does,
-// FAKE_DIR receives its arguments and the pids it started.
-const fakeSSH = `#!/bin/sh
-for a; do cmd=$a; done
-if [ -n "$FAKE_DIR" ]; then
-	printf '%s\n' "$@" > "$FAKE_DIR/args.$$"
-fi
-echo "OpenSSH_9.9p1, fake" >&2
-if [ -n "$FAKE_FAIL" ]; then
-	echo "debug1: Connecting to host" >&2
-	echo "$FAKE_FAIL" >&2
-	exit 255
-fi
-idle=$(printf '%s\n' "$cmd" | sed -n 's/.*sleep \([0-9.]*\);.*/\1/p')
-if [ -n "$FAKE_KEEPALIVE" ]; then
-	echo "debug1: client_input_global_request: rtype keepalive@openssh.com want_reply 1" >&2
-fi
-if awk -v i="$idle" -v t="${FAKE_TIMEOUT:-1000000}" 'BEGIN { exit !(i >= t) }'; then
-	echo keepalive-probe-start
-	if [ -n "$FAKE_RESET" ]; then
-		sleep "$idle"
-		echo "Connection reset by 10.0.0.1 port 22" >&2
-		exit 255
-	fi
-	sleep 300 >/dev/null 2>&1 &
-	if [ -n "$FAKE_DIR" ]; then
-		echo $! > "$FAKE_DIR/pid.child.$$"
-		echo $$ > "$FAKE_DIR/pid.ssh.$$"
-	fi
-	exec sleep 300
-fi
-exec sh -c "$cmd"
-`
-
+// FAKE_DIR receives its arguments and the pids it started. The script is in
+// testdata so that the cli tests use it too.
+//
 // writeFakeSSH puts the fake ssh in a temporary directory and sets its
 // environment for the test.
 func writeFakeSSH(t *testing.T, env map[string]string) string {
 	t.Helper()
+	script, err := os.ReadFile("testdata/fakessh")
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "ssh")
-	if err := os.WriteFile(path, []byte(fakeSSH), 0o755); err != nil {
+	if err := os.WriteFile(path, script, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"FAKE_TIMEOUT", "FAKE_RESET", "FAKE_FAIL", "FAKE_KEEPALIVE", "FAKE_DIR"} {
