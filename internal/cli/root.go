@@ -62,6 +62,7 @@ atomically, and shows which values are really in effect and where they come from
 	)
 	// cobra adds "completion" itself; make sure it exists for --help.
 	root.InitDefaultCompletionCmd()
+	registerCompletions(root)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			c.Args = noArgs

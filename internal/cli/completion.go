@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keepalive-ssh/keepalive/internal/putty"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Shell completion beyond what cobra generates from the command tree:
+// --host from the Host patterns of the config the command would read,
+// --session from the saved PuTTY sessions. The functions run inside
+// `keepalive __complete ...` on every <Tab>, so they read, never write, and
+// any error just means no suggestions.
+
+// registerCompletions attaches completion to the flags of root's commands
+// by name, so that a command gets it by defining the flag. A command that
+// registers its own completion for a flag keeps it.
+func registerCompletions(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		// enable and disable take a Host pattern; the others a host name.
+		patterns := c.Name() == "enable" || c.Name() == "disable"
+		setFlagCompletion(c, "host", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
+		})
+		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			return completeSessions(prefix), cobra.ShellCompDirectiveNoFileComp
+		})
+		for _, name := range []string{"interval", "count"} {
+			setFlagCompletion(c, name, cobra.NoFileCompletions)
+		}
+		if f := c.Flags().Lookup("root"); f != nil {
+			if _, ok := c.GetFlagCompletionFunc("root"); !ok {
+				_ = c.MarkFlagDirname("root")
+			}
+		}
+		// probe HOST: a host to connect to.
+		if c.Name() == "probe" && c.ValidArgsFunction == nil {
+			c.ValidArgsFunction = func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+				if len(args) > 0 {
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+				return completeHosts(cmd, prefix, false), cobra.ShellCompDirectiveNoFileComp
+			}
+		}
+	}
+}
+
+// setFlagCompletion registers fn for c's flag name, if c has that flag and
+// no completion for it yet.
+func setFlagCompletion(c *cobra.Command, name string, fn cobra.CompletionFunc) {
+	if c.Flags().Lookup(name) == nil {
+		return
+	}
+	if _, ok := c.GetFlagCompletionFunc(name); ok {
+		return
+	}
+	_ = c.RegisterFlagCompletionFunc(name, fn)
+}
+
+// completeHosts offers the Host patterns of the config cmd would read
+// (--file, --system, --root and, under sudo, --user are honoured), each
+// described by where it is written. With patterns false only names without
+// wildcards are offered: values for a command that wants one host.
+func completeHosts(cmd *cobra.Command, prefix string, patterns bool) []string {
+	if b, _ := cmd.Flags().GetBool("server"); b {
+		return nil // disable --server: sshd_config has no Host blocks
+	}
+	opts, err := hostCompletionOptions(cmd)
+	if err != nil {
+		cobra.CompDebugln(err.Error(), false)
+		return nil
+	}
+	var out []string
+	for _, hp := range resolve.HostPatterns(opts) {
+		p := hp.Pattern
+		if !strings.HasPrefix(p, prefix) || validatePattern("--host", p) != nil {
+			continue
+		}
+		if !patterns && strings.ContainsAny(p, "*?") {
+			continue
+		}
+		out = append(out, p+"\t"+homeForDisplay(hp.Pos))
+	}
+	return out
+}
+
+// hostCompletionOptions are the files to list Host patterns from: what the
+// command would edit (enable, disable) or read (show: user, then system).
+func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
+	fl := cmd.Flags()
+	file, _ := fl.GetString("file")
+	root, _ := fl.GetString("root")
+	system, _ := fl.GetBool("system")
+	forUser, _ := fl.GetBool("user")
+	acct, err := currentAccount(forUser)
+	if err != nil {
+		return resolve.Options{}, err
+	}
+	main := resolve.Input{Path: userConfig(acct.Home), User: true}
+	switch {
+	case file != "":
+		main = resolve.Input{Path: file, User: !system}
+	case system:
+		main = resolve.Input{Path: systemClientConfig(root)}
+	}
+	files := []resolve.Input{main}
+	if cmd.Name() != "enable" && cmd.Name() != "disable" && file == "" && !system {
+		// show and probe read the way ssh does: user, then system.
+		files = append(files, resolve.Input{Path: systemClientConfig(root)})
+	}
+	return resolve.Options{
+		Dialect: sshconf.Client,
+		FS:      resolve.FS{Root: root},
+		Home:    acct.Home,
+		Files:   files,
+	}, nil
+}
+
+// completeSessions offers the saved PuTTY sessions, "Default Settings"
+// first, each described by its keep-alive.
+//
+// TODO: when the putty command gains a flag that picks another session
+// store, honour it here as --file is honoured for --host.
+func completeSessions(prefix string) []string {
+	store, err := putty.DefaultStore()
+	if err != nil {
+		cobra.CompDebugln(err.Error(), false)
+		return nil
+	}
+	sessions, err := store.Sessions()
+	if err != nil {
+		cobra.CompDebugln(err.Error(), false)
+		return nil
+	}
+	var out []string
+	for _, s := range sessions {
+		if !strings.HasPrefix(s.Name, prefix) {
+			continue
+		}
+		desc := "keep-alive off"
+		if n := s.KeepAlive.Interval(); n > 0 {
+			desc = fmt.Sprintf("keep-alive %d s", n)
+		}
+		out = append(out, s.Name+"\t"+desc)
+	}
+	return out
+}
