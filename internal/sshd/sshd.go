@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/keepalive-ssh/keepalive/internal/oracle"
 )
 
 // ErrNotFound is returned by Find when no sshd binary is installed.
@@ -47,10 +49,12 @@ func Find() (string, error) {
 }
 
 // Checker runs sshd -t and -T. Missing or unreadable host keys must not
-// make a valid configuration look invalid, so each run passes a throwaway
-// host key (-h) generated once per Checker with ssh-keygen; without
-// ssh-keygen, the "no hostkeys available" failure that comes after the
-// whole configuration was parsed is recognised instead (see Test).
+// make a valid configuration look invalid (sshd -t exits with "no hostkeys
+// available" after parsing everything), so each run passes a throwaway
+// host key with -h, made once per Checker; sshd then loads it besides the
+// configured ones and only warns about those it cannot read. Should the
+// key not be made, the host key failures are recognised instead (see
+// environmental).
 type Checker struct {
 	Bin     string
 	dir     string
@@ -65,39 +69,14 @@ func NewChecker(bin string) (*Checker, error) {
 		return nil, fmt.Errorf("prepare sshd check: %w", err)
 	}
 	c := &Checker{Bin: bin, dir: dir}
-	if kg, err := findKeygen(bin); err == nil {
-		key := filepath.Join(dir, "hostkey")
-		ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, kg, "-q", "-t", "ed25519", "-N", "", "-C", "keepalive-check", "-f", key)
-		if out, err := cmd.CombinedOutput(); err == nil {
-			c.hostKey = key
-		} else {
-			_ = out // fall back to recognising the host key failure
-		}
+	if key, err := oracle.ThrowawayHostKey(dir); err == nil {
+		c.hostKey = key
 	}
 	return c, nil
 }
 
 // Close removes the Checker's temporary files.
 func (c *Checker) Close() error { return os.RemoveAll(c.dir) }
-
-func findKeygen(sshd string) (string, error) {
-	name := "ssh-keygen"
-	if runtime.GOOS == "windows" {
-		name = "ssh-keygen.exe"
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, d := range []string{filepath.Dir(sshd), "/usr/bin", "/usr/local/bin"} {
-		p := filepath.Join(d, name)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", ErrNotFound
-}
 
 // Problem is one complaint of sshd about a configuration.
 type Problem struct {
