@@ -106,5 +106,5 @@ func isSSHD(pid int) bool {
 	if err != nil {
 		return true
 	}
-	return strings.HasPrefix(strings.TrimSpace(string(comm)), "sshd")
+	return strings.TrimSpace(string(comm)) == "sshd"
 }
