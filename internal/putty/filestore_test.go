@@ -292,3 +292,29 @@ func assertFile(t *testing.T, path, want string, mtime time.Time) {
 		}
 	}
 }
+
+func TestSessionSource(t *testing.T) {
+	dir := t.TempDir()
+	writeSession(t, dir, "both", "HostName=h\nPingIntervalSecs=5\nX=1\nPingInterval=1\n")
+	writeSession(t, dir, "secs", "PingIntervalSecs=5\n")
+	writeSession(t, dir, "none", "HostName=h\n")
+	s := &FileStore{Dir: dir}
+	for name, want := range map[string]string{
+		"both":          filepath.Join(dir, "both") + ":2,4",
+		"secs":          filepath.Join(dir, "secs") + ":1",
+		"none":          "default",
+		DefaultSettings: "default",
+	} {
+		ss, err := s.Session(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ss.Source(); got != want {
+			t.Errorf("%s: Source() = %q, want %q", name, got, want)
+		}
+	}
+	reg := Session{Saved: true, Location: `HKCU\Software\SimonTatham\PuTTY\Sessions\x`}
+	if got := reg.Source(); got != reg.Location {
+		t.Errorf("registry Source() = %q", got)
+	}
+}

@@ -21,6 +21,8 @@ package putty
 import (
 	"errors"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // DefaultSettings is the session PuTTY seeds new sessions from.
@@ -58,6 +60,29 @@ type Session struct {
 	// MinutesLine and SecondsLine are the 1-based lines of PingInterval and
 	// PingIntervalSecs in a session file (0: absent, or not a file).
 	MinutesLine, SecondsLine int
+}
+
+// Source says where PuTTY takes the session's keep-alive from, as `show`
+// reports it: "FILE:LINE" of the keep-alive settings in a session file
+// ("FILE:3,4" when both are there, in file order), the registry key of a
+// saved registry session, or "default" when PuTTY uses its built-in value.
+func (s Session) Source() string {
+	if !s.Saved {
+		return "default"
+	}
+	if s.MinutesLine == 0 && s.SecondsLine == 0 {
+		if strings.HasPrefix(s.Location, `HKCU\`) {
+			return s.Location
+		}
+		return "default"
+	}
+	var lines []string
+	for _, l := range []int{min(s.MinutesLine, s.SecondsLine), max(s.MinutesLine, s.SecondsLine)} {
+		if l > 0 {
+			lines = append(lines, strconv.Itoa(l))
+		}
+	}
+	return s.Location + ":" + strings.Join(lines, ",")
 }
 
 // Store is where PuTTY keeps saved sessions.
