@@ -17,14 +17,14 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
-// ignoreLogLine is what sshd logs at DEBUG3 for each SSH2_MSG_IGNORE, which
+// puttyIgnoreLogLine is what sshd logs at DEBUG3 for each SSH2_MSG_IGNORE, which
 // is what PuTTY sends as a keep-alive (ssh2transport, SS_PING).
-const ignoreLogLine = "Received SSH2_MSG_IGNORE"
+const puttyIgnoreLogLine = "Received SSH2_MSG_IGNORE"
 
-// liveSession is a saved session as PuTTY 0.78 writes it, trimmed, with
+// puttyLiveSession is a saved session as PuTTY 0.78 writes it, trimmed, with
 // settings of every kind and the legacy PingInterval in minutes, pointing
 // at the throwaway sshd.
-func liveSession(port int, user, ppk string) string {
+func puttyLiveSession(port int, user, ppk string) string {
 	return fmt.Sprintf(`Present=1
 HostName=127.0.0.1
 LogFileName=putty &H.log
@@ -98,7 +98,7 @@ func TestPuttyLive(t *testing.T) {
 	hostKey := strings.Fields(string(fp))[1] // SHA256:...
 
 	home, dir := puttyHome(t, true)
-	session := liveSession(srv.Port, srv.User, ppk)
+	session := puttyLiveSession(srv.Port, srv.User, ppk)
 	files := map[string]string{
 		"my session": session,
 		// A copy that came from Windows: CRLF, and no keep-alive lines.
@@ -107,18 +107,18 @@ func TestPuttyLive(t *testing.T) {
 		"100% odd/name": "HostName=odd.invalid\nPingIntervalSecs=30",
 	}
 	for name, content := range files {
-		put(t, dir, name, content)
+		puttyPut(t, dir, name, content)
 	}
 
 	plinkRun := func(name string, sleep int) (count int, gaps []time.Duration) {
 		t.Helper()
-		return runPlink(t, srv, plink, home, name, hostKey, sleep)
+		return puttyRunPlink(t, srv, plink, home, name, hostKey, sleep)
 	}
 	if n, _ := plinkRun("my session", 3); n != 0 {
 		t.Fatalf("before keepalive: sshd received %d keep-alives in 3 s from a session set to 60 s; the test cannot tell them apart", n)
 	}
 
-	code, out, errs := runCLI(t, "putty", "--interval", "1")
+	code, out, errs := puttyRunCLI(t, "putty", "--interval", "1")
 	if code != 0 {
 		t.Fatalf("keepalive putty --interval 1: exit %d\n%s%s", code, out, errs)
 	}
@@ -126,8 +126,8 @@ func TestPuttyLive(t *testing.T) {
 
 	for name, before := range files {
 		p := filepath.Join(dir, putty.EscapeFileName(name))
-		after := state(t, p).data
-		if got, want := withoutKeepAlive(after), withoutKeepAlive(before); got != want {
+		after := puttyState(t, p).data
+		if got, want := puttyWithoutKeepAlive(after), puttyWithoutKeepAlive(before); got != want {
 			t.Errorf("%s: lines other than the keep-alive changed:\n got %q\nwant %q", p, got, want)
 		}
 		eol := "\n"
@@ -140,7 +140,7 @@ func TestPuttyLive(t *testing.T) {
 			}
 		}
 	}
-	if got := state(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=1\n" {
+	if got := puttyState(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=1\n" {
 		t.Errorf("Default Settings: %q", got)
 	}
 
@@ -161,10 +161,10 @@ func TestPuttyLive(t *testing.T) {
 	}
 }
 
-// runPlink connects with a saved session, runs `sleep N; echo alive`, and
+// puttyRunPlink connects with a saved session, runs `sleep N; echo alive`, and
 // returns how many keep-alives sshd logged meanwhile and the gaps between
 // them, timed by watching the log.
-func runPlink(t *testing.T, srv *sshdtest.Server, plink, home, session, hostKey string, sleep int) (int, []time.Duration) {
+func puttyRunPlink(t *testing.T, srv *sshdtest.Server, plink, home, session, hostKey string, sleep int) (int, []time.Duration) {
 	t.Helper()
 	start := len(srv.Log())
 	var (
@@ -177,7 +177,7 @@ func runPlink(t *testing.T, srv *sshdtest.Server, plink, home, session, hostKey 
 		defer close(done)
 		seen := 0
 		for {
-			n := strings.Count(srv.Log()[start:], ignoreLogLine)
+			n := strings.Count(srv.Log()[start:], puttyIgnoreLogLine)
 			mu.Lock()
 			for ; seen < n; seen++ {
 				times = append(times, time.Now())
@@ -213,10 +213,10 @@ func runPlink(t *testing.T, srv *sshdtest.Server, plink, home, session, hostKey 
 	return len(times), gaps
 }
 
-// withoutKeepAlive drops the PingInterval and PingIntervalSecs lines, which
+// puttyWithoutKeepAlive drops the PingInterval and PingIntervalSecs lines, which
 // are the only ones keepalive may change, and ends an unterminated last line
 // as appending to it must.
-func withoutKeepAlive(s string) string {
+func puttyWithoutKeepAlive(s string) string {
 	var b strings.Builder
 	for _, l := range strings.SplitAfter(s, "\n") {
 		if l == "" || strings.HasPrefix(l, "PingInterval=") || strings.HasPrefix(l, "PingIntervalSecs=") {

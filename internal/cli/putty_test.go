@@ -36,15 +36,15 @@ func puttyHome(t *testing.T, withDir bool) (home, dir string) {
 	return home, dir
 }
 
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func puttyRunCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Main(args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
 	return code, out.String(), errb.String()
 }
 
-// put writes a session file with an old mtime, so a later write shows.
-func put(t *testing.T, dir, name, content string) string {
+// puttyPut writes a session file with an old mtime, so a later write shows.
+func puttyPut(t *testing.T, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, putty.EscapeFileName(name))
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -57,12 +57,12 @@ func put(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-type fileState struct {
+type puttyFileState struct {
 	data  string
 	mtime time.Time
 }
 
-func state(t *testing.T, p string) fileState {
+func puttyState(t *testing.T, p string) puttyFileState {
 	t.Helper()
 	data, err := os.ReadFile(p)
 	if err != nil {
@@ -72,23 +72,23 @@ func state(t *testing.T, p string) fileState {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fileState{string(data), info.ModTime()}
+	return puttyFileState{string(data), info.ModTime()}
 }
 
-// snapshot is every file under dir, to show a command changed nothing.
-func snapshot(t *testing.T, dir string) map[string]fileState {
+// puttySnapshot is every file under dir, to show a command changed nothing.
+func puttySnapshot(t *testing.T, dir string) map[string]puttyFileState {
 	t.Helper()
-	m := map[string]fileState{}
+	m := map[string]puttyFileState{}
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
-			m[p] = state(t, p)
+			m[p] = puttyState(t, p)
 		}
 		return nil
 	})
 	return m
 }
 
-func sameSnapshot(t *testing.T, what string, a, b map[string]fileState) {
+func puttySameSnapshot(t *testing.T, what string, a, b map[string]puttyFileState) {
 	t.Helper()
 	if len(a) != len(b) {
 		t.Errorf("%s: files %d -> %d", what, len(a), len(b))
@@ -100,15 +100,15 @@ func sameSnapshot(t *testing.T, what string, a, b map[string]fileState) {
 	}
 }
 
-const legacySession = "HostName=example.com\nPortNumber=22\nPingInterval=1\nPingIntervalSecs=0\nTCPNoDelay=1\n"
-const crlfSession = "HostName=win.example.com\r\nProtocol=ssh\r\n"
+const puttyLegacySession = "HostName=example.com\nPortNumber=22\nPingInterval=1\nPingIntervalSecs=0\nTCPNoDelay=1\n"
+const puttyCRLFSession = "HostName=win.example.com\r\nProtocol=ssh\r\n"
 
 func TestPuttySetsEverySession(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	my := put(t, dir, "my server", legacySession)
-	win := put(t, dir, "win", crlfSession)
+	my := puttyPut(t, dir, "my server", puttyLegacySession)
+	win := puttyPut(t, dir, "win", puttyCRLFSession)
 
-	code, out, errs := runCLI(t, "putty", "--interval", "1")
+	code, out, errs := puttyRunCLI(t, "putty", "--interval", "1")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -121,37 +121,37 @@ func TestPuttySetsEverySession(t *testing.T) {
 	}
 	for p, content := range map[string]string{
 		my:  "HostName=example.com\nPortNumber=22\nPingInterval=0\nPingIntervalSecs=1\nTCPNoDelay=1\n",
-		win: crlfSession + "PingInterval=0\r\nPingIntervalSecs=1\r\n",
+		win: puttyCRLFSession + "PingInterval=0\r\nPingIntervalSecs=1\r\n",
 		ds:  "PingInterval=0\nPingIntervalSecs=1\n",
 	} {
-		if got := state(t, p).data; got != content {
+		if got := puttyState(t, p).data; got != content {
 			t.Errorf("%s:\n got %q\nwant %q", p, got, content)
 		}
 	}
 
 	// Running again changes nothing, not even an mtime.
-	before := snapshot(t, dir)
+	before := puttySnapshot(t, dir)
 	for p := range before {
 		old := time.Now().Add(-time.Hour).Truncate(time.Second)
 		os.Chtimes(p, old, old)
 	}
-	before = snapshot(t, dir)
-	code, out, errs = runCLI(t, "putty", "--interval", "1s")
+	before = puttySnapshot(t, dir)
+	code, out, errs = puttyRunCLI(t, "putty", "--interval", "1s")
 	if code != 0 || errs != "" || out != "already set: PuTTY keep-alive 1s in 3 sessions in "+dir+"\n" {
 		t.Errorf("second run: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	sameSnapshot(t, "second run", before, snapshot(t, dir))
+	puttySameSnapshot(t, "second run", before, puttySnapshot(t, dir))
 }
 
 func TestPuttyDryRunWritesNothing(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	my := put(t, dir, "my server", legacySession)
-	before := snapshot(t, dir)
-	code, out, errs := runCLI(t, "putty", "--dry-run")
+	my := puttyPut(t, dir, "my server", puttyLegacySession)
+	before := puttySnapshot(t, dir)
+	code, out, errs := puttyRunCLI(t, "putty", "--dry-run")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	sameSnapshot(t, "dry run", before, snapshot(t, dir))
+	puttySameSnapshot(t, "dry run", before, puttySnapshot(t, dir))
 	ds := filepath.Join(dir, "Default%20Settings")
 	for _, want := range []string{
 		"--- /dev/null\n+++ " + ds + "\n@@ -0,0 +1,2 @@\n+PingInterval=0\n+PingIntervalSecs=300\n",
@@ -167,23 +167,23 @@ func TestPuttyDryRunWritesNothing(t *testing.T) {
 
 func TestPuttyCheck(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	put(t, dir, "s", "PingIntervalSecs=30\n")
-	before := snapshot(t, dir)
-	if code, _, _ := runCLI(t, "putty", "--check", "--session", "s"); code != exitChanged {
+	puttyPut(t, dir, "s", "PingIntervalSecs=30\n")
+	before := puttySnapshot(t, dir)
+	if code, _, _ := puttyRunCLI(t, "putty", "--check", "--session", "s"); code != exitChanged {
 		t.Errorf("--check with a change to make: exit %d, want %d", code, exitChanged)
 	}
-	sameSnapshot(t, "--check", before, snapshot(t, dir))
-	if code, out, _ := runCLI(t, "putty", "--check", "--session", "s", "--interval", "30"); code != 0 || !strings.HasPrefix(out, "already set") {
+	puttySameSnapshot(t, "--check", before, puttySnapshot(t, dir))
+	if code, out, _ := puttyRunCLI(t, "putty", "--check", "--session", "s", "--interval", "30"); code != 0 || !strings.HasPrefix(out, "already set") {
 		t.Errorf("--check with nothing to do: exit %d, %q", code, out)
 	}
 }
 
 func TestPuttyUnknownSession(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	put(t, dir, "my server", legacySession)
-	put(t, dir, "other", "")
-	before := snapshot(t, dir)
-	code, out, errs := runCLI(t, "putty", "--session", "my server", "--session", "My Server", "--session", "nope")
+	puttyPut(t, dir, "my server", puttyLegacySession)
+	puttyPut(t, dir, "other", "")
+	before := puttySnapshot(t, dir)
+	code, out, errs := puttyRunCLI(t, "putty", "--session", "my server", "--session", "My Server", "--session", "nope")
 	if code != exitFailure || out != "" {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
@@ -192,18 +192,18 @@ func TestPuttyUnknownSession(t *testing.T) {
 	if errs != want {
 		t.Errorf("stderr:\n%s\nwant:\n%s", errs, want)
 	}
-	sameSnapshot(t, "unknown session", before, snapshot(t, dir))
+	puttySameSnapshot(t, "unknown session", before, puttySnapshot(t, dir))
 
 	// --list names them the same way.
-	if code, _, errs := runCLI(t, "putty", "--list", "--session", "nope"); code != exitFailure || !strings.Contains(errs, `no PuTTY session "nope"`) {
+	if code, _, errs := puttyRunCLI(t, "putty", "--list", "--session", "nope"); code != exitFailure || !strings.Contains(errs, `no PuTTY session "nope"`) {
 		t.Errorf("--list of an unknown session: exit %d, %q", code, errs)
 	}
 }
 
 func TestPuttyCreate(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	put(t, dir, "Default Settings", "HostName=\nPingIntervalSecs=60\nTerminalType=xterm\n")
-	code, out, errs := runCLI(t, "putty", "--session", "new one", "--create", "--interval", "5m")
+	puttyPut(t, dir, "Default Settings", "HostName=\nPingIntervalSecs=60\nTerminalType=xterm\n")
+	code, out, errs := puttyRunCLI(t, "putty", "--session", "new one", "--create", "--interval", "5m")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -211,23 +211,23 @@ func TestPuttyCreate(t *testing.T) {
 	if want := "created " + p + ": PuTTY session \"new one\" with keep-alive 300s\n"; out != want {
 		t.Errorf("stdout %q, want %q", out, want)
 	}
-	if got := state(t, p).data; got != "HostName=\nPingIntervalSecs=300\nTerminalType=xterm\nPingInterval=0\n" {
+	if got := puttyState(t, p).data; got != "HostName=\nPingIntervalSecs=300\nTerminalType=xterm\nPingInterval=0\n" {
 		t.Errorf("new session %q: want a copy of Default Settings", got)
 	}
 }
 
 func TestPuttyOnlyNamedSessions(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	put(t, dir, "a", "")
-	b := put(t, dir, "b", "")
-	code, _, _ := runCLI(t, "putty", "--session", "a", "--session", "a")
+	puttyPut(t, dir, "a", "")
+	b := puttyPut(t, dir, "b", "")
+	code, _, _ := puttyRunCLI(t, "putty", "--session", "a", "--session", "a")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if got := state(t, filepath.Join(dir, "a")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
+	if got := puttyState(t, filepath.Join(dir, "a")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
 		t.Errorf("a: %q", got)
 	}
-	if got := state(t, b).data; got != "" {
+	if got := puttyState(t, b).data; got != "" {
 		t.Errorf("b changed: %q", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
@@ -237,9 +237,9 @@ func TestPuttyOnlyNamedSessions(t *testing.T) {
 
 func TestPuttyList(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	put(t, dir, "my server", legacySession)
-	put(t, dir, "a much longer session name", "PingIntervalSecs=300\n")
-	code, out, errs := runCLI(t, "putty", "--list")
+	puttyPut(t, dir, "my server", puttyLegacySession)
+	puttyPut(t, dir, "a much longer session name", "PingIntervalSecs=300\n")
+	code, out, errs := puttyRunCLI(t, "putty", "--list")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -252,7 +252,7 @@ func TestPuttyList(t *testing.T) {
 		t.Errorf("--list:\n%s\nwant:\n%s", out, want)
 	}
 
-	code, out, _ = runCLI(t, "putty", "--list", "--json", "--session", "my server")
+	code, out, _ = puttyRunCLI(t, "putty", "--list", "--json", "--session", "my server")
 	if code != 0 {
 		t.Fatalf("--list --json: exit %d", code)
 	}
@@ -268,8 +268,8 @@ func TestPuttyList(t *testing.T) {
 
 func TestPuttyJSON(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	p := put(t, dir, "my server", legacySession)
-	code, out, _ := runCLI(t, "putty", "--json", "--session", "my server", "--interval", "90")
+	p := puttyPut(t, dir, "my server", puttyLegacySession)
+	code, out, _ := puttyRunCLI(t, "putty", "--json", "--session", "my server", "--interval", "90")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -294,15 +294,15 @@ func TestPuttyJSON(t *testing.T) {
 
 func TestPuttyBackup(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	p := put(t, dir, "s", legacySession)
-	if code, _, errs := runCLI(t, "putty", "--backup"); code != 0 {
+	p := puttyPut(t, dir, "s", puttyLegacySession)
+	if code, _, errs := puttyRunCLI(t, "putty", "--backup"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if got := state(t, p+".keepalive.bak").data; got != legacySession {
+	if got := puttyState(t, p+".keepalive.bak").data; got != puttyLegacySession {
 		t.Errorf("backup %q", got)
 	}
 	// The backup is not taken for a session on the next run.
-	if code, out, _ := runCLI(t, "putty", "--backup"); code != 0 || !strings.Contains(out, "in 2 sessions") {
+	if code, out, _ := puttyRunCLI(t, "putty", "--backup"); code != 0 || !strings.Contains(out, "in 2 sessions") {
 		t.Errorf("second run: %d %q", code, out)
 	}
 }
@@ -321,12 +321,12 @@ func TestPuttyUsage(t *testing.T) {
 		{"putty", "--no-such-flag"},
 		{"putty", "extra"},
 	} {
-		code, out, errs := runCLI(t, args...)
+		code, out, errs := puttyRunCLI(t, args...)
 		if code != exitUsage || out != "" || !strings.HasPrefix(errs, "keepalive: ") {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2", args, code, out, errs)
 		}
 	}
-	_, _, errs := runCLI(t, "putty", "--interval", "0")
+	_, _, errs := puttyRunCLI(t, "putty", "--interval", "0")
 	if !strings.Contains(errs, "--interval") || !strings.Contains(errs, "1s to 2147483647s") {
 		t.Errorf("--interval 0: %q should name the flag and the range", errs)
 	}
@@ -336,7 +336,7 @@ func TestPuttyUsage(t *testing.T) {
 // configuration unless asked.
 func TestPuttyNoPuttyDir(t *testing.T) {
 	home, dir := puttyHome(t, false)
-	code, out, errs := runCLI(t, "putty")
+	code, out, errs := puttyRunCLI(t, "putty")
 	if code != exitFailure || out != "" || !strings.Contains(errs, "PuTTY has saved no settings in "+dir) || !strings.Contains(errs, "hint: ") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
@@ -344,38 +344,38 @@ func TestPuttyNoPuttyDir(t *testing.T) {
 		t.Error(".putty created")
 	}
 	// Turning keep-alives off there has nothing to do.
-	if code, out, _ := runCLI(t, "disable", "--putty"); code != 0 || !strings.HasPrefix(out, "already set: PuTTY keep-alive off") {
+	if code, out, _ := puttyRunCLI(t, "disable", "--putty"); code != 0 || !strings.HasPrefix(out, "already set: PuTTY keep-alive off") {
 		t.Errorf("disable --putty: exit %d, %q", code, out)
 	}
-	code, _, errs = runCLI(t, "putty", "--create")
+	code, _, errs = puttyRunCLI(t, "putty", "--create")
 	if code != 0 {
 		t.Fatalf("--create: exit %d, %s", code, errs)
 	}
-	if got := state(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
+	if got := puttyState(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
 		t.Errorf("Default Settings %q", got)
 	}
 }
 
 func TestPuttyDisable(t *testing.T) {
 	_, dir := puttyHome(t, true)
-	my := put(t, dir, "my server", legacySession)
-	off := put(t, dir, "off", "HostName=h\n")
+	my := puttyPut(t, dir, "my server", puttyLegacySession)
+	off := puttyPut(t, dir, "off", "HostName=h\n")
 	var out, errb bytes.Buffer
 	s := Streams{Out: &out, Err: &errb}
 	if err := runPuttyDisable(s, nil, true, false); err != nil {
 		t.Fatal(err)
 	}
-	if state(t, my).data != legacySession || !strings.Contains(out.String(), "-PingInterval=1\n") {
+	if puttyState(t, my).data != puttyLegacySession || !strings.Contains(out.String(), "-PingInterval=1\n") {
 		t.Errorf("dry run wrote, or printed no diff:\n%s", out.String())
 	}
 	out.Reset()
 	if err := runPuttyDisable(s, nil, false, false); err != nil {
 		t.Fatal(err)
 	}
-	if got := state(t, my).data; got != strings.Replace(legacySession, "PingInterval=1", "PingInterval=0", 1) {
+	if got := puttyState(t, my).data; got != strings.Replace(puttyLegacySession, "PingInterval=1", "PingInterval=0", 1) {
 		t.Errorf("my server: %q", got)
 	}
-	if got := state(t, off).data; got != "HostName=h\n" {
+	if got := puttyState(t, off).data; got != "HostName=h\n" {
 		t.Errorf("a session already off was written: %q", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
@@ -385,8 +385,8 @@ func TestPuttyDisable(t *testing.T) {
 		t.Error("disable of an unknown session succeeded")
 	}
 	// Through the command, as users run it.
-	put(t, dir, "on", "PingIntervalSecs=5\n")
-	code, stdout, _ := runCLI(t, "disable", "--putty", "--session", "on")
+	puttyPut(t, dir, "on", "PingIntervalSecs=5\n")
+	code, stdout, _ := puttyRunCLI(t, "disable", "--putty", "--session", "on")
 	if code != 0 || !strings.Contains(stdout, `PuTTY session "on" keep-alive off (was 5s)`) {
 		t.Errorf("disable --putty --session on: exit %d, %q", code, stdout)
 	}
