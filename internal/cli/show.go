@@ -155,7 +155,7 @@ func runShow(s Streams, o *showOptions) error {
 	if host == "" {
 		host, probe = placement.ProbeHost("*"), true
 	}
-	files := []resolve.Input{{Path: o.env.UserConfig, User: true}, {Path: systemClientConfig(o.Root)}}
+	files := []resolve.Input{{Path: fsys.Real(o.env.UserConfig), User: true}, {Path: systemClientConfig(o.Root)}}
 	if o.File != "" {
 		files = []resolve.Input{{Path: o.File, User: true}} // ssh -F reads it as a user config
 	}
@@ -216,7 +216,7 @@ func runShow(s Streams, o *showOptions) error {
 // read because the account's home directory is elsewhere.
 func noteHomeMismatch(rep *report.Report, env showEnv, fsys resolve.FS) {
 	other := userConfig(env.Home)
-	if other == env.UserConfig {
+	if filepath.Clean(other) == filepath.Clean(env.UserConfig) {
 		return
 	}
 	if _, err := os.Stat(fsys.Real(other)); err == nil {

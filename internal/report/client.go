@@ -59,7 +59,7 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 			}
 			reported[placeOf(o)] = true
 			r.Add(Warning, SectionClient, o.Pos(), "%s is ignored %s: %s (%s) sets %s first, and ssh keeps the first value it obtains",
-				directive(o), who, v.Source, blockName(v.occ.Header), v.String())
+				directive(o), who, v.Source, blockName(v.occ.Header), directive(*v.occ))
 		}
 		// Blocks keepalive does not evaluate (Match exec, ...) before the
 		// winner could win instead.
@@ -122,8 +122,12 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
 					directive(o), blockAt(res, o.Header))
 			case ok && activeIn(pr, o) && isGeneral(eff.Header):
-				r.Add(Warning, SectionClient, o.Pos(), "%s for %s never takes effect: %s (%s) sets %s first for every host; put general defaults (Host *) at the end of the file",
-					directive(o), blockName(o.Header), eff.Pos(), blockName(eff.Header), eff.Line().Value())
+				fix := "put general defaults (Host *) at the end of the file"
+				if eff.Doc.Path != o.Doc.Path {
+					fix = "a per-host value must come before it: move it above that line"
+				}
+				r.Add(Warning, SectionClient, o.Pos(), "%s for %s never takes effect: %s (%s) sets %s first for every host; %s",
+					directive(o), blockName(o.Header), eff.Pos(), blockName(eff.Header), directive(eff), fix)
 			case ok && activeIn(pr, o):
 				r.Add(Info, SectionClient, o.Pos(), "%s for %s is overridden for %s by %s (%s), read earlier",
 					directive(o), blockName(o.Header), host, eff.Pos(), blockName(eff.Header))

@@ -108,6 +108,6 @@ func shadowedBy(r *Report, occs []resolve.Occurrence) {
 	occs = uniq(occs)
 	for _, o := range occs[min(1, len(occs)):] {
 		r.Add(Warning, SectionServer, o.Pos(), "%s is ignored: %s sets %s first, and sshd keeps the first value it obtains",
-			directive(o), occs[0].Pos(), occs[0].Line().Value())
+			directive(o), occs[0].Pos(), directive(occs[0]))
 	}
 }
