@@ -272,6 +272,8 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 			}
 			done, err := store.SetKeepAlive(ch.Session, seconds, putty.SetOptions{Create: create, Backup: wf.Backup})
 			if err != nil {
+				// Say what was written before the failure.
+				printPuttyChanges(s, changes[:i], false)
 				return puttyError(ch, err)
 			}
 			changes[i] = done
@@ -302,28 +304,33 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 		if wf.DryRun || wf.Check || wf.Verbose {
 			writeDiff(s, res.Diff)
 		}
-		for _, ch := range changes {
-			if !ch.Changed {
-				continue
-			}
-			verb := "changed"
-			if ch.Created {
-				verb = "created"
-			}
-			if wf.DryRun || wf.Check {
-				verb = "would " + strings.TrimSuffix(verb, "d")
-			}
-			if ch.Created {
-				fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()))
-			} else {
-				fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
-			}
-		}
+		printPuttyChanges(s, changes, wf.DryRun || wf.Check)
 	}
 	if wf.Check && res.Changed {
 		return &cliError{code: exitChanged, err: errors.New("changes would be made")}
 	}
 	return nil
+}
+
+// printPuttyChanges says which session files changed (or would) and how.
+func printPuttyChanges(s Streams, changes []putty.Change, would bool) {
+	for _, ch := range changes {
+		if !ch.Changed {
+			continue
+		}
+		verb := "changed"
+		if ch.Created {
+			verb = "created"
+		}
+		if would {
+			verb = "would " + strings.TrimSuffix(verb, "d")
+		}
+		if ch.Created {
+			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()))
+		} else {
+			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
+		}
+	}
 }
 
 // puttyError adds what to do to a failed session write.

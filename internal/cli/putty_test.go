@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -389,5 +390,50 @@ func TestPuttyDisable(t *testing.T) {
 	code, stdout, _ := puttyRunCLI(t, "disable", "--putty", "--session", "on")
 	if code != 0 || !strings.Contains(stdout, `PuTTY session "on" keep-alive off (was 5s)`) {
 		t.Errorf("disable --putty --session on: exit %d, %q", code, stdout)
+	}
+}
+
+// puttyFailingStore fails SetKeepAlive for one session, planning (dry run)
+// or writing, to show what the command does about it.
+type puttyFailingStore struct {
+	*putty.FileStore
+	session  string
+	onWrite  bool
+	failWith error
+}
+
+func (f *puttyFailingStore) SetKeepAlive(name string, seconds int, opts putty.SetOptions) (putty.Change, error) {
+	if name == f.session && opts.DryRun != f.onWrite {
+		return putty.Change{Session: name, Location: filepath.Join(f.Dir, putty.EscapeFileName(name))},
+			fmt.Errorf("open %s: %w", name, f.failWith)
+	}
+	return f.FileStore.SetKeepAlive(name, seconds, opts)
+}
+
+func TestPuttyFailures(t *testing.T) {
+	for _, onWrite := range []bool{false, true} {
+		home, dir := puttyHome(t, true)
+		a := puttyPut(t, dir, "a", "")
+		puttyPut(t, dir, "b", "")
+		c := puttyPut(t, dir, "c", "")
+		openPuttyStore = func() (putty.Store, error) {
+			fs := putty.FindFileStore(putty.Env{Getenv: os.Getenv, PasswdHome: home})
+			return &puttyFailingStore{FileStore: fs, session: "b", onWrite: onWrite, failWith: os.ErrPermission}, nil
+		}
+		code, out, errs := puttyRunCLI(t, "putty", "--session", "a", "--session", "b", "--session", "c")
+		if code != exitFailure || !strings.Contains(errs, "open b: permission denied") || !strings.Contains(errs, "keepalive: hint: PuTTY sessions belong to their user") {
+			t.Errorf("onWrite=%v: exit %d, stderr %q", onWrite, code, errs)
+		}
+		if got := puttyState(t, c).data; got != "" {
+			t.Errorf("onWrite=%v: c written after the failure: %q", onWrite, got)
+		}
+		aWritten := puttyState(t, a).data != ""
+		if aWritten != onWrite {
+			t.Errorf("onWrite=%v: a written=%v; a failure while planning must leave everything as it was", onWrite, aWritten)
+		}
+		// What was written before the failure is reported.
+		if reported := strings.Contains(out, "changed "+a+": "); reported != onWrite {
+			t.Errorf("onWrite=%v: stdout %q", onWrite, out)
+		}
 	}
 }
