@@ -101,6 +101,9 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
 			main, acct.Home, userConfig(acct.PwHome))
 	}
+	if err := requireRegular(main); err != nil {
+		return err
+	}
 	if !wf.DryRun && !wf.Check {
 		if err := requireWritable(main); err != nil {
 			return err
@@ -112,6 +115,9 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 	}
 	defer unlock()
 	p := plan(sc)
+	if err := requireComplete(sc, p); err != nil {
+		return err
+	}
 	for _, o := range p.MayApply {
 		fmt.Fprintf(s.Err, "keepalive: warning: %s: %s %s is in a block keepalive does not evaluate (%s) and may apply first\n",
 			o.Pos(), o.Line().Key, o.Line().Value(), o.Header.Value())
@@ -125,6 +131,56 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 			"change or remove the line named above, then run keepalive again")
 	}
 	return applyPlan(s, p, wf, writeOptions(acct, wf.Backup), summary+" in "+main)
+}
+
+// requireRegular refuses a config that exists but is not a regular file:
+// reading a FIFO would block for ever, and a directory or a device is
+// nothing keepalive can edit. A missing file is fine: it is created.
+func requireRegular(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil // other errors are reported, with their cause, on reading
+	}
+	what := "not a regular file"
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		what = "a directory"
+	case m&os.ModeNamedPipe != 0:
+		what = "a FIFO"
+	case m&os.ModeSocket != 0:
+		what = "a socket"
+	case m&os.ModeDevice != 0:
+		what = "a device"
+	}
+	return withHint(fmt.Errorf("%s is %s, not a config file; nothing was written", path, what),
+		"name a regular file (or one that does not exist yet)")
+}
+
+// requireComplete refuses a plan made from a partial evaluation: resolve
+// stops when Include asks for unbounded work (a loop or a fan-out such as
+// a file including itself ten times), and OpenSSH could not read such a
+// configuration either. Only files with Include, or huge ones, can get
+// there, so the others skip the extra evaluation.
+func requireComplete(sc placement.Scope, p *placement.Plan) error {
+	lines, include := 0, false
+	for _, f := range p.Files {
+		lines += len(f.Lines)
+		for _, l := range f.Lines {
+			if l.Kind == sshconf.Directive && strings.EqualFold(l.Key, "include") {
+				include = true
+				break
+			}
+		}
+	}
+	if !include && lines < 1<<20 {
+		return nil
+	}
+	sc.Opts.Override = p.Files
+	if stop := resolve.Resolve(sc.Opts).Stopped; stop != nil {
+		return withHint(fmt.Errorf("%v; nothing was written", stop),
+			"fix the Include lines so that each file is read a bounded number of times")
+	}
+	return nil
 }
 
 // parseCount reads --count: a positive whole number.

@@ -62,7 +62,11 @@ type Result struct {
 	Occurrences []Occurrence
 	Docs        []*Doc // every file read, in the order first read
 	Problems    []Problem
-	server      bool
+	// Stopped is set when the evaluation gave up because the Include
+	// structure asked for too much work (see maxSteps): the result then
+	// covers only part of the configuration.
+	Stopped *Problem
+	server  bool
 }
 
 // Effective returns the occurrence that sets key (canonical, any case), if
@@ -147,6 +151,18 @@ type Options struct {
 // maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
 const maxDepth = 16
 
+// maxSteps bounds the work of one evaluation: each directive and each
+// Include argument walked costs a step, each pattern expanded on disk
+// globCost more and each file entered fileCost. The depth limit alone does
+// not bound the walk: a file that includes itself ten times on one line asks
+// for 10^16 visits (OpenSSH itself would spin on it). The largest real
+// configurations (100,000 Host blocks, read twice) need a fifth of this.
+const (
+	maxSteps = 4 << 20
+	globCost = 16
+	fileCost = 64
+)
+
 // Resolve evaluates the configuration for the query in opts.
 func Resolve(opts Options) *Result {
 	r := &Result{server: opts.Dialect.Server}
@@ -171,6 +187,16 @@ type walker struct {
 	vals      map[string]string // first value so far of keywords Match needs
 	wantFinal bool
 	finalHost string
+	steps     int
+	seen      map[Problem]bool // problems reported, so a re-walked file adds none
+	globs     map[string]globResult
+}
+
+// globResult is an Include pattern's expansion, kept for the whole
+// evaluation: a file included many times is globbed once.
+type globResult struct {
+	matches []string
+	err     error
 }
 
 func (w *walker) run(pass int) {
@@ -183,6 +209,9 @@ func (w *walker) run(pass int) {
 		w.finalHost = strings.ToLower(w.hostName())
 	}
 	for _, in := range w.opts.Files {
+		if w.res.Stopped != nil {
+			return
+		}
 		active := Active
 		if w.opts.Dialect.Server && pass == 2 {
 			active = Inactive // the Match pass reads only Match blocks
@@ -192,9 +221,35 @@ func (w *walker) run(pass int) {
 }
 
 func (w *walker) problem(pos, format string, args ...any) {
-	if w.pass == 1 {
-		w.res.Problems = append(w.res.Problems, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	if w.pass != 1 {
+		return
 	}
+	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	if w.seen == nil {
+		w.seen = map[Problem]bool{}
+	}
+	if !w.seen[p] {
+		w.seen[p] = true
+		w.res.Problems = append(w.res.Problems, p)
+	}
+}
+
+// step spends n steps of the budget on the line at pos, and reports false,
+// recording where it stopped, once the budget is spent.
+func (w *walker) step(n int, pos string) bool {
+	if w.res.Stopped != nil {
+		return false
+	}
+	if w.steps += n; w.steps <= maxSteps {
+		return true
+	}
+	p := Problem{
+		Pos: pos,
+		Msg: fmt.Sprintf("Include asks for more than %d lines and files to be read (an Include loop or fan-out?); evaluation stopped here", maxSteps),
+	}
+	w.res.Stopped = &p
+	w.res.Problems = append(w.res.Problems, p)
+	return false
 }
 
 func (w *walker) load(path string) (*Doc, error) {
@@ -235,6 +290,9 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			continue
 		}
 		pos := fmt.Sprintf("%s:%d", path, i+1)
+		if !w.step(1, pos) {
+			return
+		}
 		if l.Err != nil {
 			w.problem(pos, "%s: %v", l.Key, l.Err)
 			continue
@@ -275,18 +333,35 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 		return
 	}
 	for _, arg := range l.Args {
+		if !w.step(1, pos) {
+			return
+		}
 		p, err := w.includePath(arg, user)
 		if err != nil {
 			w.problem(pos, "Include %s: %v", arg, err)
 			continue
 		}
-		matches, err := w.opts.FS.Glob(p)
+		g, ok := w.globs[p]
+		if !ok {
+			if !w.step(globCost, pos) {
+				return
+			}
+			g.matches, g.err = w.opts.FS.Glob(p)
+			if w.globs == nil {
+				w.globs = map[string]globResult{}
+			}
+			w.globs[p] = g
+		}
+		matches, err := g.matches, g.err
 		if err != nil {
 			w.problem(pos, "Include %s: %v", arg, err)
 			continue
 		}
 		outer := *active
 		for _, m := range matches {
+			if !w.step(fileCost, pos) {
+				return
+			}
 			w.file(m, user, depth+1, active, min(limit, outer), header)
 			*active = outer // a Match inside an Include does not leak out
 		}
