@@ -66,6 +66,9 @@ to the pid in its PidFile); sshd is never restarted.`,
 	return cmd
 }
 
+// findSSHD finds the sshd that validates; tests replace it.
+var findSSHD = sshd.Find
+
 // serverKeys are what server sets and disable --server removes.
 var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
 
@@ -177,7 +180,7 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 	// when it can and goes on without sshd.
 	var checker *sshd.Checker
 	if !e.noValidate {
-		bin, err := sshd.Find()
+		bin, err := findSSHD()
 		switch {
 		case err == nil:
 			if checker, err = sshd.NewChecker(bin); err != nil {
@@ -278,11 +281,12 @@ func (e *serverEdit) verify(c *sshd.Checker, t sshd.Tree) error {
 		}
 	}
 	vals, err := c.DumpTree(t, spec)
-	if errors.Is(err, sshd.ErrUnavailable) {
-		return nil
-	}
 	if err != nil {
-		return rejected(err, "sshd -T failed on the edited config, so nothing was written", "")
+		// sshd -t accepted the config; -T can still refuse to print it
+		// ("'Match LocalPort' in configuration but 'lport' not in
+		// connection test specification", no privilege separation
+		// directory), which says nothing about the edit.
+		return nil
 	}
 	for _, set := range e.settings {
 		if got := vals[strings.ToLower(set.Key)]; got != set.Value {
