@@ -4,10 +4,13 @@ GO       ?= go
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X github.com/keepalive-ssh/keepalive/internal/cli.Version=$(VERSION)
 PREFIX   ?= /usr/local
+MANDIR   ?= $(PREFIX)/share/man
 BIN      := bin/keepalive
 FUZZTIME ?= 30s
+# make dist builds one binary per GOOS/GOARCH here.
+PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: all build test test-setup fuzz lint bench install clean
+.PHONY: all build test test-setup fuzz lint bench install man dist clean
 
 all: build
 
@@ -36,9 +39,29 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin
+# Binary and man pages; DESTDIR stages a package, PREFIX picks the tree.
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/keepalive
+	install -m 0644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+# Man pages from the command tree (cobra/doc), so they match --help. Not
+# committed: they are derived. SOURCE_DATE_EPOCH fixes the date in them.
+man:
+	rm -rf man/man1
+	$(GO) run -ldflags '-X github.com/keepalive-ssh/keepalive/internal/cli.Version=$(VERSION)' ./cmd/gendocs -out man/man1
+
+# Release binaries, static (CGO_ENABLED=0) with VERSION embedded, named
+# keepalive-VERSION-OS-ARCH[.exe], and their SHA256SUMS.
+dist:
+	rm -rf dist
+	mkdir -p dist
+	@set -e; for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os != windows ] || ext=.exe; \
+		out=dist/keepalive-$(VERSION)-$$os-$$arch$$ext; echo "$$out"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/keepalive; \
+	done
+	cd dist && if command -v sha256sum >/dev/null; then sha256sum keepalive-*; else shasum -a 256 keepalive-*; fi > SHA256SUMS
 
 clean:
-	rm -rf bin dist
+	rm -rf bin dist man

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGen checks that every command gets a page with its own title and
+// the sections man(1) readers look for.
+func TestGen(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "0")
+	dir := filepath.Join(t.TempDir(), "man1")
+	if err := gen(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"keepalive", "keepalive-enable", "keepalive-disable", "keepalive-server",
+		"keepalive-show", "keepalive-putty", "keepalive-probe", "keepalive-completion"} {
+		data, err := os.ReadFile(filepath.Join(dir, name+".1"))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		page := string(data)
+		title := `.TH "` + strings.ToUpper(name) + `" "1" "Jan 1970"`
+		for _, want := range []string{title, ".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s.1 lacks %q", name, want)
+			}
+		}
+		if strings.Contains(page, "Auto generated") {
+			t.Errorf("%s.1 has cobra's dated footer", name)
+		}
+	}
+}
