@@ -140,9 +140,16 @@ func (w *walker) matchServer(pos string, args []string) State {
 		case "user":
 			r = stateOf(matchList(c.User, arg, false) == 1)
 		case "group":
+			// ga_match_pattern_list: a group that matches a negated
+			// pattern vetoes the criterion, whatever the others match.
 			r = Inactive
+		groups:
 			for _, g := range c.Groups {
-				if matchList(g, arg, false) == 1 {
+				switch matchList(g, arg, false) {
+				case -1:
+					r = Inactive
+					break groups
+				case 1:
 					r = Active
 				}
 			}
