@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,7 +48,21 @@ func (f FS) ReadFile(path string) ([]byte, error) {
 	if info.Size() > maxFileSize {
 		return nil, fmt.Errorf("%s: too large (%d bytes)", real, info.Size())
 	}
-	return os.ReadFile(real)
+	fh, err := os.Open(real)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	// Files in /proc and /sys claim a size of 0 and can be far larger
+	// (/proc/PID/pagemap: gigabytes), so the limit applies to what is read.
+	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%s: too large (more than %d bytes)", real, maxFileSize)
+	}
+	return data, nil
 }
 
 // Glob expands a pattern the way glob(3) does for OpenSSH: sorted matches,

@@ -153,15 +153,20 @@ const maxDepth = 16
 
 // maxSteps bounds the work of one evaluation: each directive and each
 // Include argument walked costs a step, each pattern expanded on disk
-// globCost more and each file entered fileCost. The depth limit alone does
+// globCost more, each file entered fileCost, and each file read a step per
+// bytesPerStep bytes (Include /*/*/* would read gigabytes of binaries). The depth limit alone does
 // not bound the walk: a file that includes itself ten times on one line asks
 // for 10^16 visits (OpenSSH itself would spin on it). The largest real
 // configurations (100,000 Host blocks, read twice) need a fifth of this.
 const (
-	maxSteps = 4 << 20
-	globCost = 16
-	fileCost = 64
+	maxSteps     = 4 << 20
+	globCost     = 16
+	fileCost     = 64
+	bytesPerStep = 16
 )
+
+// errStopped is load's error once the budget is spent.
+var errStopped = errors.New("evaluation stopped")
 
 // Resolve evaluates the configuration for the query in opts.
 func Resolve(opts Options) *Result {
@@ -245,7 +250,7 @@ func (w *walker) step(n int, pos string) bool {
 	}
 	p := Problem{
 		Pos: pos,
-		Msg: fmt.Sprintf("Include asks for more than %d lines and files to be read (an Include loop or fan-out?); evaluation stopped here", maxSteps),
+		Msg: "the configuration and what it Includes is too large to evaluate (an Include loop, a fan-out or a glob over large files?); keepalive stopped reading here",
 	}
 	w.res.Stopped = &p
 	w.res.Problems = append(w.res.Problems, p)
@@ -258,11 +263,23 @@ func (w *walker) load(path string) (*Doc, error) {
 	}
 	var f *sshconf.File
 	if o, ok := w.opts.Override[path]; ok {
+		// Charged like a read, so that evaluating planned edits stops
+		// where the first evaluation did.
+		size := 0
+		for _, l := range o.Lines {
+			size += len(l.Raw)
+		}
+		if !w.step(size/bytesPerStep, path) {
+			return nil, errStopped
+		}
 		f = o
 	} else {
 		data, err := w.opts.FS.ReadFile(path)
 		if err != nil {
 			return nil, err
+		}
+		if !w.step(len(data)/bytesPerStep, path) {
+			return nil, errStopped
 		}
 		f = sshconf.Parse(data)
 	}
@@ -279,6 +296,9 @@ func (w *walker) load(path string) (*Doc, error) {
 func (w *walker) file(path string, user bool, depth int, active *State, limit State, header *sshconf.Line) {
 	doc, err := w.load(path)
 	if err != nil {
+		if errors.Is(err, errStopped) {
+			return
+		}
 		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
 			return // a missing top-level config is simply empty
 		}
