@@ -8,12 +8,25 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
 var Version = "dev"
+
+// version is Version, or for a plain `go install module@v1.2.3` (no
+// -ldflags) the module version the go command stamped into the binary.
+func version() string {
+	if Version != "dev" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return Version
+}
 
 // Main runs keepalive with args and returns the process exit code. It is the
 // only place that prints errors.
@@ -41,8 +54,11 @@ func newRootCmd(s Streams) *cobra.Command {
 		Short: "Keep SSH sessions alive through NAT firewalls",
 		Long: `keepalive turns on application-level keep-alives in OpenSSH client and server
 configuration and in PuTTY saved sessions, editing the files losslessly and
-atomically, and shows which values are really in effect and where they come from.`,
-		Version:       Version,
+atomically, and shows which values are really in effect and where they come from.
+
+Exit status: 0 done (or nothing to do), 1 keepalive could not do it, 2 bad
+usage, 3 --check found that a change would be made.`,
+		Version:       version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
