@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -258,7 +259,7 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 	wo := atomicfile.Options{Backup: e.wf.Backup, Perm: 0o644, DirPerm: 0o755}
 	summary := e.summary
 	if len(changed) == 0 {
-		summary += " in " + main
+		summary += " in " + e.where(sc, p)
 	}
 	if err := applyPlan(e.s, p, e.wf, wo, summary); err != nil {
 		return err
@@ -267,6 +268,26 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 		return nil
 	}
 	return e.apply(checker, main, p, len(changed) > 0)
+}
+
+// where names the files that hold the settings in effect, for "already
+// set" (on Debian often a drop-in rather than sshd_config).
+func (e *serverEdit) where(sc placement.Scope, p *placement.Plan) string {
+	if e.disable {
+		return sc.Main()
+	}
+	sc.Opts.Override, sc.Opts.Conn = p.Files, e.conn
+	r := resolve.Resolve(sc.Opts)
+	var files []string
+	for _, set := range e.settings {
+		if o, ok := r.Effective(set.Key); ok && !slices.Contains(files, o.Doc.Path) {
+			files = append(files, o.Doc.Path)
+		}
+	}
+	if len(files) == 0 {
+		return sc.Main()
+	}
+	return strings.Join(files, ", ")
 }
 
 // verify asks sshd -T whether the candidate gives the requested values:
