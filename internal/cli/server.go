@@ -114,7 +114,6 @@ func runServer(s Streams, o *serverOptions) error {
 	}
 	switch {
 	case o.DropIn:
-		e.dropIn = true
 		return e.run(func(sc placement.Scope) (*placement.Plan, error) {
 			return placement.EnableServerDropIn(sc, settings, placement.DropInName)
 		})
@@ -149,7 +148,6 @@ type serverEdit struct {
 	noValidate bool
 	reload     bool
 	disable    bool
-	dropIn     bool
 	conn       *resolve.Conn // --match: a connection the criteria match
 	settings   []placement.Setting
 	summary    string
