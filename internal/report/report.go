@@ -218,7 +218,8 @@ type kind int
 const (
 	kindTime kind = iota
 	kindInt
-	kindFlag
+	kindFlag       // ssh's yes/no/true/false
+	kindServerFlag // sshd's yes/no
 )
 
 // valueOf returns the effective value of key with its source.
@@ -240,7 +241,9 @@ func valueOf(res *resolve.Result, key string, k kind, def any) Value {
 	case kindInt:
 		v.Value, good = parseInt(arg)
 	case kindFlag:
-		v.Value, good = parseFlag(arg)
+		v.Value, good = parseFlag(arg, false)
+	case kindServerFlag:
+		v.Value, good = parseFlag(arg, true)
 	}
 	if !good || len(args) != 1 { // OpenSSH 8.7+ rejects extra arguments
 		v.Value, v.bad = o.Line().Value(), true

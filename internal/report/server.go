@@ -34,7 +34,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 	s := &Server{Config: main, Files: docPaths(res), Result: res}
 	s.ClientAliveInterval = valueOf(res, "clientaliveinterval", kindTime, DefaultInterval)
 	s.ClientAliveCountMax = valueOf(res, "clientalivecountmax", kindInt, DefaultCountMax)
-	s.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindFlag, DefaultKeepAlive)
+	s.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindServerFlag, DefaultKeepAlive)
 	values := map[string]Value{
 		"clientaliveinterval": s.ClientAliveInterval,
 		"clientalivecountmax": s.ClientAliveCountMax,

@@ -86,13 +86,18 @@ func parseInt(s string) (int, bool) {
 }
 
 // parseFlag reads a yes/no flag as OpenSSH's multistate_flag does, and
-// returns it the way ssh -G prints it.
-func parseFlag(s string) (string, bool) {
+// returns it the way ssh -G prints it. The client also takes true/false;
+// sshd (servconf.c) takes only yes and no.
+func parseFlag(s string, server bool) (string, bool) {
 	switch strings.ToLower(s) {
-	case "yes", "true":
+	case "yes":
 		return "yes", true
-	case "no", "false":
+	case "no":
 		return "no", true
+	case "true":
+		return "yes", !server
+	case "false":
+		return "no", !server
 	}
 	return "", false
 }

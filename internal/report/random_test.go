@@ -1,0 +1,115 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+)
+
+// randomConfig writes a main config and two Included files made of the
+// constructs that decide which keep-alive line wins: Host and Match blocks
+// (host, originalhost, user, localuser, all, final, canonical, negation),
+// HostName, Include inside and outside blocks, aliases, time formats.
+func randomConfig(r *rand.Rand, dir, user string) string {
+	paths := []string{filepath.Join(dir, ".ssh", "config"), filepath.Join(dir, ".ssh", "inc1"), filepath.Join(dir, ".ssh", "inc2")}
+	if err := os.MkdirAll(filepath.Join(dir, ".ssh"), 0o700); err != nil {
+		panic(err)
+	}
+	headers := []string{
+		"Host *", "Host a", "Host a*", "Host !a *", "Host b?", "Host A", "Host *.x", "Host a b1",
+		"Match host a*", "Match originalhost a", "Match all", "Match final", "Match canonical",
+		"Match !host a*", "Match user " + user, "Match localuser nobody", "Match final host *.x",
+		"Match host c.x originalhost a", "Match final all",
+		"HOST a", "Host=b1", "Host \"a\"", "Match Host a,!b1", "Match host \"*.x,b?\"", "match ORIGINALHOST A",
+		"Match canonical host a", "Match !final", "Host a,b1", "Match user nobody host *",
+	}
+	directives := []string{
+		"ServerAliveInterval 10", "ServerAliveInterval 2m", "ServerAliveInterval 0", "ServerAliveInterval 1m30",
+		"ServerAliveCountMax 1", "ServerAliveCountMax 7", "TCPKeepAlive no", "TCPKeepAlive yes",
+		"KeepAlive no", "ProtocolKeepAlives 45", "HostName c.x", "HostName %h.x", "HostName A.X",
+		"serveraliveinterval=33", "User nobody", "ServerAliveInterval \"20\"", "SERVERALIVECOUNTMAX = 4",
+		"TCPKeepAlive\tno", "ServerAliveInterval 5 # trailing comment", "Include inc*", "Include ~/.ssh/inc2",
+	}
+	for fi, p := range paths {
+		var b strings.Builder
+		n := 2 + r.IntN(8)
+		for range n {
+			switch k := r.IntN(10); {
+			case k < 3:
+				b.WriteString(headers[r.IntN(len(headers))] + "\n")
+			case k == 3 && fi < 2:
+				b.WriteString("Include " + paths[fi+1] + "\n")
+			default:
+				b.WriteString("    " + directives[r.IntN(len(directives))] + "\n")
+			}
+		}
+		if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+			panic(err)
+		}
+	}
+	return paths[0]
+}
+
+// TestRandomConfigsAgainstSSH evaluates random configs for several hosts
+// and compares the three client values with ssh -G.
+func TestRandomConfigsAgainstSSH(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	me := localUser(t)
+	n := 40
+	if testing.Short() {
+		n = 20
+	}
+	r := rand.New(rand.NewPCG(4, 2))
+	for i := range n {
+		dir := t.TempDir()
+		main := randomConfig(r, dir, me)
+		for _, host := range []string{"a", "b1", "A", "c.x", "a.x", "keepalive-probe.invalid"} {
+			opts := resolve.Options{Dialect: sshconf.Client, Home: dir, Host: host, LocalUser: me,
+				Files: []resolve.Input{{Path: main, User: true}}}
+			rep := Build(Options{Client: &opts})
+			c := rep.Client
+			cfg, err := oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, File: main, Host: host, Env: envWithHome(dir)})
+			if err != nil {
+				// ssh refuses the config (an Include loop): show must
+				// say so too.
+				if !rep.Has(Error) {
+					t.Errorf("config %d host %s: ssh -G fails (%v), show reports no error\n%s", i, host, err, dumpConfig(dir))
+				}
+				continue
+			}
+			for _, kv := range []struct {
+				key string
+				v   Value
+			}{
+				{"serveraliveinterval", c.ServerAliveInterval},
+				{"serveralivecountmax", c.ServerAliveCountMax},
+				{"tcpkeepalive", c.TCPKeepAlive},
+			} {
+				if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
+					t.Errorf("config %d, host %s: %s = %s (from %s), ssh -G says %s\n%s", i, host, kv.key, got, kv.v.Source, want, dumpConfig(dir))
+				}
+			}
+		}
+	}
+}
+
+func dumpConfig(dir string) string {
+	var b strings.Builder
+	for _, name := range []string{"config", "inc1", "inc2"} {
+		data, _ := os.ReadFile(filepath.Join(dir, ".ssh", name))
+		fmt.Fprintf(&b, "--- %s\n", name)
+		for i, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			fmt.Fprintf(&b, "%3d %s\n", i+1, l)
+		}
+	}
+	return b.String()
+}
