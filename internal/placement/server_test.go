@@ -292,7 +292,7 @@ func TestEnableServerDropIn(t *testing.T) {
 	}
 }
 
-func TestParseMatch(t *testing.T) {
+func TestServerParseMatch(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
 		want string // args joined, or "error"
