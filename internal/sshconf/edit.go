@@ -40,7 +40,14 @@ func (f *File) Insert(i int, texts ...string) {
 	eol := f.EOL()
 	noFinal := i == len(f.Lines) && i > 0 && f.Lines[i-1].EOL() == ""
 	if noFinal {
-		f.Lines[i-1] = parseLine(f.Lines[i-1].Raw+eol, i-1 == 0)
+		// A last line ending in a lone CR gets "\r\n", not "\n": "\r\n"
+		// would read back as its ending, and Remove would then take the
+		// CR the file had. OpenSSH drops the extra CR as white space.
+		end := eol
+		if strings.HasSuffix(f.Lines[i-1].Raw, "\r") {
+			end = "\r\n"
+		}
+		f.Lines[i-1] = parseLine(f.Lines[i-1].Raw+end, i-1 == 0)
 	}
 	lines := make([]*Line, len(texts))
 	for k, t := range texts {
