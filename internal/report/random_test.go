@@ -113,3 +113,97 @@ func dumpConfig(dir string) string {
 	}
 	return b.String()
 }
+
+// globalIncludes lets randomServerConfig put an Include before the first
+// Match of a file. Off until the resolver evaluates Match blocks in such
+// drop-ins (TestResolverServerIncludeMatch); then turn it on.
+const globalIncludes = false
+
+// randomServerConfig writes an sshd_config and two Included files.
+func randomServerConfig(r *rand.Rand, dir string) string {
+	paths := []string{filepath.Join(dir, "sshd_config"), filepath.Join(dir, "inc1.conf"), filepath.Join(dir, "inc2.conf")}
+	headers := []string{"Match all", "Match User bob", "Match User alice,!bob", "Match Address 10.0.0.0/8",
+		"Match Host *.example", "Match LocalPort 2222", "Match Group wheel", "match ALL", "Match User *"}
+	directives := []string{"ClientAliveInterval 15", "ClientAliveInterval 3m", "ClientAliveInterval 0",
+		"ClientAliveCountMax 0", "ClientAliveCountMax 5", "clientalivecountmax=2", "PermitRootLogin no"}
+	globalOnly := []string{"TCPKeepAlive no", "KeepAlive yes", "TCPKeepAlive yes"}
+	for fi, p := range paths {
+		var b strings.Builder
+		inMatch := false
+		for range 2 + r.IntN(7) {
+			switch k := r.IntN(10); {
+			case k < 2:
+				b.WriteString(headers[r.IntN(len(headers))] + "\n")
+				inMatch = true
+			case k == 2 && fi < 2 && (inMatch || globalIncludes):
+				b.WriteString("Include " + paths[fi+1] + "\n")
+			case k == 3 && !inMatch && fi == 0:
+				b.WriteString(globalOnly[r.IntN(len(globalOnly))] + "\n")
+			default:
+				b.WriteString(directives[r.IntN(len(directives))] + "\n")
+			}
+		}
+		if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+			panic(err)
+		}
+	}
+	return paths[0]
+}
+
+// TestRandomServerConfigsAgainstSSHD compares random sshd configs with
+// sshd -T: the global view, and one connection given with -C.
+func TestRandomServerConfigsAgainstSSHD(t *testing.T) {
+	sshd := testenv.Tool(t, "sshd")
+	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(7, 1))
+	for i := range 40 {
+		dir := t.TempDir()
+		main := randomServerConfig(r, dir)
+		for _, conn := range []*resolve.Conn{
+			nil,
+			{User: "bob", Host: "h.example", Addr: "10.1.2.3", LAddr: "192.0.2.1", LPort: "2222"},
+		} {
+			q := oracle.SSHDQuery{Bin: sshd, File: main, HostKey: key}
+			if conn != nil {
+				q.Conn = fmt.Sprintf("user=%s,host=%s,addr=%s,laddr=%s,lport=%s", conn.User, conn.Host, conn.Addr, conn.LAddr, conn.LPort)
+			}
+			cfg, err := oracle.SSHD(context.Background(), q)
+			if err != nil {
+				if strings.Contains(err.Error(), "not in connection test specification") {
+					continue // Match LocalPort without -C
+				}
+				t.Errorf("config %d: %v\n%s", i, err, dumpFiles(main))
+				continue
+			}
+			opts := resolve.Options{Dialect: sshconf.Server, Files: []resolve.Input{{Path: main}}, Conn: conn}
+			s := Build(Options{Server: &opts}).Server
+			for _, kv := range []struct {
+				key string
+				v   Value
+			}{
+				{"clientaliveinterval", s.ClientAliveInterval},
+				{"clientalivecountmax", s.ClientAliveCountMax},
+				{"tcpkeepalive", s.TCPKeepAlive},
+			} {
+				if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
+					t.Errorf("config %d, conn %+v: %s = %s (from %s), sshd -T says %s\n%s", i, conn, kv.key, got, kv.v.Source, want, dumpFiles(main))
+				}
+			}
+		}
+	}
+}
+
+func dumpFiles(main string) string {
+	var b strings.Builder
+	for _, name := range []string{"sshd_config", "inc1.conf", "inc2.conf"} {
+		data, _ := os.ReadFile(filepath.Join(filepath.Dir(main), name))
+		fmt.Fprintf(&b, "--- %s\n", name)
+		for i, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+			fmt.Fprintf(&b, "%3d %s\n", i+1, l)
+		}
+	}
+	return b.String()
+}
