@@ -150,6 +150,15 @@ func runShow(s Streams, o *showOptions) error {
 		return err
 	}
 	fsys := resolve.FS{Root: o.Root}
+	// ssh -F and sshd -f refuse a file they cannot open; so does show.
+	for flag, path := range map[string]string{"--file": o.File, "--server-file": o.ServerFile} {
+		if path == "" {
+			continue
+		}
+		if _, err := fsys.ReadFile(path); err != nil {
+			return withHint(fmt.Errorf("%s: %w", flag, err), "name an existing config file")
+		}
+	}
 
 	host, probe := o.Host, false
 	if host == "" {
@@ -168,7 +177,8 @@ func runShow(s Streams, o *showOptions) error {
 			Host:      host,
 			LocalUser: o.env.LocalUser,
 		},
-		Probe: probe,
+		Probe:           probe,
+		CheckUserConfig: o.File == "",
 	}
 	serverFile := o.ServerFile
 	if serverFile == "" {

@@ -550,14 +550,49 @@ func stripANSI(s string) string {
 
 // TestShowServerNotInstalled: no sshd_config is a clean "not installed".
 func TestShowServerNotInstalled(t *testing.T) {
-	cfg := writeFile(t, "config", "")
-	missing := filepath.Join(t.TempDir(), "sshd_config")
+	root := t.TempDir()
+	missing := filepath.Join(root, "etc", "ssh", "sshd_config")
 	var out bytes.Buffer
-	if code := Main([]string{"show", "--file", cfg, "--server-file", missing, "--no-putty"}, Streams{Out: &out, Err: &out}); code != 0 {
+	if code := Main([]string{"show", "--root", root, "--no-putty"}, Streams{Out: &out, Err: &out}); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	if !strings.Contains(out.String(), "not installed") || !strings.Contains(out.String(), missing) {
 		t.Errorf("output does not say the server is not installed:\n%s", out.String())
+	}
+
+	// A file named on the command line must exist, as for ssh -F and sshd -f.
+	for _, flag := range []string{"--file", "--server-file"} {
+		out.Reset()
+		code := Main([]string{"show", flag, filepath.Join(root, "nonexistent")}, Streams{Out: &out, Err: &out})
+		if code != 1 || !strings.Contains(out.String(), flag) {
+			t.Errorf("show %s nonexistent: exit %d, %q; want exit 1 naming the flag", flag, code, out.String())
+		}
+	}
+}
+
+// TestShowPermissions: ssh refuses an Included file writable by others,
+// and ~/.ssh/config, but not a file given with -F.
+func TestShowPermissions(t *testing.T) {
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "inc")
+	os.WriteFile(inc, []byte("ServerAliveInterval 5\n"), 0o600)
+	os.Chmod(inc, 0o666)
+	cfg := filepath.Join(dir, "config")
+	os.WriteFile(cfg, []byte("Include "+inc+"\n"), 0o600)
+	os.Chmod(cfg, 0o666)
+	j, err := runShowJSON(t, &showOptions{File: cfg, NoServer: true, NoPutty: true, env: layoutEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.hasWarning("error", inc, "Bad owner or permissions") {
+		t.Errorf("no error for the world-writable Included file:\n%s", dumpWarnings(j))
+	}
+	if j.hasWarning("error", cfg, "Bad owner or permissions") {
+		t.Errorf("ssh -F does not check the file's permissions, show should not complain:\n%s", dumpWarnings(j))
+	}
+	j, _ = runShowJSON(t, &showOptions{NoServer: true, NoPutty: true, Root: dir, env: showEnv{UserConfig: "/config", Home: dir, LocalUser: "root"}})
+	if !j.hasWarning("error", cfg, "Bad owner or permissions") {
+		t.Errorf("no error for a world-writable ~/.ssh/config:\n%s", dumpWarnings(j))
 	}
 }
 

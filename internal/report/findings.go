@@ -217,3 +217,21 @@ func MatchExec(res *resolve.Result) string {
 	}
 	return ""
 }
+
+// permWarnings reports files ssh refuses to read because of their owner or
+// permissions: every Included file, and ~/.ssh/config.
+func permWarnings(r *Report, opts resolve.Options, res *resolve.Result, checkUser bool) {
+	top := map[string]bool{}
+	for i, in := range opts.Files {
+		top[in.Path] = !(i == 0 && in.User && checkUser)
+	}
+	checkOwner := opts.FS.Root == "" || opts.FS.Root == "/"
+	for _, d := range res.Docs {
+		if skip := top[d.Path]; skip {
+			continue
+		}
+		if why := badPermissions(opts.FS.Real(d.Path), checkOwner); why != "" {
+			r.Add(Error, SectionClient, d.Path, "ssh refuses to run with this file (\"Bad owner or permissions\"): %s", why)
+		}
+	}
+}

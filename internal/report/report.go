@@ -182,6 +182,10 @@ type Options struct {
 	// Probe: Client.Host is a made-up name (placement.ProbeHost("*"))
 	// because no host was asked for.
 	Probe bool
+	// CheckUserConfig: Client.Files[0] is ~/.ssh/config, whose owner and
+	// permissions ssh checks (it does not for a file given with -F). It
+	// always checks Included files.
+	CheckUserConfig bool
 
 	// Server evaluates sshd_config; Files[0] is the main config. nil
 	// leaves the server out. A nil Server.Conn gives the global values, as
@@ -199,6 +203,7 @@ func Build(o Options) *Report {
 	r := &Report{Putty: []PuttySession{}, Warnings: []Warn{}, PuttyNote: o.PuttyNote}
 	if o.Client != nil {
 		r.Client = buildClient(r, *o.Client, o.Probe)
+		permWarnings(r, *o.Client, r.Client.Result, o.CheckUserConfig)
 	}
 	if o.Server != nil {
 		r.Server = buildServer(r, *o.Server)
