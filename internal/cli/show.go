@@ -79,9 +79,9 @@ a config that has one unless --verify=exec (or --allow-exec) says so.`,
 		RunE: func(*cobra.Command, []string) error { return runShow(s, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.Host, "host", "", "the host name to evaluate the client config for, as typed after ssh")
+	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
 	f.BoolVar(&o.JSON, "json", false, `print {"client": ..., "server": ..., "putty": [...], "warnings": [...]}`)
-	f.StringVar(&o.Verify, "verify", "", "cross-check with the real ssh -G and sshd -T; `=exec` also lets ssh -G run Match exec commands")
+	f.StringVar(&o.Verify, "verify", "", "cross-check with the real ssh -G and sshd -T; --verify=exec also lets ssh -G run Match exec commands")
 	f.Lookup("verify").NoOptDefVal = "yes"
 	f.BoolVar(&o.AllowExec, "allow-exec", false, "with --verify: let ssh -G run the commands of Match exec blocks")
 	f.StringVar(&o.File, "file", "", "read only this client config, like ssh -F `PATH`")
