@@ -17,13 +17,27 @@ type File struct {
 func Parse(data []byte) *File {
 	f := &File{}
 	s := string(data)
-	for len(s) > 0 {
-		n := strings.IndexByte(s, '\n') + 1
-		if n == 0 {
-			n = len(s)
+	if len(s) == 0 {
+		return f
+	}
+	// One allocation for all lines and few for all arguments, rather than
+	// one per line and per argument: a large generated config has a
+	// hundred thousand lines.
+	n := strings.Count(s, "\n")
+	if s[len(s)-1] != '\n' {
+		n++
+	}
+	lines := make([]Line, n)
+	f.Lines = make([]*Line, n)
+	ps := parser{chunk: true}
+	for i := range lines {
+		k := strings.IndexByte(s, '\n') + 1
+		if k == 0 {
+			k = len(s)
 		}
-		f.Lines = append(f.Lines, parseLine(s[:n], len(f.Lines) == 0))
-		s = s[n:]
+		ps.line(&lines[i], s[:k], i == 0)
+		f.Lines[i] = &lines[i]
+		s = s[k:]
 	}
 	return f
 }
@@ -58,8 +72,9 @@ func (f *File) EOL() string {
 	return "\n"
 }
 
-// whitespace is OpenSSH's WHITESPACE for splitting a keyword from its value.
-const whitespace = " \t\r\n"
+// isSpace reports whether c is in OpenSSH's WHITESPACE (" \t\r\n"), which
+// splits a keyword from its value.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 var (
 	errNoArgument = errors.New("no argument after keyword")
@@ -73,7 +88,24 @@ var (
 // escapes; a token starting with '#' ends the line. A BOM is not stripped by
 // OpenSSH, but we parse past it so a file that has one can still be edited.
 func parseLine(raw string, first bool) *Line {
-	l := &Line{Raw: raw}
+	l := &Line{}
+	var ps parser
+	ps.line(l, raw, first)
+	return l
+}
+
+// parser holds what consecutive lines can share: with chunk set, a chunk
+// of memory that their Args slices are cut from.
+type parser struct {
+	chunk bool
+	args  []string
+}
+
+// argChunk is how many arguments a parser allocates at a time.
+const argChunk = 256
+
+func (ps *parser) line(l *Line, raw string, first bool) {
+	*l = Line{Raw: raw}
 	start := 0
 	if first && strings.HasPrefix(raw, bom) {
 		start = len(bom)
@@ -83,24 +115,24 @@ func parseLine(raw string, first bool) *Line {
 	if i := strings.IndexByte(raw[start:], 0); i >= 0 {
 		end = start + i
 	}
-	for end > start && strings.IndexByte(whitespace+"\f", raw[end-1]) >= 0 {
+	for end > start && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
 		end--
 	}
 	p := start
-	for p < end && strings.IndexByte(whitespace, raw[p]) >= 0 {
+	for p < end && isSpace(raw[p]) {
 		p++
 	}
 	if p == end {
 		l.Kind = Blank
-		return l
+		return
 	}
 	if raw[p] == '#' {
 		l.Kind = Comment
-		return l
+		return
 	}
 	l.Kind = Directive
 	l.keyStart = p
-	for p < end && strings.IndexByte(whitespace+"=\"", raw[p]) < 0 {
+	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
 		p++
 	}
 	l.keyEnd = p
@@ -110,7 +142,7 @@ func parseLine(raw string, first bool) *Line {
 		l.keyEnd = end
 		l.argStart, l.argEnd = end, end
 		l.Err = errNoArgument
-		return l
+		return
 	}
 	p = skipSpace(raw, p, end)
 	if p < end && raw[p] == '=' {
@@ -119,26 +151,34 @@ func parseLine(raw string, first bool) *Line {
 	l.argStart, l.argEnd = p, p
 	if p == end {
 		l.Err = errNoArgument
-		return l
+		return
 	}
-	l.Args, l.argEnd, l.Err = splitArgs(raw, p, end)
+	if ps.chunk && cap(ps.args)-len(ps.args) < 8 {
+		ps.args = make([]string, 0, argChunk) // a new chunk rather than a copy of the full one
+	}
+	n0 := len(ps.args)
+	var args []string
+	args, l.argEnd, l.Err = splitArgs(raw, p, end, ps.args)
+	if len(args) > n0 {
+		l.Args = args[n0:len(args):len(args)] // full slice: an append by a caller cannot reach the next line's
+	}
+	ps.args = args
 	if len(l.Args) == 0 && l.Err == nil {
 		l.Err = errNoArgument // only a comment after the keyword
 	}
-	return l
 }
 
 func skipSpace(s string, p, end int) int {
-	for p < end && strings.IndexByte(whitespace, s[p]) >= 0 {
+	for p < end && isSpace(s[p]) {
 		p++
 	}
 	return p
 }
 
 // splitArgs splits s[p:end] into arguments like OpenSSH's argv_split with
-// comments terminating the line. It returns the offset just after the last
-// argument.
-func splitArgs(s string, p, end int) (args []string, argEnd int, err error) {
+// comments terminating the line, appending them to args. It returns the
+// offset just after the last argument.
+func splitArgs(s string, p, end int, args []string) (_ []string, argEnd int, err error) {
 	argEnd = p
 	for p < end {
 		if s[p] == ' ' || s[p] == '\t' {
@@ -147,6 +187,16 @@ func splitArgs(s string, p, end int) (args []string, argEnd int, err error) {
 		}
 		if s[p] == '#' {
 			break
+		}
+		// Most arguments have no quote or escape: they are a substring.
+		q := p
+		for q < end && s[q] != ' ' && s[q] != '\t' && s[q] != '\\' && s[q] != '"' && s[q] != '\'' {
+			q++
+		}
+		if q == end || s[q] == ' ' || s[q] == '\t' {
+			args = append(args, s[p:q])
+			p, argEnd = q, q
+			continue
 		}
 		var b strings.Builder
 		var quote byte
