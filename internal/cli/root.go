@@ -4,10 +4,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -93,18 +90,6 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
 	return nil
-}
-
-// hintFor suggests a fix for common operating-system errors.
-func hintFor(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrPermission):
-		if os.Geteuid() != 0 {
-			return "run with sudo"
-		}
-		return "check the file's permissions and that the file system is writable"
-	}
-	return ""
 }
 
 // notYet is the body of a command that a later issue builds.
