@@ -85,8 +85,45 @@ func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
 	if !bytes.Equal(snap.Data, orig) {
 		return withHint(fmt.Errorf("%s changed while keepalive was editing it; nothing was written", path), "run keepalive again")
 	}
+	if err := requireOwner(snap, wo); err != nil {
+		return err
+	}
 	_, err = snap.Write(data, wo)
 	return err
+}
+
+// requireOwner refuses, under sudo, to write for the invoking user
+// (wo.SetOwner) a file that user could not write themselves. They own their
+// home, so a symlink or an Include there could otherwise make root rewrite
+// any file on the system. The check is on the snapshot Write will replace,
+// and Write refuses if the path leads elsewhere by then.
+func requireOwner(snap *atomicfile.Snapshot, wo atomicfile.Options) error {
+	if !wo.SetOwner {
+		return nil
+	}
+	what := snap.RealPath
+	if !snap.Exists { // a new file: the directory it goes in
+		what = filepath.Dir(what)
+		for {
+			if _, err := os.Stat(what); err == nil || filepath.Dir(what) == what {
+				break
+			}
+			what = filepath.Dir(what)
+		}
+	}
+	uid, err := fileOwner(what)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if uid == wo.UID || uid == -1 {
+		return nil
+	}
+	via := ""
+	if what != snap.Path {
+		via = " (where " + snap.Path + " leads)"
+	}
+	return withHint(fmt.Errorf("%s%s belongs to uid %d, not to the sudo user (uid %d): keepalive writes only the user's own files for them; nothing was written",
+		what, via, uid, wo.UID), "fix the symlink or Include that leads there, or edit that file as its owner")
 }
 
 // writeDiff prints a unified diff, coloured on a terminal.

@@ -101,7 +101,7 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
 			main, acct.Home, userConfig(acct.PwHome))
 	}
-	if err := requireRegular(main); err != nil {
+	if err := requireConfigFile(main); err != nil {
 		return err
 	}
 	if !wf.DryRun && !wf.Check {
@@ -133,13 +133,24 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 	return applyPlan(s, p, wf, writeOptions(acct, wf.Backup), summary+" in "+main)
 }
 
-// requireRegular refuses a config that exists but is not a regular file:
-// reading a FIFO would block for ever, and a directory or a device is
-// nothing keepalive can edit. A missing file is fine: it is created.
-func requireRegular(path string) error {
+// maxConfigSize is the largest file resolve reads (resolve.maxFileSize).
+const maxConfigSize = 64 << 20
+
+// requireConfigFile refuses a config that exists but is not a regular file
+// (reading a FIFO would block for ever, and a directory or a device is
+// nothing keepalive can edit) or is too large to be a config. A missing
+// file is fine: it is created.
+func requireConfigFile(path string) error {
 	fi, err := os.Stat(path)
-	if err != nil || fi.Mode().IsRegular() {
+	if err != nil {
 		return nil // other errors are reported, with their cause, on reading
+	}
+	if fi.Mode().IsRegular() {
+		if fi.Size() > maxConfigSize {
+			return withHint(fmt.Errorf("%s is too large for a config (%d bytes; at most %d); nothing was written", path, fi.Size(), maxConfigSize),
+				"check that --file names the right file")
+		}
+		return nil
 	}
 	what := "not a regular file"
 	switch m := fi.Mode(); {
