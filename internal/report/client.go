@@ -87,12 +87,20 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 // earlier sets the keyword first; then it never takes effect.
 func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool) {
 	probes := map[string]*resolve.Result{}
+	parsed := map[string]*sshconf.File{} // read once, evaluated for each host
+	for path, f := range opts.Override {
+		parsed[path] = f
+	}
+	for _, d := range res.Docs {
+		parsed[d.Path] = d.File
+	}
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
 			return pr
 		}
 		o := opts
 		o.Host = host
+		o.Override = parsed
 		pr := resolve.Resolve(o)
 		probes[host] = pr
 		return pr
