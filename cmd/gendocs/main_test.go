@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/cli"
 )
 
 // TestGen checks that every command gets a page with its own title and
@@ -32,5 +34,30 @@ func TestGen(t *testing.T) {
 		if strings.Contains(page, "Auto generated") {
 			t.Errorf("%s.1 has cobra's dated footer", name)
 		}
+	}
+}
+
+// TestReadmeUsage keeps the README's "## Usage" block equal to the real
+// `keepalive --help`, so the README never shows a command tree that is
+// not there.
+func TestReadmeUsage(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "## Usage\n\n```\n")
+	block, _, ok2 := strings.Cut(rest, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("README.md has no ## Usage section with a ``` block")
+	}
+	root := cli.DocTree()
+	var help strings.Builder
+	root.SetOut(&help)
+	root.SetArgs([]string{"--help"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if block != help.String() {
+		t.Errorf("README.md's Usage block is not the output of `keepalive --help`; paste the new output there.\nREADME:\n%s\n--help:\n%s", block, help.String())
 	}
 }
