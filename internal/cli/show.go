@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -250,19 +249,9 @@ func puttySessions() ([]report.PuttySession, string) {
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read PuTTY sessions in %s: %v", store.Where(), err)
 	}
-	_, isFile := store.(*putty.FileStore)
 	out := []report.PuttySession{}
 	for _, ss := range sessions {
-		src := ss.Location
-		switch {
-		case ss.SecondsLine > 0 && (ss.KeepAlive.Seconds != 0 || ss.KeepAlive.Minutes == 0 || ss.MinutesLine == 0):
-			src += ":" + strconv.Itoa(ss.SecondsLine)
-		case ss.MinutesLine > 0:
-			src += ":" + strconv.Itoa(ss.MinutesLine)
-		case isFile || !ss.Saved:
-			src = report.SourceDefault
-		}
-		out = append(out, report.PuttySession{Session: ss.Name, Value: ss.KeepAlive.Interval(), Source: src})
+		out = append(out, report.PuttySession{Session: ss.Name, Value: ss.KeepAlive.Interval(), Source: ss.Source()})
 	}
 	if len(out) == 0 {
 		return out, "no saved sessions in " + store.Where()

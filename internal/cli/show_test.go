@@ -614,7 +614,7 @@ func TestShowPutty(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := json.Marshal(j.Putty)
-	want := `[{"session":"my server","source":"` + filepath.Join(dir, "my%20server") + `:3","value":30},{"session":"old","source":"default","value":0}]`
+	want := `[{"session":"my server","source":"` + filepath.Join(dir, "my%20server") + `:2,3","value":30},{"session":"old","source":"default","value":0}]`
 	if string(got) != want {
 		t.Errorf("putty = %s\nwant    %s", got, want)
 	}
