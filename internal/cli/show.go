@@ -251,7 +251,7 @@ func puttySessions() ([]report.PuttySession, string) {
 	}
 	out := []report.PuttySession{}
 	for _, ss := range sessions {
-		out = append(out, report.PuttySession{Session: ss.Name, Value: ss.KeepAlive.Interval(), Source: ss.Source()})
+		out = append(out, report.PuttySession{Session: ss.Name, Value: ss.KeepAlive.Interval(), Source: ss.Source(), Minutes: ss.KeepAlive.Minutes})
 	}
 	if len(out) == 0 {
 		return out, "no saved sessions in " + store.Where()

@@ -605,6 +605,7 @@ func TestShowPutty(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "my%20server"), []byte("HostName=example.com\nPingInterval=0\nPingIntervalSecs=30\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "old"), []byte("HostName=old.example.com\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "legacy"), []byte("PingIntervalSecs=30\nPingInterval=1\n"), 0o600)
 	old := showPuttyStore
 	showPuttyStore = func() (putty.Store, error) { return &putty.FileStore{Dir: dir}, nil }
 	t.Cleanup(func() { showPuttyStore = old })
@@ -614,9 +615,14 @@ func TestShowPutty(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := json.Marshal(j.Putty)
-	want := `[{"session":"my server","source":"` + filepath.Join(dir, "my%20server") + `:2,3","value":30},{"session":"old","source":"default","value":0}]`
+	want := `[{"session":"legacy","source":"` + filepath.Join(dir, "legacy") + `:1,2","value":90},` +
+		`{"session":"my server","source":"` + filepath.Join(dir, "my%20server") + `:2,3","value":30},` +
+		`{"session":"old","source":"default","value":0}]`
 	if string(got) != want {
 		t.Errorf("putty = %s\nwant    %s", got, want)
+	}
+	if !j.hasWarning("info", filepath.Join(dir, "legacy")+":1,2", "adds 60 s") {
+		t.Errorf("no note that PingInterval adds a minute:\n%s", dumpWarnings(j))
 	}
 	if !j.hasWarning("warning", "", `"old"`) {
 		t.Errorf("no warning that keep-alives are off in session old:\n%s", dumpWarnings(j))

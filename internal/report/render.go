@@ -13,6 +13,10 @@ import (
 func puttyWarnings(r *Report) {
 	var off []string
 	for _, s := range r.Putty {
+		if s.Minutes > 0 && s.Value != s.Minutes*60 {
+			r.Add(Info, SectionPutty, s.Source, "PuTTY session %q: the legacy PingInterval=%d (minutes) adds %d s to PingIntervalSecs, giving %d s",
+				s.Session, s.Minutes, s.Minutes*60, s.Value)
+		}
 		switch {
 		case s.Value == 0:
 			off = append(off, strconv.Quote(s.Session))

@@ -98,6 +98,9 @@ type PuttySession struct {
 	Session string `json:"session"`
 	Value   int    `json:"value"`
 	Source  string `json:"source"` // file:line, file, registry key, or "default"
+	// Minutes is the part of Value that PuTTY's legacy PingInterval
+	// (minutes) contributes.
+	Minutes int `json:"-"`
 }
 
 // Level says how much a warning matters.
