@@ -109,6 +109,9 @@ func TestRunServerKeepalives(t *testing.T) {
 	if !res.ServerKeepalives() {
 		t.Fatal("keep-alives in ssh's log were not noticed")
 	}
+	if s, d := res.Bounds(); s != 0 || d != 0 || res.Recommended() != 0 {
+		t.Errorf("sessions kept warm by the server gave bounds %v, %v and a recommendation %d", s, d, res.Recommended())
+	}
 	if notes := strings.Join(res.Notes(), "\n"); !strings.Contains(notes, "the server sent keep-alives") {
 		t.Errorf("notes = %s", notes)
 	}

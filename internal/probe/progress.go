@@ -132,7 +132,7 @@ func describe(s Session) string {
 		d += " (" + s.Detail + ")"
 	}
 	if s.ServerKeepalives {
-		d += ", the server sent keep-alives"
+		d += ", but the server sent keep-alives: not idle"
 	}
 	return d
 }

@@ -25,6 +25,10 @@ func WriteText(w io.Writer, r *Result) error {
 		fmt.Fprintf(&b, "The path to %s forgets an idle SSH connection in less than %s.\n", r.Host, Format(dropped))
 	case r.Complete():
 		fmt.Fprintf(&b, "The path to %s kept idle SSH connections for at least %s (--max): no timeout found.\n", r.Host, Format(r.Max))
+	case survived > 0 && r.ServerKeepalives():
+		fmt.Fprintf(&b, "The path to %s kept idle SSH connections for at least %s; longer sessions got keep-alives from the server, which hide the path's own timeout.\n", r.Host, Format(survived))
+	case r.ServerKeepalives():
+		fmt.Fprintf(&b, "No session to %s was really idle: the server sent keep-alives into every one, so the path's timeout cannot be measured through this server.\n", r.Host)
 	case survived > 0:
 		fmt.Fprintf(&b, "The path to %s kept idle SSH connections for at least %s.\n", r.Host, Format(survived))
 	default:

@@ -84,7 +84,8 @@ func TestWriteJSON(t *testing.T) {
 	}
 	for k, want := range map[string]any{
 		"host": "h", "max_seconds": 20.0, "elapsed_seconds": 7.5, "interrupted": true,
-		"timeout_found": true, "survived_seconds": 3.0, "dropped_seconds": 5.0,
+		// The 3s session got keep-alives from the server: it does not count.
+		"timeout_found": true, "survived_seconds": 2.0, "dropped_seconds": 5.0,
 		"recommended_interval_seconds": 1.0, "command": "keepalive enable --host h --interval 1",
 		"server_keepalives_seen": true,
 	} {
@@ -143,5 +144,30 @@ func TestFormat(t *testing.T) {
 		if got := Format(d); got != want {
 			t.Errorf("Format(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestWriteTextServerKeepalives: sessions the server kept warm prove
+// nothing; the bound and the recommendation come from the truly idle ones.
+func TestWriteTextServerKeepalives(t *testing.T) {
+	r := &Result{Host: "h", Max: 8 * time.Second,
+		Sessions: sessions([]int{2, 3, 4, 5, 8}, Survived, Survived, Survived, Survived, Survived)}
+	for i := 1; i < len(r.Sessions); i++ {
+		r.Sessions[i].ServerKeepalives = true
+	}
+	var b bytes.Buffer
+	WriteText(&b, r)
+	for _, want := range []string{
+		"3s  came back, but the server sent keep-alives: not idle",
+		"kept idle SSH connections for at least 2s; longer sessions got keep-alives from the server",
+		"keepalive enable --host h --interval 1",
+		"note: the server sent keep-alives into the sessions idle for 3s or more (its sshd has ClientAliveInterval set)",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+	if r.Complete() {
+		t.Error("Complete() with server keep-alives")
 	}
 }

@@ -53,7 +53,8 @@ type Result struct {
 
 // Bounds returns the longest idle that came back below the shortest one
 // that dropped, and that shortest dropped idle (0 when none dropped). The
-// path's idle timeout lies between the two.
+// path's idle timeout lies between the two. A session into which the server
+// sent keep-alives was not idle: its coming back proves nothing.
 func (r *Result) Bounds() (survived, dropped time.Duration) {
 	for _, s := range r.Sessions {
 		if s.Outcome == Dropped && (dropped == 0 || s.Idle < dropped) {
@@ -61,7 +62,7 @@ func (r *Result) Bounds() (survived, dropped time.Duration) {
 		}
 	}
 	for _, s := range r.Sessions {
-		if s.Outcome == Survived && s.Idle > survived && (dropped == 0 || s.Idle < dropped) {
+		if s.Outcome == Survived && !s.ServerKeepalives && s.Idle > survived && (dropped == 0 || s.Idle < dropped) {
 			survived = s.Idle
 		}
 	}
@@ -84,27 +85,31 @@ func (r *Result) Recommended() int {
 	return Recommend(survived)
 }
 
-// Complete reports whether every planned session came back: the path kept
-// an idle connection for the whole --max.
+// Complete reports whether every planned session came back truly idle:
+// the path kept an idle connection for the whole --max.
 func (r *Result) Complete() bool {
 	for _, s := range r.Sessions {
-		if s.Outcome != Survived {
+		if s.Outcome != Survived || s.ServerKeepalives {
 			return false
 		}
 	}
 	return len(r.Sessions) > 0
 }
 
-// ServerKeepalives reports whether the server sent keep-alives into any
-// session.
-func (r *Result) ServerKeepalives() bool {
-	for _, s := range r.Sessions {
+// WarmFrom returns the shortest idle into which the server sent
+// keep-alives, or 0 when it sent none.
+func (r *Result) WarmFrom() time.Duration {
+	for _, s := range r.Sessions { // in order of Idle
 		if s.ServerKeepalives {
-			return true
+			return s.Idle
 		}
 	}
-	return false
+	return 0
 }
+
+// ServerKeepalives reports whether the server sent keep-alives into any
+// session.
+func (r *Result) ServerKeepalives() bool { return r.WarmFrom() > 0 }
 
 // Command returns the keepalive command that applies the recommendation, or
 // "" when there is none.
@@ -134,10 +139,9 @@ func (r *Result) Notes() []string {
 			notes = append(notes, fmt.Sprintf("even the shortest idle (%s) dropped: a keep-alive every second may not be enough on this path", Format(dropped)))
 		}
 	}
-	keepalives := r.ServerKeepalives()
-	switch {
-	case keepalives:
-		notes = append(notes, "the server sent keep-alives (its sshd has ClientAliveInterval set): they keep the path warm, so idle sessions longer than that interval were not really idle and the path's own timeout may be shorter than measured")
+	switch warm := r.WarmFrom(); {
+	case warm > 0:
+		notes = append(notes, fmt.Sprintf("the server sent keep-alives into the sessions idle for %s or more (its sshd has ClientAliveInterval set): they keep the path warm and hide its own timeout, so those sessions do not count; to measure the path itself, probe a server without ClientAliveInterval", Format(warm)))
 	case dropped == 0 && survived > 0:
 		notes = append(notes, "no timeout found; keep-alives sent by the server (sshd ClientAliveInterval) would keep the path warm and hide one, but none were seen during this probe")
 	}
