@@ -30,13 +30,23 @@ func (f *File) Blocks() []Block {
 	return blocks
 }
 
-// BlockOf returns the block that holds line index i.
+// BlockOf returns the block that holds line index i, or the zero Block
+// when i is out of range. It looks only as far as the nearest headers on
+// either side.
 func (f *File) BlockOf(i int) Block {
+	if i < 0 || i >= len(f.Lines) {
+		return Block{}
+	}
 	var b Block
-	for _, bl := range f.Blocks() {
-		if i >= bl.Start && i < bl.End {
-			b = bl
+	for s := i; s >= 0; s-- {
+		if IsHeader(f.Lines[s]) {
+			b.Header, b.Start = f.Lines[s], s
+			break
 		}
+	}
+	b.End = i + 1
+	for b.End < len(f.Lines) && !IsHeader(f.Lines[b.End]) {
+		b.End++
 	}
 	return b
 }

@@ -84,11 +84,16 @@ func (f *File) StyleFor(b Block) Style {
 	if st, ok := f.styleIn(b.Start, b.End, b.Header != nil); ok {
 		return st
 	}
-	for _, ob := range f.Blocks() {
-		if (ob.Header != nil) == (b.Header != nil) {
-			if st, ok := f.styleIn(ob.Start, ob.End, ob.Header != nil); ok {
-				return st
-			}
+	// The first styled directive of any block of the same kind: blocks are
+	// in line order, so a scan of the lines finds it without listing them.
+	inBlock := false
+	for _, l := range f.Lines {
+		if IsHeader(l) {
+			inBlock = true
+			continue
+		}
+		if inBlock == (b.Header != nil) && l.Kind == Directive && l.Err == nil {
+			return Style{Indent: l.Indent(), Sep: normalizeSep(l.separator())}
 		}
 	}
 	st := Style{Sep: " "}
