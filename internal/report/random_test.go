@@ -115,9 +115,9 @@ func dumpConfig(dir string) string {
 }
 
 // globalIncludes lets randomServerConfig put an Include before the first
-// Match of a file. Off until the resolver evaluates Match blocks in such
-// drop-ins (TestResolverServerIncludeMatch); then turn it on.
-const globalIncludes = false
+// Match of a file, the Debian/Ubuntu layout whose drop-ins may hold Match
+// blocks of their own (see TestResolverServerIncludeMatch).
+const globalIncludes = true
 
 // randomServerConfig writes an sshd_config and two Included files.
 func randomServerConfig(r *rand.Rand, dir string) string {

@@ -378,11 +378,18 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 			continue
 		}
 		outer := *active
+		lim := min(limit, outer)
+		if w.opts.Dialect.Server && w.pass == 2 && header == nil {
+			// sshd reads an Include above its first Match as part of the
+			// main file: Match blocks inside it are evaluated (its
+			// SSHCFG_MATCH_ONLY), not disabled (NEVERMATCH).
+			lim = limit
+		}
 		for _, m := range matches {
 			if !w.step(fileCost, pos) {
 				return
 			}
-			w.file(m, user, depth+1, active, min(limit, outer), header)
+			w.file(m, user, depth+1, active, lim, header)
 			*active = outer // a Match inside an Include does not leak out
 		}
 	}
