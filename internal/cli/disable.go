@@ -14,6 +14,10 @@ type disableOptions struct {
 	writeFlags
 	Server bool
 	Putty  bool
+	// With --server:
+	Match      string
+	NoValidate bool
+	Reload     bool
 	// Sessions are the PuTTY sessions for --putty (all when empty).
 	Sessions []string
 }
@@ -35,6 +39,9 @@ restored byte for byte.`,
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
 	cmd.Flags().BoolVar(&o.Putty, "putty", false, "turn off keep-alives in PuTTY saved sessions")
 	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
+	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
+	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
+	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
 	return cmd
 }
 
@@ -47,6 +54,9 @@ func runDisable(s Streams, o *disableOptions) error {
 	}
 	if n > 1 {
 		return usageErrorf("--user, --system, --server and --putty cannot be combined: pick one")
+	}
+	if !o.Server && (o.Match != "" || o.NoValidate || o.Reload) {
+		return usageErrorf("--match, --no-validate and --reload go with --server")
 	}
 	switch {
 	case o.Server:

@@ -131,12 +131,24 @@ func runServerDisable(s Streams, o *disableOptions) error {
 	if len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")
 	}
+	if o.Reload && o.Root != "" {
+		return usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
+	}
 	e := serverEdit{
 		s: s, wf: o.writeFlags, file: o.File, root: o.Root, disable: true,
+		noValidate: o.NoValidate, reload: o.Reload,
 		summary: "removed ClientAliveInterval and ClientAliveCountMax",
 	}
+	if o.Match != "" {
+		args, err := placement.ParseMatch(o.Match)
+		if err != nil {
+			return usageErrorf("invalid --match %q: %v", o.Match, err)
+		}
+		e.conn = placement.MatchConn(args)
+		e.summary += " for Match " + strings.Join(args, " ")
+	}
 	return e.run(func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, serverKeys, ""), nil
+		return placement.DisableServer(sc, serverKeys, o.Match), nil
 	})
 }
 
