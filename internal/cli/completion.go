@@ -101,16 +101,21 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	if err != nil {
 		return resolve.Options{}, err
 	}
+	edits := cmd.Name() == "enable" || cmd.Name() == "disable"
 	main := resolve.Input{Path: userConfig(acct.Home), User: true}
 	switch {
 	case file != "":
 		main = resolve.Input{Path: file, User: !system}
 	case system:
 		main = resolve.Input{Path: systemClientConfig(root)}
+	case !edits && acct.PwHome != "":
+		// show and probe read what ssh reads: the config in the password
+		// database's home directory, whatever $HOME says.
+		main.Path = userConfig(acct.PwHome)
 	}
 	files := []resolve.Input{main}
-	if cmd.Name() != "enable" && cmd.Name() != "disable" && file == "" && !system {
-		// show and probe read the way ssh does: user, then system.
+	if !edits && file == "" && !system {
+		// ... and then the system config.
 		files = append(files, resolve.Input{Path: systemClientConfig(root)})
 	}
 	return resolve.Options{

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,52 @@ func TestCompleteHostsNoConfig(t *testing.T) {
 	}
 	if got := completeHosts(enable, "", true); len(got) != 0 {
 		t.Errorf("completeHosts with no config = %q, want none", got)
+	}
+}
+
+// TestHostCompletionFiles checks which files --host suggestions come from:
+// the file the command edits, or for show what ssh itself reads.
+func TestHostCompletionFiles(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("SUDO_USER", "")
+	acct, err := currentAccount(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := acct.PwHome
+	if pw == "" {
+		pw = home
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"enable"}, []string{userConfig(home)}},
+		{[]string{"disable", "--system", "--root", "/r"}, []string{systemClientConfig("/r")}},
+		{[]string{"enable", "--file", "x.conf"}, []string{"x.conf"}},
+		{[]string{"show"}, []string{userConfig(pw), systemClientConfig("")}},
+		{[]string{"show", "--file", "x.conf"}, []string{"x.conf"}},
+	} {
+		var out bytes.Buffer
+		root := newRootCmd(Streams{Out: &out, Err: &out})
+		cmd, rest, err := root.Find(tc.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.ParseFlags(rest); err != nil {
+			t.Fatal(err)
+		}
+		opts, err := hostCompletionOptions(cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, in := range opts.Files {
+			got = append(got, in.Path)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%v: files %q, want %q", tc.args, got, tc.want)
+		}
 	}
 }
