@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,14 +31,15 @@ const natTimeout = 4
 // smallest that ClientAliveInterval 2 provably beats.
 const serverNATTimeout = 5
 
-// TestNAT runs each scenario in a NAT lab of its own, all in parallel.
+// TestNAT runs each scenario in a NAT lab of its own, all in parallel
+// (with TestNATProbe too).
 func TestNAT(t *testing.T) {
+	t.Parallel()
 	tools(t)
 	t.Run("control", testControl)
 	t.Run("client", testClient)
 	t.Run("server", testServer)
 	t.Run("putty", testPutty)
-	t.Run("probe", testProbe)
 }
 
 // sshIdle runs the idle command with the lab's client config.
@@ -71,19 +73,20 @@ func testControl(t *testing.T) {
 	if v := effective(t, run(t, "ssh", "-G", "-F", l.sshConfig, sshHost), "serveraliveinterval"); v != "0" {
 		t.Fatalf("client ServerAliveInterval is %s, want 0", v)
 	}
-	short := l.runIdle(t, nil, sessionLimit, "ssh", "-F", l.sshConfig, sshHost, "echo ready; sleep 1; echo alive")
+	// The three sessions share the lab, each on a TCP connection of its
+	// own, and run at once to keep the test short.
+	var short, byHand session
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		short = l.runIdle(t, nil, sessionLimit, "ssh", "-F", l.sshConfig, sshHost, "echo ready; sleep 1; echo alive")
+	})
+	wg.Go(func() { byHand = l.sshIdle(t, "-o", "ServerAliveInterval=2") })
+	s := l.sshIdle(t)
+	wg.Wait()
 	if !short.alive {
 		l.diagnostics(t)
 		t.Fatalf("a 1 s idle session did not come back, the lab is broken:\n%s", short.out)
 	}
-	var byHand session
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		byHand = l.sshIdle(t, "-o", "ServerAliveInterval=2")
-	}()
-	s := l.sshIdle(t)
-	<-done
 	if !s.ready {
 		l.diagnostics(t)
 		t.Fatalf("the session did not log in:\n%s", s.out)
@@ -168,11 +171,13 @@ TCPKeepalives=0
 	}
 }
 
-// testProbe: keepalive probe behind the 4 s router finds the timeout
+// TestNATProbe: keepalive probe behind the 4 s router finds the timeout
 // between the last step below 4 s and the next one, recommends less than
-// 4 s, stops early and leaves no ssh behind.
-func testProbe(t *testing.T) {
+// 4 s, stops early and leaves no ssh behind. It is a test of its own so
+// that -run Probe picks it with the probe's unit tests.
+func TestNATProbe(t *testing.T) {
 	t.Parallel()
+	tools(t)
 	l := newLab(t, "probe", natTimeout)
 	l.startSSHD(t)
 	const max = 20 * time.Second
