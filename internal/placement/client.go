@@ -11,6 +11,10 @@ import (
 // to a sibling just placed, else in the scope's block, created if needed.
 func Enable(s Scope, settings []Setting) *Plan {
 	s.Opts.Host = ProbeHost(s.Host)
+	s.Opts.Keys = nil // only the keys being set: a large config has many others
+	for _, set := range settings {
+		s.Opts.Keys = append(s.Opts.Keys, set.Key)
+	}
 	p := newPlan(&s)
 	var sibling *resolve.Occurrence
 	for _, set := range settings {
@@ -47,15 +51,14 @@ func (s *Scope) insertPoint(p *Plan, sibling *resolve.Occurrence) (*sshconf.File
 		return sibling.Doc.File, sibling.Index + 1
 	}
 	f := p.Files[s.Main()]
-	blocks := f.Blocks()
 	if s.Host == "" || s.Host == "*" {
-		last := blocks[len(blocks)-1]
+		last := f.BlockOf(len(f.Lines) - 1) // the zero (leading) block of an empty file
 		if last.Header != nil && sshconf.IsHostAll(last.Header) && reusable(last) {
 			return f, f.LastDirective(last) + 1
 		}
 		return f, 0
 	}
-	for _, b := range blocks {
+	for _, b := range f.Blocks() {
 		if h := b.Header; h != nil && h.Is("Host") && len(h.Args) == 1 && h.Args[0] == s.Host && reusable(b) {
 			return f, f.LastDirective(b) + 1
 		}
@@ -124,6 +127,7 @@ func before(r *resolve.Result, a, b resolve.Occurrence) bool {
 // scope owns, until none is left, and a block header left with no lines.
 func Disable(s Scope, keys []string) *Plan {
 	s.Opts.Host = ProbeHost(s.Host)
+	s.Opts.Keys = keys
 	p := newPlan(&s)
 	for _, key := range keys {
 		canon := s.Opts.Dialect.Canon(key)

@@ -56,11 +56,22 @@ func (s Shadow) Error() string {
 func (p *Plan) Changed() []string {
 	var out []string
 	for _, path := range p.Order {
-		if string(p.Files[path].Bytes()) != string(p.Orig[path]) {
+		if !printsAs(p.Files[path], p.Orig[path]) {
 			out = append(out, path)
 		}
 	}
 	return out
+}
+
+// printsAs reports whether f.Bytes() equals b, without printing f.
+func printsAs(f *sshconf.File, b []byte) bool {
+	for _, l := range f.Lines {
+		if len(l.Raw) > len(b) || string(b[:len(l.Raw)]) != l.Raw {
+			return false
+		}
+		b = b[len(l.Raw):]
+	}
+	return len(b) == 0
 }
 
 // newPlan evaluates the scope once and keeps the parsed files so edits can

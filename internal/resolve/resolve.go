@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -146,6 +147,13 @@ type Options struct {
 	// Override supplies file contents by path on disk instead of reading
 	// them: used to evaluate a planned edit before writing it.
 	Override map[string]*sshconf.File
+
+	// Keys, when not nil, limits Result.Occurrences to these keywords
+	// (any case; aliases allowed): a caller that asks about two keywords
+	// of a 100,000-line config need not be handed every line. The
+	// evaluation itself is unchanged (Match still sees HostName, User,
+	// Tag and CanonicalizeHostname). nil records every keyword.
+	Keys []string
 }
 
 // maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
@@ -172,6 +180,12 @@ var errStopped = errors.New("evaluation stopped")
 func Resolve(opts Options) *Result {
 	r := &Result{server: opts.Dialect.Server}
 	w := &walker{opts: &opts, res: r, docs: map[string]*Doc{}}
+	if opts.Keys != nil {
+		w.keys = make(map[string]bool, len(opts.Keys))
+		for _, k := range opts.Keys {
+			w.keys[opts.Dialect.Canon(k)] = true
+		}
+	}
 	w.run(1)
 	if !opts.Dialect.Server && !w.wantFinal {
 		if v, ok := w.vals["canonicalizehostname"]; ok && (strings.EqualFold(v, "yes") || strings.EqualFold(v, "always")) {
@@ -195,7 +209,26 @@ type walker struct {
 	steps     int
 	seen      map[Problem]bool // problems reported, so a re-walked file adds none
 	globs     map[string]globResult
+	keys      map[string]bool   // Options.Keys, canonical; nil for all
+	canons    map[string]string // Dialect.Canon by spelling, see canon
 }
+
+// canon is Dialect.Canon remembered per spelling: a large config repeats a
+// handful of keywords, and lower-casing each anew allocates.
+func (w *walker) canon(key string) string {
+	c, ok := w.canons[key]
+	if !ok {
+		c = w.opts.Dialect.Canon(key)
+		if w.canons == nil {
+			w.canons = map[string]string{}
+		}
+		w.canons[key] = c
+	}
+	return c
+}
+
+// linePos returns "path:line" for line index i.
+func linePos(path string, i int) string { return path + ":" + strconv.Itoa(i+1) }
 
 // globResult is an Include pattern's expansion, kept for the whole
 // evaluation: a file included many times is globbed once.
@@ -309,28 +342,33 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		if l.Kind != sshconf.Directive {
 			continue
 		}
-		pos := fmt.Sprintf("%s:%d", path, i+1)
-		if !w.step(1, pos) {
+		// The common case, inline: the position is formatted only when
+		// something is reported.
+		if w.res.Stopped != nil || w.steps+1 > maxSteps {
+			w.step(1, linePos(path, i))
 			return
 		}
+		w.steps++
 		if l.Err != nil {
-			w.problem(pos, "%s: %v", l.Key, l.Err)
+			w.problem(linePos(path, i), "%s: %v", l.Key, l.Err)
 			continue
 		}
-		key := w.opts.Dialect.Canon(l.Key)
+		key := w.canon(l.Key)
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
 			header = l
 		case key == "match":
-			*active = min(limit, w.match(pos, l.Args))
+			*active = min(limit, w.match(linePos(path, i), l.Args))
 			header = l
 		case key == "include":
-			w.include(pos, l, user, depth, active, limit, header)
+			w.include(linePos(path, i), l, user, depth, active, limit, header)
 		default:
-			w.res.Occurrences = append(w.res.Occurrences, Occurrence{
-				Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
-			})
+			if w.keys == nil || w.keys[key] {
+				w.res.Occurrences = append(w.res.Occurrences, Occurrence{
+					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
+				})
+			}
 			if *active == Active {
 				if _, seen := w.vals[key]; !seen && w.pass == 1 {
 					w.vals[key] = l.Value()

@@ -51,21 +51,75 @@ func BenchmarkResolve(b *testing.B) {
 }
 
 // BenchmarkResolveParsed evaluates an already parsed tree (what placement
-// does after each planned edit): no I/O, no parsing.
+// does after each planned edit): no I/O, no parsing. "all" records every
+// directive; "keys" only the two keep-alive keywords, as placement asks.
 func BenchmarkResolveParsed(b *testing.B) {
-	for _, n := range benchSizes {
-		const path = "/bench/config"
+	for _, keys := range []struct {
+		name string
+		keys []string
+	}{{"all", nil}, {"keys", []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}}} {
+		for _, n := range benchSizes {
+			const path = "/bench/config"
+			opts := Options{
+				Dialect:  sshconf.Client,
+				Files:    []Input{{Path: path, User: true}},
+				Host:     "keepalive-probe.invalid",
+				Override: map[string]*sshconf.File{path: sshconf.Parse(benchConfig(n))},
+				Keys:     keys.keys,
+			}
+			b.Run(keys.name+"/"+strconv.Itoa(n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					Resolve(opts)
+				}
+			})
+		}
+	}
+}
+
+// TestKeysSubset checks the optimization the benchmarks measure: with
+// Options.Keys, Occurrences are exactly those of a full evaluation for the
+// keys asked, including when Match depends on keys not asked about.
+func TestKeysSubset(t *testing.T) {
+	const path = "/t/config"
+	config := `HostName %h.example.com
+Tag fast
+Match host *.example.com tagged fast user bob
+  ServerAliveInterval 10
+Host a* !ab
+  protocolkeepalives 20
+  User bob
+Match final host a.example.com
+  ServerAliveCountMax 3
+Host *
+  ServerAliveInterval 30
+  ServerAliveCountMax 4
+  Port 22
+`
+	for _, host := range []string{"a", "ab", "b"} {
 		opts := Options{
 			Dialect:  sshconf.Client,
 			Files:    []Input{{Path: path, User: true}},
-			Host:     "keepalive-probe.invalid",
-			Override: map[string]*sshconf.File{path: sshconf.Parse(benchConfig(n))},
+			Host:     host,
+			Override: map[string]*sshconf.File{path: sshconf.Parse([]byte(config))},
 		}
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				Resolve(opts)
+		all := Resolve(opts)
+		opts.Keys = []string{"ServerAliveInterval", "serveralivecountmax"}
+		some := Resolve(opts)
+		var got, want []string
+		for _, o := range all.Occurrences {
+			if o.Key == "serveraliveinterval" || o.Key == "serveralivecountmax" {
+				want = append(want, fmt.Sprint(o.Pos(), o.Key, o.State, o.Pass, o.Header.Raw, o.Depth))
 			}
-		})
+		}
+		for _, o := range some.Occurrences {
+			got = append(got, fmt.Sprint(o.Pos(), o.Key, o.State, o.Pass, o.Header.Raw, o.Depth))
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || len(want) == 0 {
+			t.Errorf("host %s: Keys gives\n%q, want\n%q", host, got, want)
+		}
+		if fmt.Sprint(some.Problems) != fmt.Sprint(all.Problems) {
+			t.Errorf("host %s: Keys changes problems: %v, want %v", host, some.Problems, all.Problems)
+		}
 	}
 }
