@@ -55,6 +55,18 @@ func alive(pid int) bool {
 	return len(f) == 0 || f[0] != "Z"
 }
 
+// exits reports whether pid exits within a second: SIGKILL is sent to a
+// whole process group at once, but each member dies in its own time.
+func exits(pid int) bool {
+	for range 100 {
+		if !alive(pid) {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
+}
+
 // recordedPids returns the pids the fake ssh wrote to dir.
 func recordedPids(t *testing.T, dir string) []int {
 	t.Helper()

@@ -177,7 +177,7 @@ func TestRunInterrupt(t *testing.T) {
 		t.Fatalf("fake ssh recorded %d pids, want 4 (2 ssh, 2 children)", len(pids))
 	}
 	for _, pid := range pids {
-		if alive(pid) {
+		if !exits(pid) {
 			t.Errorf("process %d outlived the probe", pid)
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
