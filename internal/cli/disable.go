@@ -62,7 +62,7 @@ func runDisable(s Streams, o *disableOptions) error {
 	case o.Server:
 		return runServerDisable(s, o)
 	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.DryRun, o.Backup)
+		return runPuttyDisable(s, o.Sessions, o.writeFlags)
 	}
 	if len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")

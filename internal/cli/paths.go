@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
 // account is whose user config an edit reads: the home directory, and
@@ -56,12 +58,11 @@ func userConfig(home string) string {
 
 // systemDir is where OpenSSH keeps its system-wide files, under root.
 func systemDir(root string) string {
+	if runtime.GOOS == "windows" && root != "" {
+		return filepath.Join(root, "ProgramData", "ssh")
+	}
 	if runtime.GOOS == "windows" {
-		pd := os.Getenv("ProgramData")
-		if pd == "" {
-			pd = `C:\ProgramData`
-		}
-		return filepath.Join(pd, "ssh")
+		return resolve.SystemDir()
 	}
 	return filepath.Join(rootDir(root), "etc", "ssh")
 }

@@ -110,7 +110,7 @@ func runPutty(s Streams, o *puttyOptions) error {
 // runPuttyDisable turns the keep-alive off (0) in the named sessions, or in
 // every saved session and Default Settings. It is `keepalive disable
 // --putty`.
-func runPuttyDisable(s Streams, sessions []string, dryRun, backup bool) error {
+func runPuttyDisable(s Streams, sessions []string, wf writeFlags) error {
 	names, err := sessionNames(sessions)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func runPuttyDisable(s Streams, sessions []string, dryRun, backup bool) error {
 	if err != nil {
 		return err
 	}
-	return setPutty(s, store, names, 0, false, writeFlags{DryRun: dryRun, Backup: backup})
+	return setPutty(s, store, names, 0, false, wf)
 }
 
 // sessionNames checks and de-duplicates --session values. PuTTY maps an

@@ -443,12 +443,7 @@ func dropInTarget(s *Scope, main *sshconf.File, name string) (inc, arg int, path
 
 // anchorServer is how sshd anchors an Include argument: relative paths
 // live in /etc/ssh.
-func anchorServer(arg string) string {
-	if strings.HasPrefix(arg, "/") || filepath.IsAbs(arg) {
-		return arg
-	}
-	return "/etc/ssh/" + arg
-}
+func anchorServer(arg string) string { return resolve.AnchorSystem(arg) }
 
 // checkNewDropIn records what would override a drop-in file that does not
 // exist yet. The resolver finds Included files by globbing the disk, so

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -442,13 +443,13 @@ func (w *walker) includePath(arg string, user bool) (string, error) {
 		}
 		return expandTilde(arg, w.opts.Home)
 	}
-	if strings.HasPrefix(arg, "/") {
+	if isAbs(arg) {
 		return arg, nil
 	}
 	if user && !w.opts.Dialect.Server {
-		return w.opts.Home + "/.ssh/" + arg, nil
+		return filepath.Join(w.opts.Home, ".ssh", arg), nil
 	}
-	return "/etc/ssh/" + arg, nil
+	return AnchorSystem(arg), nil
 }
 
 func unwrapPath(err error) error {
