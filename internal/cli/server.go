@@ -47,7 +47,11 @@ the end when absent); --drop-in writes sshd_config.d/` + placement.DropInName + 
 The edited configuration is checked with sshd -t before it replaces the old
 one, and a configuration sshd already rejects is reported, not edited.
 --reload then makes the running sshd read it (systemctl reload, or SIGHUP
-to the pid in its PidFile); sshd is never restarted.`,
+to the pid in its PidFile); sshd is never restarted.
+
+sshd sends a keep-alive only after the client has been silent for more than
+the interval, so on an idle session the gap is close to twice --interval:
+for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
 		Example: `  sudo keepalive server                     # ClientAliveInterval 300, ClientAliveCountMax 2
   sudo keepalive server --interval 1m --reload
   sudo keepalive server --match "Group sftp" --interval 60
