@@ -3,6 +3,8 @@ package cli
 import (
 	"math"
 	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // maxInterval is the largest interval OpenSSH's convtime accepts (INT_MAX
@@ -49,17 +51,8 @@ func parseInterval(flag, value string) (int, error) {
 		p = p[digits:]
 		mult := 1
 		if p != "" {
-			switch p[0] {
-			case 's', 'S':
-			case 'm', 'M':
-				mult = 60
-			case 'h', 'H':
-				mult = 60 * 60
-			case 'd', 'D':
-				mult = 24 * 60 * 60
-			case 'w', 'W':
-				mult = 7 * 24 * 60 * 60
-			default:
+			var ok bool
+			if mult, ok = sshconf.TimeUnit(p[0]); !ok {
 				return 0, bad("unknown unit " + quoteByte(p[0]))
 			}
 			p = p[1:]

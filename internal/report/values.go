@@ -1,6 +1,10 @@
 package report
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
 
 // The parsers below read a directive's first argument the way OpenSSH
 // does, so that show prints what ssh -G and sshd -T print.
@@ -36,17 +40,8 @@ func parseTime(s string) (int, bool) {
 		p = q[digits:]
 		mult := 1
 		if p != "" {
-			switch p[0] {
-			case 's', 'S':
-			case 'm', 'M':
-				mult = 60
-			case 'h', 'H':
-				mult = 60 * 60
-			case 'd', 'D':
-				mult = 24 * 60 * 60
-			case 'w', 'W':
-				mult = 7 * 24 * 60 * 60
-			default:
+			var ok bool
+			if mult, ok = sshconf.TimeUnit(p[0]); !ok {
 				return 0, false
 			}
 			p = p[1:]
