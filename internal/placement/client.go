@@ -16,13 +16,19 @@ func Enable(s Scope, settings []Setting) *Plan {
 		s.Opts.Keys = append(s.Opts.Keys, set.Key)
 	}
 	p := newPlan(&s)
+	// r is always the evaluation of the trees as they are now: taken
+	// again after each edit, and only then.
+	r := p.unedited
 	var sibling *resolve.Occurrence
 	for _, set := range settings {
-		r := p.resolve(&s)
+		if r == nil {
+			r = p.resolve(&s)
+		}
 		key := s.Opts.Dialect.Canon(set.Key)
 		if eff, ok := r.Effective(key); ok && s.ownsLine(eff) {
 			if eff.Line().Value() != set.Value {
 				eff.Doc.File.SetValue(eff.Index, set.Value)
+				r = nil
 			}
 			sibling = &eff
 			continue
@@ -39,7 +45,10 @@ func Enable(s Scope, settings []Setting) *Plan {
 			sibling = &eff
 		}
 	}
-	p.check(&s, settings)
+	if r == nil {
+		r = p.resolve(&s)
+	}
+	p.checkResult(&s, settings, r)
 	return p
 }
 
@@ -91,7 +100,12 @@ func (s *Scope) newBlock(p *Plan, f *sshconf.File) int {
 // check evaluates the edited configuration and records what still
 // overrides a new value, and blocks that may apply.
 func (p *Plan) check(s *Scope, settings []Setting) {
-	r := p.resolve(s)
+	p.checkResult(s, settings, p.resolve(s))
+}
+
+// checkResult is check with r, an evaluation of the plan's trees as they
+// are now.
+func (p *Plan) checkResult(s *Scope, settings []Setting, r *resolve.Result) {
 	for _, set := range settings {
 		key := s.Opts.Dialect.Canon(set.Key)
 		eff, ok := r.Effective(key)
@@ -129,15 +143,19 @@ func Disable(s Scope, keys []string) *Plan {
 	s.Opts.Host = ProbeHost(s.Host)
 	s.Opts.Keys = keys
 	p := newPlan(&s)
+	r := p.unedited // as in Enable: evaluated again after each edit only
 	for _, key := range keys {
 		canon := s.Opts.Dialect.Canon(key)
 		for range 64 { // bounded: each round removes one line
-			r := p.resolve(&s)
+			if r == nil {
+				r = p.resolve(&s)
+			}
 			eff, ok := r.Effective(canon)
 			if !ok || !s.ownsLine(eff) {
 				break
 			}
 			removeWithEmptyBlock(eff.Doc.File, eff.Index)
+			r = nil
 		}
 	}
 	return p

@@ -40,6 +40,10 @@ type Plan struct {
 	// MayApply lists directives in blocks keepalive will not evaluate
 	// (Match exec, ...) that could override the result.
 	MayApply []resolve.Occurrence
+
+	// unedited is newPlan's evaluation, for a caller to reuse until its
+	// first edit; nil when newPlan had to add an empty main file.
+	unedited *resolve.Result
 }
 
 // Shadow says that Key's new value does not take effect because of By.
@@ -85,6 +89,8 @@ func newPlan(s *Scope) *Plan {
 	}
 	if _, ok := p.Files[s.Main()]; !ok { // a config that does not exist yet
 		p.add(s.Main(), sshconf.Parse(nil))
+	} else {
+		p.unedited = r
 	}
 	return p
 }
