@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -55,10 +56,13 @@ func (f FS) ReadFile(path string) ([]byte, error) {
 	defer fh.Close()
 	// Files in /proc and /sys claim a size of 0 and can be far larger
 	// (/proc/PID/pagemap: gigabytes), so the limit applies to what is read.
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
-	if err != nil {
+	// The size stat gives is only a first guess at the buffer, sparing a
+	// large file the copies of a growing one.
+	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(fh, maxFileSize+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > maxFileSize {
 		return nil, fmt.Errorf("%s: too large (more than %d bytes)", real, maxFileSize)
 	}
