@@ -84,3 +84,24 @@ func BenchmarkVersion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkShow is "keepalive show --json --host H --file F" for a host in
+// the middle of the file, the counterpart of "ssh -G -F F H".
+func BenchmarkShow(b *testing.B) {
+	for _, n := range benchSizes {
+		path := filepath.Join(b.TempDir(), "config")
+		if err := os.WriteFile(path, benchConfig(n), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		host := "host" + strconv.Itoa(n/2)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s, errb := benchStreams()
+				if code := Main([]string{"show", "--json", "--host", host, "--file", path}, s); code != 0 {
+					b.Fatalf("exit %d: %s", code, errb)
+				}
+			}
+		})
+	}
+}

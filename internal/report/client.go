@@ -16,6 +16,12 @@ var clientKeys = []struct{ key, name string }{
 }
 
 func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
+	// Only the keywords reported (and BatchMode, which changes the default
+	// interval) are recorded: a generated config has many thousand others.
+	opts.Keys = []string{"batchmode"}
+	for _, k := range clientKeys {
+		opts.Keys = append(opts.Keys, k.key)
+	}
 	res := resolve.Resolve(opts)
 	c := &Client{Host: opts.Host, Probe: probe, Files: docPaths(res), Result: res}
 	c.ServerAliveInterval = valueOf(res, "serveraliveinterval", kindTime, DefaultInterval)

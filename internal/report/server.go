@@ -16,6 +16,10 @@ var serverKeys = []struct{ key, name string }{
 }
 
 func buildServer(r *Report, opts resolve.Options) *Server {
+	opts.Keys = nil // only the keywords reported
+	for _, k := range serverKeys {
+		opts.Keys = append(opts.Keys, k.key)
+	}
 	res := resolve.Resolve(opts)
 	main := opts.Files[0].Path
 	if res.Doc(main) == nil {
