@@ -184,6 +184,9 @@ func (e *serverEdit) scope() placement.Scope {
 func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) error {
 	sc := e.scope()
 	main := sc.Main()
+	if err := requireConfigFile(main); err != nil {
+		return err
+	}
 	write := !e.wf.DryRun && !e.wf.Check
 	if write {
 		if err := requireWritable(main); err != nil {
