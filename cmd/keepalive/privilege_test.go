@@ -100,6 +100,7 @@ func (k *keepalive) testForeignOwner(t *testing.T) {
 // a copy of /etc/passwd with them in it is bind-mounted in a private mount
 // namespace, so the machine's user database is never touched.
 func (k *keepalive) testSudo(t *testing.T) {
+	testenv.Root(t)
 	const uid, gid = 4242, 4242
 	sudo := func(t *testing.T, out string, args ...string) result {
 		t.Helper()
