@@ -10,7 +10,7 @@ FUZZTIME ?= 30s
 # make dist builds one binary per GOOS/GOARCH here.
 PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: all build test test-setup fuzz lint bench install man dist clean
+.PHONY: all build test test-setup fuzz lint bench bench-compare install man dist clean
 
 all: build
 
@@ -38,6 +38,11 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# keepalive against augtool, the copy+fsync floor and ssh -G, on generated
+# configs; prints the ratios and the targets of docs/PERFORMANCE.md.
+bench-compare:
+	./scripts/bench.sh
 
 # Binary and man pages; DESTDIR stages a package, PREFIX picks the tree.
 install: build man
