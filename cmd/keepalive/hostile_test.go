@@ -98,6 +98,7 @@ var hostileCases = []hostileCase{
 	{"Include fan-out", config("Include" + strings.Repeat(" $DIR/config", 10) + "\n"), `config:1: .*too large to evaluate`, false},
 	{"Include fan-out by glob", files(
 		"config", "Include $DIR/c*\n", "c1", "Include $DIR/c*\n", "c2", "Include $DIR/c*\nHost c\n"), `:1: .*too large to evaluate`, false},
+	{"Include of a glob over the file system", config("Host a\nInclude /*/*/*/*/*/*/*/*\n"), `config:2: Include /\*/\*.* matches too much`, false},
 	{"Include of a directory", both(config("Include $DIR/sub $DIR/sub/*\nHost a\n  User b\n"), func(t *testing.T, dir string) {
 		os.MkdirAll(filepath.Join(dir, "sub", "inner"), 0o700)
 	}), "edit", false},

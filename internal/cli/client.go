@@ -189,7 +189,7 @@ func requireComplete(sc placement.Scope, p *placement.Plan) error {
 	sc.Opts.Override = p.Files
 	if stop := resolve.Resolve(sc.Opts).Stopped; stop != nil {
 		return withHint(fmt.Errorf("%v; nothing was written", stop),
-			"fix the Include lines so that each file is read a bounded number of times")
+			"fix the Include named above: a file that includes itself, or a pattern that matches too much")
 	}
 	return nil
 }

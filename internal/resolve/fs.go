@@ -71,9 +71,11 @@ func (f FS) ReadFile(path string) ([]byte, error) {
 
 // Glob expands a pattern the way glob(3) does for OpenSSH: sorted matches,
 // none when nothing matches, the pattern itself when it has no wildcard and
-// exists.
+// exists. A pattern that would read more than maxGlobEntries directory
+// entries fails rather than list the whole file system.
 func (f FS) Glob(pattern string) ([]string, error) {
-	m, err := filepath.Glob(f.Real(pattern))
+	budget := maxGlobEntries
+	m, err := glob(f.Real(pattern), &budget)
 	sort.Strings(m)
 	return m, err
 }

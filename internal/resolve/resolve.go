@@ -282,13 +282,15 @@ func (w *walker) step(n int, pos string) bool {
 	if w.steps += n; w.steps <= maxSteps {
 		return true
 	}
-	p := Problem{
-		Pos: pos,
-		Msg: "the configuration and what it Includes is too large to evaluate (an Include loop, a fan-out or a glob over large files?); keepalive stopped reading here",
-	}
+	w.stop(pos, "the configuration and what it Includes is too large to evaluate (an Include loop, a fan-out or a glob over large files?); keepalive stopped reading here")
+	return false
+}
+
+// stop ends the evaluation at pos: every later step fails.
+func (w *walker) stop(pos, msg string) {
+	p := Problem{Pos: pos, Msg: msg}
 	w.res.Stopped = &p
 	w.res.Problems = append(w.res.Problems, p)
-	return false
 }
 
 func (w *walker) load(path string) (*Doc, error) {
@@ -412,6 +414,10 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 			w.globs[p] = g
 		}
 		matches, err := g.matches, g.err
+		if isGlobTooLarge(err) { // what it leaves out may matter: stop
+			w.stop(pos, fmt.Sprintf("Include %s %v; keepalive stopped reading here", arg, err))
+			return
+		}
 		if err != nil {
 			w.problem(pos, "Include %s: %v", arg, err)
 			continue
