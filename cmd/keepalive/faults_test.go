@@ -112,10 +112,13 @@ func (k *keepalive) testNoWritePermission(t *testing.T) {
 			if err := os.Chown(cfg, tc.fileOwner, tc.fileOwner); err != nil {
 				t.Fatal(err)
 			}
+			// Nothing to remove needs no write permission: exit 0, file untouched.
+			if r := k.asUser(t, nobody, nobody, dir, "disable", "--file", cfg); r.code != 0 || !strings.Contains(r.stdout, "nothing to remove") {
+				t.Errorf("disable with nothing to remove, without write permission: %v", r)
+			}
 			for _, args := range [][]string{
 				{"enable", "--file", cfg},
 				{"enable", "--file", cfg, "--backup", "--host", "build"},
-				{"disable", "--file", cfg},
 			} {
 				r := k.asUser(t, nobody, nobody, dir, args...)
 				r.failure(t, 1, cfg, "permission denied")

@@ -34,7 +34,10 @@ type applyResult struct {
 // applyPlan writes the files a plan changes (or, with --dry-run or --check,
 // shows them) and reports. The caller holds the lock on the edited files.
 // A file that changed on disk since it was read is not overwritten.
-func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Options, summary string) error {
+//
+// summary says what the change does ("ServerAliveInterval 300 ... in FILE");
+// idle is the one line printed when there is nothing to change.
+func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Options, summary, idle string) error {
 	changed := p.Changed()
 	res := applyResult{Changed: len(changed) > 0, Files: changed}
 	var diffs strings.Builder
@@ -60,7 +63,7 @@ func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Option
 			return err
 		}
 	case !res.Changed:
-		fmt.Fprintf(s.Out, "already set: %s\n", summary)
+		fmt.Fprintln(s.Out, idle)
 	case wf.DryRun || wf.Check:
 		writeDiff(s, res.Diff)
 		fmt.Fprintf(s.Out, "would change %s: %s\n", strings.Join(changed, ", "), summary)

@@ -88,7 +88,7 @@ func writeOptions(acct account, backup bool) atomicfile.Options {
 }
 
 // editClient runs one locked read-plan-write cycle on a client config.
-func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.Scope) *placement.Plan, summary string) error {
+func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.Scope) *placement.Plan, summary, idle string) error {
 	sc, acct, err := cf.scope()
 	if err != nil {
 		return err
@@ -103,11 +103,6 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 	}
 	if err := requireConfigFile(main); err != nil {
 		return err
-	}
-	if !wf.DryRun && !wf.Check {
-		if err := requireWritable(main); err != nil {
-			return err
-		}
 	}
 	unlock, err := atomicfile.Lock(main)
 	if err != nil {
@@ -130,7 +125,16 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 		return withHint(fmt.Errorf("%s would not take effect, so nothing was written:\n  %s", summary, strings.Join(msgs, "\n  ")),
 			"change or remove the line named above, then run keepalive again")
 	}
-	return applyPlan(s, p, wf, writeOptions(acct, wf.Backup), summary+" in "+main)
+	// Only a change needs write permission: checking a configuration that
+	// is already right works for anyone who can read it.
+	if !wf.DryRun && !wf.Check {
+		for _, path := range p.Changed() {
+			if err := requireWritable(path); err != nil {
+				return err
+			}
+		}
+	}
+	return applyPlan(s, p, wf, writeOptions(acct, wf.Backup), summary+" in "+main, idle+" in "+main)
 }
 
 // maxConfigSize is the largest file resolve reads (resolve.maxFileSize).

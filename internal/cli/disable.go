@@ -74,5 +74,5 @@ func runDisable(s Streams, o *disableOptions) error {
 	summary := fmt.Sprintf("removed ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
 	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
 		return placement.Disable(sc, keys)
-	}, summary)
+	}, summary, fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host))
 }

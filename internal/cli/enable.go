@@ -59,5 +59,5 @@ func runEnable(s Streams, o *enableOptions) error {
 	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", interval, count, o.Host)
 	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
 		return placement.Enable(sc, settings)
-	}, summary)
+	}, summary, "already set: "+summary)
 }

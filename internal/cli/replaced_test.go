@@ -66,7 +66,7 @@ func TestEditReplacedDuringEdit(t *testing.T) {
 				p := placement.Enable(sc, settings)
 				tc.change(t, dir, cfg)
 				return p
-			}, "test")
+			}, "test", "already set: test")
 
 			if err == nil {
 				t.Fatalf("the edit went ahead over the other program's change; stdout %q", out.String())

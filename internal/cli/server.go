@@ -278,7 +278,11 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 	if len(changed) == 0 {
 		summary += " in " + e.where(sc, p)
 	}
-	if err := applyPlan(e.s, p, e.wf, wo, summary); err != nil {
+	idle := "already set: " + summary
+	if e.disable {
+		idle = "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax in " + e.where(sc, p)
+	}
+	if err := applyPlan(e.s, p, e.wf, wo, summary, idle); err != nil {
 		return err
 	}
 	if !write {
