@@ -105,13 +105,14 @@ func (k *keepalive) testSudo(t *testing.T) {
 	sudo := func(t *testing.T, out string, args ...string) result {
 		t.Helper()
 		k.inMountNamespace(t, out, `
-			cp /etc/passwd "$OUT/passwd"; echo "katest:x:4242:4242:keepalive test:$OUT/home/katest:/bin/sh" >>"$OUT/passwd"
+			sed "s#^root:\([^:]*\):0:0:\([^:]*\):[^:]*:#root:\1:0:0:\2:$OUT/root:#" /etc/passwd >"$OUT/passwd"
+			echo "katest:x:4242:4242:keepalive test:$OUT/home/katest:/bin/sh" >>"$OUT/passwd"
 			cp /etc/group "$OUT/group"; echo "katest:x:4242:" >>"$OUT/group"
 			mount --bind "$OUT/passwd" /etc/passwd
 			mount --bind "$OUT/group" /etc/group
-			code=0; (umask 000; HOME="$OUT/root" SUDO_USER=katest SUDO_UID=4242 SUDO_GID=4242 exec "$K" $ARGS) >"$OUT/stdout" 2>"$OUT/stderr" || code=$?
+			code=0; (umask 000; HOME="${SUDO_HOME:-$OUT/root}" SUDO_USER=katest SUDO_UID=4242 SUDO_GID=4242 exec "$K" $ARGS) >"$OUT/stdout" 2>"$OUT/stderr" || code=$?
 			echo $code >"$OUT/code"
-		`, "ARGS="+strings.Join(args, " "))
+		`, "ARGS="+strings.Join(args, " "), "SUDO_HOME="+os.Getenv("SUDO_HOME"))
 		return nsResult(t, out, args...)
 	}
 	setup := func(t *testing.T) (out, home string) {
@@ -171,6 +172,19 @@ func (k *keepalive) testSudo(t *testing.T) {
 			t.Fatalf("%v", r)
 		}
 		onlyFiles(t, home) // sudo alone edits root's config, not the user's
+		wantOwnership(t, filepath.Join(out, "root", ".ssh", "config"), 0, 0, 0o600)
+	})
+
+	// sudo -E (or an old sudo) keeps the user's $HOME: root's own config
+	// (from the password database) is still the one meant.
+	t.Run("without --user, HOME kept", func(t *testing.T) {
+		out, home := setup(t)
+		t.Setenv("SUDO_HOME", home)
+		r := sudo(t, out, "enable")
+		if r.code != 0 {
+			t.Fatalf("%v", r)
+		}
+		onlyFiles(t, home)
 		wantOwnership(t, filepath.Join(out, "root", ".ssh", "config"), 0, 0, 0o600)
 	})
 

@@ -24,6 +24,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // BackupSuffix is appended to a file's real path to name its backup.
@@ -73,7 +74,9 @@ func Read(path string) (*Snapshot, error) {
 		return nil, fmt.Errorf("read %s: %w", path, cause(err))
 	}
 	s := &Snapshot{Path: path, RealPath: real}
-	f, err := os.Open(real)
+	// O_NONBLOCK: opening a FIFO swapped in for the config must not wait
+	// for a writer; the regular-file check below then refuses it.
+	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}

@@ -201,6 +201,9 @@ func requireComplete(sc placement.Scope, p *placement.Plan) error {
 // parseCount reads --count: a positive whole number.
 func parseCount(flag, v string) (int, error) {
 	n, err := strconv.Atoi(v)
+	if err == nil && strings.HasPrefix(v, "+") {
+		err = strconv.ErrSyntax // a plain count only, as --interval takes
+	}
 	if err != nil || n < 1 {
 		why := "not a whole number"
 		var ne *strconv.NumError

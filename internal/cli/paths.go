@@ -44,6 +44,12 @@ func currentAccount(forUser bool) (account, error) {
 	if u, err := user.Current(); err == nil {
 		pwHome = u.HomeDir
 	}
+	if os.Getenv("SUDO_USER") != "" && os.Geteuid() == 0 && pwHome != "" {
+		// Under sudo without --user, root's own config is meant, even when
+		// sudo kept the invoking user's $HOME (sudo -E): root must not
+		// edit another user's files unasked.
+		home = pwHome
+	}
 	name := os.Getenv("USER")
 	if u, err := user.Current(); err == nil {
 		name = u.Username

@@ -220,6 +220,9 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 	if err != nil {
 		return withHint(err, "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of "+main+", or run without --drop-in")
 	}
+	if err := requireComplete(sc, p); err != nil {
+		return err
+	}
 	for _, path := range p.Changed() { // a drop-in lives in another directory
 		if filepath.Dir(path) != filepath.Dir(main) {
 			if write {
