@@ -226,6 +226,12 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 	default:
 		ch.Changed = true
 	}
+	// Root editing a user's sessions (sudo -E keeps their $HOME) must not
+	// follow a symlink the user planted to a file they could not write.
+	if dirUID, _ := ownerOf(s.Dir); snap.Exists && dirUID > 0 && uidOf(snap.RealPath) != dirUID {
+		return ch, fmt.Errorf("%s leads to %s, which does not belong to the owner of %s (uid %d); nothing was written",
+			snap.Path, snap.RealPath, s.Dir, dirUID)
+	}
 	ch.Created = ch.Created && ch.Changed
 	if !ch.Changed || opts.DryRun {
 		return ch, nil

@@ -26,3 +26,13 @@ func ownerOf(dirs ...string) (uid, gid int) {
 	}
 	return -1, -1
 }
+
+// uidOf is the owner of path (after symlinks), or -1 when unknown.
+func uidOf(path string) int {
+	if info, err := os.Stat(path); err == nil {
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			return int(st.Uid)
+		}
+	}
+	return -1
+}
