@@ -27,9 +27,13 @@ test:
 test-setup:
 	./scripts/test-setup.sh
 
+# Each fuzz target for FUZZTIME; a crasher lands in the package's
+# testdata/fuzz and is then a regression case of make test.
 fuzz:
 	$(GO) test ./internal/sshconf -run '^$$' -fuzz FuzzRoundTrip -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/sshconf -run '^$$' -fuzz FuzzEdit -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/putty -run '^$$' -fuzz FuzzSetKeepAlive -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/putty -run '^$$' -fuzz FuzzEscapeRoundTrip -fuzztime $(FUZZTIME)
 
 lint:
 	$(GO) vet ./...
