@@ -191,6 +191,7 @@ func requireComplete(sc placement.Scope, p *placement.Plan) error {
 		return nil
 	}
 	sc.Opts.Override = p.Files
+	sc.Opts.Keys = []string{} // only whether the walk completes matters
 	if stop := resolve.Resolve(sc.Opts).Stopped; stop != nil {
 		return withHint(fmt.Errorf("%v; nothing was written", stop),
 			"fix the Include named above: a file that includes itself, or a pattern that matches too much")
