@@ -2,27 +2,15 @@ package cli
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
-
-var benchSizes = []int{100, 10_000, 100_000}
-
-// benchConfig generates, deterministically, n Host blocks with HostName,
-// User and Port (the shape scripts/bench.sh uses).
-func benchConfig(n int) []byte {
-	var b bytes.Buffer
-	for i := range n {
-		fmt.Fprintf(&b, "Host host%d\n    HostName ip-10-%d-%d-%d.eu-west-1.compute.internal\n    User ec2-user\n    Port %d\n\n",
-			i, i>>16&255, i>>8&255, i&255, 2200+i%100)
-	}
-	return b.Bytes()
-}
 
 func benchStreams() (Streams, *bytes.Buffer) {
 	var errb bytes.Buffer
@@ -33,8 +21,8 @@ func benchStreams() (Streams, *bytes.Buffer) {
 // does it: flags, lock, read, plan, atomic write with fsync. The file is
 // put back (untimed) before each run.
 func BenchmarkEnable(b *testing.B) {
-	for _, n := range benchSizes {
-		data := benchConfig(n)
+	for _, n := range testenv.BenchSizes {
+		data := testenv.HostsConfig(n)
 		path := filepath.Join(b.TempDir(), "config")
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -56,8 +44,8 @@ func BenchmarkEnable(b *testing.B) {
 
 // BenchmarkEnableUnchanged is the second run: nothing to write.
 func BenchmarkEnableUnchanged(b *testing.B) {
-	for _, n := range benchSizes {
-		data := append(benchConfig(n), "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"...)
+	for _, n := range testenv.BenchSizes {
+		data := append(testenv.HostsConfig(n), "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"...)
 		path := filepath.Join(b.TempDir(), "config")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			b.Fatal(err)
@@ -88,9 +76,9 @@ func BenchmarkVersion(b *testing.B) {
 // BenchmarkShow is "keepalive show --json --host H --file F" for a host in
 // the middle of the file, the counterpart of "ssh -G -F F H".
 func BenchmarkShow(b *testing.B) {
-	for _, n := range benchSizes {
+	for _, n := range testenv.BenchSizes {
 		path := filepath.Join(b.TempDir(), "config")
-		if err := os.WriteFile(path, benchConfig(n), 0o600); err != nil {
+		if err := os.WriteFile(path, testenv.HostsConfig(n), 0o600); err != nil {
 			b.Fatal(err)
 		}
 		host := "host" + strconv.Itoa(n/2)

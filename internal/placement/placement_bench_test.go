@@ -1,29 +1,16 @@
 package placement
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
-
-var benchSizes = []int{100, 10_000, 100_000}
-
-// benchConfig generates, deterministically, n Host blocks with HostName,
-// User and Port (the shape scripts/bench.sh uses).
-func benchConfig(n int) []byte {
-	var b bytes.Buffer
-	for i := range n {
-		fmt.Fprintf(&b, "Host host%d\n    HostName ip-10-%d-%d-%d.eu-west-1.compute.internal\n    User ec2-user\n    Port %d\n\n",
-			i, i>>16&255, i>>8&255, i&255, 2200+i%100)
-	}
-	return b.Bytes()
-}
 
 var benchSettings = []Setting{
 	{Key: sshconf.ServerAliveInterval, Value: "300"},
@@ -46,8 +33,8 @@ func benchScope(b *testing.B, data []byte) Scope {
 // from reading the file to the list of changed files: everything but the
 // atomic write.
 func BenchmarkEnable(b *testing.B) {
-	for _, n := range benchSizes {
-		s := benchScope(b, benchConfig(n))
+	for _, n := range testenv.BenchSizes {
+		s := benchScope(b, testenv.HostsConfig(n))
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -63,8 +50,8 @@ func BenchmarkEnable(b *testing.B) {
 // BenchmarkEnableUnchanged plans enable on a file that already has the
 // settings: the second run, which must find nothing to do.
 func BenchmarkEnableUnchanged(b *testing.B) {
-	for _, n := range benchSizes {
-		data := append(benchConfig(n), "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"...)
+	for _, n := range testenv.BenchSizes {
+		data := append(testenv.HostsConfig(n), "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"...)
 		s := benchScope(b, data)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()

@@ -1,35 +1,23 @@
 package resolve
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
-
-var benchSizes = []int{100, 10_000, 100_000}
-
-// benchConfig generates, deterministically, n Host blocks with HostName,
-// User and Port (the shape scripts/bench.sh uses).
-func benchConfig(n int) []byte {
-	var b bytes.Buffer
-	for i := range n {
-		fmt.Fprintf(&b, "Host host%d\n    HostName ip-10-%d-%d-%d.eu-west-1.compute.internal\n    User ec2-user\n    Port %d\n\n",
-			i, i>>16&255, i>>8&255, i&255, 2200+i%100)
-	}
-	return b.Bytes()
-}
 
 // BenchmarkResolve reads, parses and evaluates a config from disk for a
 // host in the middle of the file, as "keepalive show --host" does.
 func BenchmarkResolve(b *testing.B) {
-	for _, n := range benchSizes {
+	for _, n := range testenv.BenchSizes {
 		path := filepath.Join(b.TempDir(), "config")
-		if err := os.WriteFile(path, benchConfig(n), 0o600); err != nil {
+		if err := os.WriteFile(path, testenv.HostsConfig(n), 0o600); err != nil {
 			b.Fatal(err)
 		}
 		opts := Options{
@@ -58,13 +46,13 @@ func BenchmarkResolveParsed(b *testing.B) {
 		name string
 		keys []string
 	}{{"all", nil}, {"keys", []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}}} {
-		for _, n := range benchSizes {
+		for _, n := range testenv.BenchSizes {
 			const path = "/bench/config"
 			opts := Options{
 				Dialect:  sshconf.Client,
 				Files:    []Input{{Path: path, User: true}},
 				Host:     "keepalive-probe.invalid",
-				Override: map[string]*sshconf.File{path: sshconf.Parse(benchConfig(n))},
+				Override: map[string]*sshconf.File{path: sshconf.Parse(testenv.HostsConfig(n))},
 				Keys:     keys.keys,
 			}
 			b.Run(keys.name+"/"+strconv.Itoa(n), func(b *testing.B) {
