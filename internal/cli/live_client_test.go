@@ -3,10 +3,8 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -36,30 +34,8 @@ func TestLiveClientTimeout(t *testing.T) {
 		t.Fatalf("enable: exit %d: %s%s", code, out.String(), errb.String())
 	}
 
-	cmd := exec.Command(ssh, append(srv.SSHArgs(cfg), "echo ready; sleep 60")...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	ready := make(chan bool, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		ready <- strings.TrimSpace(line) == "ready"
-	}()
-	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatalf("session did not start: %s\nsshd log:\n%s", stderr.String(), srv.Log())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("session did not start in 15s: %s", stderr.String())
-	}
+	sess := srv.Connect(t, ssh, cfg)
+	cmd := sess.Cmd
 
 	frozen := freezeTree(t, srv.Pid())
 	start := time.Now()
@@ -71,13 +47,13 @@ func TestLiveClientTimeout(t *testing.T) {
 		t.Fatalf("ssh still connected 15s after the server froze (%d processes): keep-alives are not working", frozen)
 	}
 	took := time.Since(start)
-	if !strings.Contains(stderr.String(), "Timeout, server") || !strings.Contains(stderr.String(), "not responding") {
-		t.Fatalf("ssh ended without the keep-alive timeout message after %v: %q", took, stderr.String())
+	if !strings.Contains(sess.Stderr(), "Timeout, server") || !strings.Contains(sess.Stderr(), "not responding") {
+		t.Fatalf("ssh ended without the keep-alive timeout message after %v: %q", took, sess.Stderr())
 	}
 	if took > 5*time.Second {
 		t.Fatalf("ssh gave up after %v, want about 3s (interval 1, count 2)", took)
 	}
-	t.Logf("ssh gave up %v after the server froze: %s", took.Round(100*time.Millisecond), strings.TrimSpace(stderr.String()))
+	t.Logf("ssh gave up %v after the server froze: %s", took.Round(100*time.Millisecond), strings.TrimSpace(sess.Stderr()))
 }
 
 // freezeTree sends SIGSTOP to pid and all its descendants, and SIGCONT at

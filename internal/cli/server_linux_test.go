@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"os"
@@ -164,34 +163,7 @@ func TestServerLive(t *testing.T) {
 
 	cfg := filepath.Join(t.TempDir(), "ssh_config")
 	os.WriteFile(cfg, []byte("ServerAliveInterval 0\nTCPKeepAlive no\n"), 0o600)
-	cmd := exec.Command(ssh, append(srv.SSHArgs(cfg), "echo ready; sleep 30")...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGCONT)
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	ready := make(chan bool, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		ready <- strings.TrimSpace(line) == "ready"
-	}()
-	select {
-	case ok := <-ready:
-		if !ok {
-			t.Fatalf("session did not start: %s\nsshd log:\n%s", stderr.String(), srv.Log())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatalf("session did not start in 15s: %s", stderr.String())
-	}
+	cmd := srv.Connect(t, ssh, cfg).Cmd
 	if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}

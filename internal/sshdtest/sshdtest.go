@@ -5,6 +5,7 @@
 package sshdtest
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -193,3 +195,49 @@ func (b *syncBuffer) String() string {
 
 // Pid returns the process id of the listening sshd.
 func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
+// Session is a running ssh client connected to the server.
+type Session struct {
+	Cmd    *exec.Cmd
+	stderr *syncBuffer
+}
+
+// Stderr returns what ssh has written to its standard error so far.
+func (c *Session) Stderr() string { return c.stderr.String() }
+
+// Connect runs ssh (the binary at sshPath) with client config configFile,
+// the remote command "echo ready; sleep 60", and returns once the session
+// printed "ready": logged in, with a shell running. The client is resumed
+// (if a test froze it) and killed at cleanup.
+func (s *Server) Connect(t testing.TB, sshPath, configFile string) *Session {
+	t.Helper()
+	cmd := exec.Command(sshPath, append(s.SSHArgs(configFile), "echo ready; sleep 60")...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Session{Cmd: cmd, stderr: &syncBuffer{}}
+	cmd.Stderr = c.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGCONT)
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	ready := make(chan bool, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		ready <- strings.TrimSpace(line) == "ready"
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatalf("session did not start: %s\nsshd log:\n%s", c.Stderr(), s.Log())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("session did not start in 15s: %s", c.Stderr())
+	}
+	return c
+}
