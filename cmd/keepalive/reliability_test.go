@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // The reliability and security tests (issue 6) run the real keepalive

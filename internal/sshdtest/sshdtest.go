@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -222,7 +221,7 @@ func (s *Server) Connect(t testing.TB, sshPath, configFile string) *Session {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGCONT)
+		resume(cmd.Process)
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
