@@ -3,7 +3,7 @@
 # server, PuTTY's command-line tools, and the network tools the NAT test needs.
 # Debian/Ubuntu, as root (or with sudo).
 set -euo pipefail
-pkgs=(openssh-client openssh-server putty-tools iproute2 iptables conntrack procps)
+pkgs=(openssh-client openssh-server putty-tools iproute2 iptables conntrack procps kmod)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
