@@ -69,11 +69,12 @@ func (cf *clientFlags) scope() (placement.Scope, account, error) {
 		in = resolve.Input{Path: systemClientConfig(cf.Root)}
 	}
 	opts := resolve.Options{
-		Dialect:   sshconf.Client,
-		FS:        resolve.FS{Root: cf.Root},
-		Home:      acct.Home,
-		Files:     []resolve.Input{in},
-		LocalUser: acct.Name,
+		Dialect:             sshconf.Client,
+		SetupTimeOutIsAlive: debianSetupTimeOut,
+		FS:                  resolve.FS{Root: cf.Root},
+		Home:                acct.Home,
+		Files:               []resolve.Input{in},
+		LocalUser:           acct.Name,
 	}
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }

@@ -169,12 +169,13 @@ func runShow(s Streams, o *showOptions) error {
 	}
 	opts := report.Options{
 		Client: &resolve.Options{
-			Dialect:   sshconf.Client,
-			FS:        fsys,
-			Home:      o.env.Home,
-			Files:     files,
-			Host:      host,
-			LocalUser: o.env.LocalUser,
+			Dialect:             sshconf.Client,
+			SetupTimeOutIsAlive: debianSetupTimeOut,
+			FS:                  fsys,
+			Home:                o.env.Home,
+			Files:               files,
+			Host:                host,
+			LocalUser:           o.env.LocalUser,
 		},
 		Probe:           probe,
 		CheckUserConfig: o.File == "",

@@ -145,6 +145,11 @@ type Options struct {
 	// Server query.
 	Conn *Conn
 
+	// SetupTimeOutIsAlive, when set, is asked (only if a SetupTimeOut line
+	// is met) whether the installed ssh is Debian's before 1:9.9, which
+	// reads SetupTimeOut as ServerAliveInterval rather than ConnectTimeout.
+	SetupTimeOutIsAlive func() bool
+
 	// Override supplies file contents by path on disk instead of reading
 	// them: used to evaluate a planned edit before writing it.
 	Override map[string]*sshconf.File
@@ -220,6 +225,9 @@ func (w *walker) canon(key string) string {
 	c, ok := w.canons[key]
 	if !ok {
 		c = w.opts.Dialect.Canon(key)
+		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") && w.opts.SetupTimeOutIsAlive != nil && w.opts.SetupTimeOutIsAlive() {
+			c = "serveraliveinterval"
+		}
 		if w.canons == nil {
 			w.canons = map[string]string{}
 		}
