@@ -9,12 +9,69 @@ import (
 // effective directive the scope owns is updated in place (in whichever file
 // it lives, under whatever alias); otherwise the directive is inserted next
 // to a sibling just placed, else in the scope's block, created if needed.
+//
+// A host's new block goes before the file's first block. When lines ahead
+// of every block (typically an Include of config.d/* holding a Host *)
+// still shadow it, the block goes above those lines instead, and a
+// "Match all" after it keeps them applying to every host.
 func Enable(s Scope, settings []Setting) *Plan {
-	s.Opts.Host = ProbeHost(s.Host)
-	s.Opts.Keys = nil // only the keys being set: a large config has many others
-	for _, set := range settings {
-		s.Opts.Keys = append(s.Opts.Keys, set.Key)
+	p := enable(s, settings, false)
+	if len(p.Shadowed) > 0 && !s.general() {
+		// The host's existing block comes after a general one that sets
+		// the value first: a new block ahead of every block.
+		if q := enable(s, settings, true); len(q.Shadowed) == 0 {
+			return q
+		}
+		if q := enableAboveLeading(s, settings); q != nil && len(q.Shadowed) == 0 {
+			return q
+		}
 	}
+	return p
+}
+
+func (s *Scope) general() bool { return s.Host == "" || s.Host == "*" }
+
+// enableAboveLeading puts the host's block above the leading lines of the
+// main file (after its opening comments) and "Match all" after it, or
+// returns nil when the file has no leading directives to go above.
+func enableAboveLeading(s Scope, settings []Setting) *Plan {
+	s.Opts.Host = ProbeHost(s.Host)
+	s.Opts.Keys = keysOf(settings)
+	p := newPlan(&s)
+	f := p.Files[s.Main()]
+	at := -1
+	for i, l := range f.Lines {
+		if l.Kind == sshconf.Directive {
+			at = i
+			break
+		}
+	}
+	if at < 0 || sshconf.IsHeader(f.Lines[at]) || (at == 0 && f.HasBOM()) {
+		return nil
+	}
+	st := f.StyleFor(sshconf.Block{Header: &sshconf.Line{}, Start: len(f.Lines), End: len(f.Lines)})
+	lines := []string{"Host " + s.Host}
+	for _, set := range settings {
+		lines = append(lines, st.Render(set.Key, set.Value))
+	}
+	f.Insert(at, append(lines, "Match all")...)
+	p.checkResult(&s, settings, p.resolve(&s))
+	return p
+}
+
+func keysOf(settings []Setting) []string {
+	var keys []string
+	for _, set := range settings {
+		keys = append(keys, set.Key)
+	}
+	return keys
+}
+
+// enable places the settings; newBlock ignores an existing block for the
+// host and makes one ahead of every block.
+func enable(s Scope, settings []Setting, newBlock bool) *Plan {
+	s.Opts.Host = ProbeHost(s.Host)
+	s.Opts.Keys = keysOf(settings) // a large config has many other keys
 	p := newPlan(&s)
 	// r is always the evaluation of the trees as they are now: taken
 	// again after each edit, and only then.
@@ -33,7 +90,7 @@ func Enable(s Scope, settings []Setting) *Plan {
 			sibling = &eff
 			continue
 		}
-		f, at := s.insertPoint(p, sibling)
+		f, at := s.insertPoint(p, sibling, newBlock)
 		b := f.BlockOf(max(at-1, 0))
 		if at == 0 {
 			at = s.newBlock(p, f)
@@ -55,7 +112,7 @@ func Enable(s Scope, settings []Setting) *Plan {
 // insertPoint returns where a new directive goes, before a block is
 // considered: after the sibling just placed, or after the last directive of
 // the scope's block in the main file. at == 0 means no block fits.
-func (s *Scope) insertPoint(p *Plan, sibling *resolve.Occurrence) (*sshconf.File, int) {
+func (s *Scope) insertPoint(p *Plan, sibling *resolve.Occurrence, newBlock bool) (*sshconf.File, int) {
 	if sibling != nil {
 		return sibling.Doc.File, sibling.Index + 1
 	}
@@ -68,7 +125,7 @@ func (s *Scope) insertPoint(p *Plan, sibling *resolve.Occurrence) (*sshconf.File
 		return f, 0
 	}
 	for _, b := range f.Blocks() {
-		if h := b.Header; h != nil && h.Is("Host") && len(h.Args) == 1 && h.Args[0] == s.Host && reusable(b) {
+		if h := b.Header; !newBlock && h != nil && h.Is("Host") && len(h.Args) == 1 && h.Args[0] == s.Host && reusable(b) {
 			return f, f.LastDirective(b) + 1
 		}
 	}
@@ -168,5 +225,20 @@ func removeWithEmptyBlock(f *sshconf.File, i int) {
 	f.Remove(i)
 	if b.Header != nil && b.End-b.Start == 2 {
 		f.Remove(b.Start)
+		// A host block that enable put above the leading lines is followed
+		// by the "Match all" that kept them general; with the block gone,
+		// those lines lead the file again and need no header.
+		if b.Header.Is("Host") && b.Start < len(f.Lines) && f.Lines[b.Start].Is("Match") && sshconf.IsHostAll(f.Lines[b.Start]) && !directiveBefore(f, b.Start) {
+			f.Remove(b.Start)
+		}
 	}
+}
+
+func directiveBefore(f *sshconf.File, i int) bool {
+	for _, l := range f.Lines[:i] {
+		if l.Kind == sshconf.Directive {
+			return true
+		}
+	}
+	return false
 }

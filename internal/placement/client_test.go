@@ -120,12 +120,22 @@ func TestEnableInIncludedFile(t *testing.T) {
 }
 
 func TestEnableReportsShadow(t *testing.T) {
-	// A global line ahead of every block wins for every host: a Host web
-	// block cannot override it.
-	sc := clientScope(t, "web", "ServerAliveInterval 60\nHost x\n  User y\n", nil)
+	// A global line ahead of every block wins for every host. The Host web
+	// block could only go above it, which a byte-order mark on that very
+	// line rules out: the shadow is reported, not claimed away.
+	sc := clientScope(t, "web", "\uFEFFServerAliveInterval 60\nHost x\n  User y\n", nil)
 	p := Enable(sc, keepAlive)
 	if len(p.Shadowed) != 1 || p.Shadowed[0].By.Index != 0 || !strings.Contains(p.Shadowed[0].Error(), "config:1") {
 		t.Fatalf("Shadowed = %v, want the line 1 global", p.Shadowed)
+	}
+}
+
+func TestEnableHostAboveLeadingGlobal(t *testing.T) {
+	sc := clientScope(t, "web", "ServerAliveInterval 60\nHost x\n  User y\n", nil)
+	p := Enable(sc, keepAlive)
+	want := "Host web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nMatch all\nServerAliveInterval 60\nHost x\n  User y\n"
+	if got := string(p.Files[sc.Main()].Bytes()); got != want || len(p.Shadowed) > 0 {
+		t.Fatalf("got (shadowed %v):\n%s\nwant:\n%s", p.Shadowed, got, want)
 	}
 }
 
@@ -134,5 +144,37 @@ func TestEnableMatchExecMayApply(t *testing.T) {
 	p := Enable(sc, keepAlive)
 	if len(p.MayApply) != 1 || p.MayApply[0].Index != 1 {
 		t.Fatalf("MayApply = %v, want the Match exec line", p.MayApply)
+	}
+}
+
+// TestEnableHostAboveLeadingInclude: an Include ahead of every block whose
+// file sets a general value would shadow a new Host block placed before
+// the first block; the block goes above the Include, and "Match all" keeps
+// the Include applying to every host. Disable restores the file.
+func TestEnableHostAboveLeadingInclude(t *testing.T) {
+	in := "# my config\nInclude conf.d/*\nHost a\n  User x\n"
+	sc := clientScope(t, "web", in, map[string]string{
+		".ssh/conf.d/base": "Host *\n  ServerAliveInterval 60\n",
+	})
+	p := Enable(sc, keepAlive)
+	if len(p.Shadowed) > 0 {
+		t.Fatalf("shadowed: %v", p.Shadowed)
+	}
+	want := "# my config\nHost web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nMatch all\nInclude conf.d/*\nHost a\n  User x\n"
+	got := string(p.Files[sc.Main()].Bytes())
+	if got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+	os.WriteFile(sc.Main(), []byte(got), 0o600)
+	for host, wantVal := range map[string]string{"web": "300", "other": "60"} {
+		o := sc.Opts
+		o.Host = host
+		if eff, ok := resolve.Resolve(o).Effective("serveraliveinterval"); !ok || eff.Line().Value() != wantVal {
+			t.Errorf("%s: ServerAliveInterval %v, want %s", host, eff.Line(), wantVal)
+		}
+	}
+	d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
+	if got := string(d.Files[sc.Main()].Bytes()); got != in {
+		t.Errorf("disable did not restore:\n%q\nwant\n%q", got, in)
 	}
 }

@@ -154,3 +154,53 @@ func sameSource(sc Scope, host, probe, key string) bool {
 	}
 	return src(host) == src(probe)
 }
+
+// TestCorpusClientHost runs enable --host for hosts of every real-world
+// client config (its first Host names and a new one): the real ssh -G must
+// give that host the new value and leave the general value alone, and
+// disable must restore a file that had no keep-alives.
+func TestCorpusClientHost(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	for _, src := range testenv.CorpusFiles(t, "client") {
+		orig, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(bytes.ToLower(orig), []byte("exec")) {
+			continue // ssh -G would run the command
+		}
+		hosts := concreteHosts(orig)
+		if len(hosts) > 4 {
+			hosts = hosts[:4]
+		}
+		for _, host := range append(hosts, "new-host") {
+			t.Run(filepath.Base(src)+"/"+host, func(t *testing.T) {
+				sc := clientScope(t, host, string(orig), nil)
+				home, main, probe := sc.Opts.Home, sc.Main(), ProbeHost("*")
+				before, ok := sshG(t, ssh, home, main, probe)
+				if !ok {
+					return // ssh rejects the file as it is (see SOURCES.tsv): nothing to compare
+				}
+				p := Enable(sc, []Setting{{sshconf.ServerAliveInterval, "177"}, {sshconf.ServerAliveCountMax, "5"}})
+				if len(p.Shadowed) > 0 {
+					t.Fatalf("shadowed: %v", p.Shadowed)
+				}
+				os.WriteFile(main, p.Files[main].Bytes(), 0o600)
+				got, _ := sshG(t, ssh, home, main, host)
+				if got["serveraliveinterval"] != "177" || got["serveralivecountmax"] != "5" {
+					t.Errorf("ssh -G %s: %s/%s, want 177/5", host, got["serveraliveinterval"], got["serveralivecountmax"])
+				}
+				after, _ := sshG(t, ssh, home, main, probe)
+				for _, k := range []string{"serveraliveinterval", "serveralivecountmax"} {
+					if after[k] != before[k] {
+						t.Errorf("the general %s changed from %s to %s", k, before[k], after[k])
+					}
+				}
+				d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
+				if !regexp.MustCompile(`(?i)serveralive|protocolkeepalives`).Match(orig) && !bytes.Equal(d.Files[main].Bytes(), orig) {
+					t.Errorf("disable did not restore the file:\n%s", d.Files[main].Bytes())
+				}
+			})
+		}
+	}
+}
