@@ -61,9 +61,7 @@ func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Option
 	}
 	switch {
 	case wf.JSON:
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(s, res); err != nil {
 			return err
 		}
 	case !res.Changed:
@@ -181,4 +179,11 @@ func requireWritable(path string) error {
 		return withHint(fmt.Errorf("cannot write %s: %w", path, err), hint)
 	}
 	return nil
+}
+
+// writeJSON prints v as indented JSON: the --json output of every command.
+func writeJSON(s Streams, v any) error {
+	enc := json.NewEncoder(s.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -289,9 +288,7 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 
 	switch {
 	case wf.JSON:
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(s, res); err != nil {
 			return err
 		}
 	case !res.Changed:
@@ -397,9 +394,7 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 				Location: ss.Location, Saved: ss.Saved,
 			})
 		}
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(s, out)
 	}
 	tw := tabwriter.NewWriter(s.Out, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "SESSION\tKEEP-ALIVE\tWHERE")
