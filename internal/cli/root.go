@@ -14,13 +14,36 @@ import (
 var Version = "dev"
 
 // version is Version, or for a plain `go install module@v1.2.3` (no
-// -ldflags) the module version the go command stamped into the binary.
+// -ldflags) the module version the go command stamped into the binary, or
+// for a build from a clone "dev+COMMIT".
 func version() string {
 	if Version != "dev" {
 		return Version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return Version
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
+	}
+	// Built from a clone (go install ./cmd/keepalive): name the commit, so
+	// a bug report says which code it was.
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if len(rev) >= 12 {
+		v := Version + "+" + rev[:12]
+		if dirty {
+			v += "-dirty"
+		}
+		return v
 	}
 	return Version
 }
