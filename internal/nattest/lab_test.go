@@ -3,7 +3,6 @@
 package nattest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keepalive-ssh/keepalive/internal/sshdtest"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
@@ -381,7 +381,7 @@ func runInNS(ctx context.Context, ns string, env []string, argv ...string) resul
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 2 * time.Second
-	var out, stderr syncBuffer
+	var out, stderr sshdtest.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	start := time.Now()
 	err := cmd.Run()
@@ -425,22 +425,4 @@ func environ(env []string) []string {
 		}
 	}
 	return out
-}
-
-// syncBuffer is a bytes.Buffer that a process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

@@ -31,7 +31,7 @@ type Server struct {
 	User       string // the user to log in as (the test's own)
 	KnownHosts string // a known_hosts line file for the server
 	cmd        *exec.Cmd
-	log        *syncBuffer
+	log        *Buffer
 }
 
 // Log returns what sshd has logged so far.
@@ -125,7 +125,7 @@ func (s *Server) Start(t testing.TB) {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s.log = &syncBuffer{}
+	s.log = &Buffer{}
 	s.cmd = exec.Command(sshd, "-D", "-e", "-f", s.Config)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
@@ -174,19 +174,19 @@ func FreePort(t testing.TB) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer process and a reader test.
-type syncBuffer struct {
+// Buffer is a bytes.Buffer that a process writes while the test reads.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *Buffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
@@ -198,7 +198,7 @@ func (s *Server) Pid() int { return s.cmd.Process.Pid }
 // Session is a running ssh client connected to the server.
 type Session struct {
 	Cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *Buffer
 }
 
 // Stderr returns what ssh has written to its standard error so far.
@@ -215,7 +215,7 @@ func (s *Server) Connect(t testing.TB, sshPath, configFile string) *Session {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Session{Cmd: cmd, stderr: &syncBuffer{}}
+	c := &Session{Cmd: cmd, stderr: &Buffer{}}
 	cmd.Stderr = c.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
