@@ -11,16 +11,6 @@ import (
 	"time"
 )
 
-// skipOrFail skips a test the environment cannot run, except in CI, which
-// must never pass by skipping.
-func skipOrFail(t *testing.T, reason string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true but this test cannot run: %s", reason)
-	}
-	t.Skip(reason)
-}
-
 // names lists dir, so tests can see that no temp file was left behind.
 func names(t *testing.T, dir string) []string {
 	t.Helper()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
 // inMountNamespace reports whether the calling test is running in its own
@@ -21,15 +23,15 @@ func inMountNamespace(t *testing.T) bool {
 		return true
 	}
 	if os.Geteuid() != 0 {
-		skipOrFail(t, "needs root to mount a small file system in a private mount namespace")
+		testenv.Unavailable(t, "%s", "needs root to mount a small file system in a private mount namespace")
 	}
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
-		skipOrFail(t, "needs unshare(1) from util-linux")
+		testenv.Unavailable(t, "%s", "needs unshare(1) from util-linux")
 	}
 	ns := []string{"--mount", "--propagation", "private"}
 	if out, err := exec.Command(unshare, append(ns, "true")...).CombinedOutput(); err != nil {
-		skipOrFail(t, "cannot create a mount namespace: "+strings.TrimSpace(string(out)))
+		testenv.Unavailable(t, "%s", "cannot create a mount namespace: "+strings.TrimSpace(string(out)))
 	}
 	args := append(ns, os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
 	cmd := exec.Command(unshare, args...)

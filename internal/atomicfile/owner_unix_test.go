@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
 func wantMode(t *testing.T, path string, want fs.FileMode) {
@@ -40,7 +42,7 @@ func wantOwner(t *testing.T, path string, uid, gid int) {
 func requireRoot(t *testing.T) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		skipOrFail(t, "needs root to chown files to another user")
+		testenv.Unavailable(t, "%s", "needs root to chown files to another user")
 	}
 }
 

@@ -114,8 +114,3 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
-
-// notYet is the body of a command that a later issue builds.
-func notYet(issue string) error {
-	return &cliError{code: exitFailure, err: fmt.Errorf("not implemented yet (%s)", issue)}
-}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
 func TestEscapeFileName(t *testing.T) {
@@ -125,7 +127,7 @@ func FuzzEscapeRoundTrip(f *testing.F) {
 // from: each session file names a different host, and plink -v says which
 // host it looks up before failing to resolve it.
 func TestEscapeMatchesPlink(t *testing.T) {
-	plink := requireTool(t, "plink")
+	plink := testenv.Tool(t, "plink")
 	home := t.TempDir()
 	dir := filepath.Join(home, ".putty", "sessions")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -147,18 +149,4 @@ func TestEscapeMatchesPlink(t *testing.T) {
 			t.Errorf("plink -load %q did not load %s:\n%s", name, EscapeFileName(name), out)
 		}
 	}
-}
-
-// requireTool finds a program the test needs. Missing, the test is
-// skipped, except under CI=true, where a skipped oracle would hide a bug.
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required under CI=true: %v (install putty-tools and openssh-server)", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return p
 }

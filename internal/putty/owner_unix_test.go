@@ -14,12 +14,7 @@ import (
 
 // Root creating a session in a user's PuTTY directory gives it to the user.
 func TestFileStoreCreateOwner(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but this test needs root")
-		}
-		t.Skip("needs root to give files away")
-	}
+	testenv.Root(t)
 	base := filepath.Join(t.TempDir(), ".putty")
 	if err := os.Mkdir(base, 0o700); err != nil {
 		t.Fatal(err)
