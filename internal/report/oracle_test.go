@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -115,17 +116,8 @@ func TestClientCorpusAgainstSSH(t *testing.T) {
 					t.Fatalf("host %s: %v", host, err)
 				}
 				c := rep.Client
-				for _, kv := range []struct {
-					key string
-					v   Value
-				}{
-					{"serveraliveinterval", c.ServerAliveInterval},
-					{"serveralivecountmax", c.ServerAliveCountMax},
-					{"tcpkeepalive", c.TCPKeepAlive},
-				} {
-					if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
-						t.Errorf("host %s: %s = %s (from %s), ssh -G says %s", host, kv.key, got, kv.v.Source, want)
-					}
+				for _, d := range disagreements(c, nil, cfg, "ssh -G") {
+					t.Errorf("host %s: %s", host, d)
 				}
 			}
 		})
@@ -162,18 +154,37 @@ func TestServerCorpusAgainstSSHD(t *testing.T) {
 				t.Fatalf("no server section: %v", rep.Warnings)
 			}
 			s := rep.Server
-			for _, kv := range []struct {
-				key string
-				v   Value
-			}{
-				{"clientaliveinterval", s.ClientAliveInterval},
-				{"clientalivecountmax", s.ClientAliveCountMax},
-				{"tcpkeepalive", s.TCPKeepAlive},
-			} {
-				if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
-					t.Errorf("%s = %s (from %s), sshd -T says %s", kv.key, got, kv.v.Source, want)
-				}
+			for _, d := range disagreements(nil, s, cfg, "sshd -T") {
+				t.Errorf("%s", d)
 			}
 		})
 	}
+}
+
+// keyed is a value show reports, with the name ssh -G or sshd -T prints
+// it under.
+type keyed struct {
+	key string
+	v   Value
+}
+
+// disagreements compares what show reports for a client (ssh -G names) or
+// server (sshd -T names) with the oracle's output, one line per difference.
+func disagreements(c *Client, s *Server, cfg oracle.Config, tool string) []string {
+	var vals []keyed
+	if c != nil {
+		vals = append(vals, keyed{"serveraliveinterval", c.ServerAliveInterval},
+			keyed{"serveralivecountmax", c.ServerAliveCountMax}, keyed{"tcpkeepalive", c.TCPKeepAlive})
+	}
+	if s != nil {
+		vals = append(vals, keyed{"clientaliveinterval", s.ClientAliveInterval},
+			keyed{"clientalivecountmax", s.ClientAliveCountMax}, keyed{"tcpkeepalive", s.TCPKeepAlive})
+	}
+	var out []string
+	for _, kv := range vals {
+		if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
+			out = append(out, fmt.Sprintf("%s = %s (from %s), %s says %s", kv.key, got, kv.v.Source, tool, want))
+		}
+	}
+	return out
 }

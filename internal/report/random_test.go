@@ -86,17 +86,8 @@ func TestRandomConfigsAgainstSSH(t *testing.T) {
 				}
 				continue
 			}
-			for _, kv := range []struct {
-				key string
-				v   Value
-			}{
-				{"serveraliveinterval", c.ServerAliveInterval},
-				{"serveralivecountmax", c.ServerAliveCountMax},
-				{"tcpkeepalive", c.TCPKeepAlive},
-			} {
-				if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
-					t.Errorf("config %d, host %s: %s = %s (from %s), ssh -G says %s\n%s", i, host, kv.key, got, kv.v.Source, want, dumpConfig(dir))
-				}
+			for _, d := range disagreements(c, nil, cfg, "ssh -G") {
+				t.Errorf("config %d, host %s: %s\n%s", i, host, d, dumpConfig(dir))
 			}
 		}
 	}
@@ -180,17 +171,8 @@ func TestRandomServerConfigsAgainstSSHD(t *testing.T) {
 			}
 			opts := resolve.Options{Dialect: sshconf.Server, Files: []resolve.Input{{Path: main}}, Conn: conn}
 			s := Build(Options{Server: &opts}).Server
-			for _, kv := range []struct {
-				key string
-				v   Value
-			}{
-				{"clientaliveinterval", s.ClientAliveInterval},
-				{"clientalivecountmax", s.ClientAliveCountMax},
-				{"tcpkeepalive", s.TCPKeepAlive},
-			} {
-				if got, want := kv.v.String(), cfg.Get(kv.key); got != want {
-					t.Errorf("config %d, conn %+v: %s = %s (from %s), sshd -T says %s\n%s", i, conn, kv.key, got, kv.v.Source, want, dumpFiles(main))
-				}
+			for _, d := range disagreements(nil, s, cfg, "sshd -T") {
+				t.Errorf("config %d, conn %+v: %s\n%s", i, conn, d, dumpFiles(main))
 			}
 		}
 	}
