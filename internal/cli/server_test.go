@@ -212,8 +212,8 @@ func srvCorpusOK(t *testing.T) map[string]bool {
 // run changes nothing, disable restores a file that had none byte for
 // byte.
 func TestServerCorpus(t *testing.T) {
-	// As on a machine without sshd: disable has no --no-validate and
-	// checks when sshd is there.
+	// As on a machine without sshd: disable validates when sshd is there
+	// (and --no-validate is not given), so take it away.
 	old := findSSHD
 	findSSHD = func() (string, error) { return "", sshd.ErrNotFound }
 	t.Cleanup(func() { findSSHD = old })
