@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Exit codes (SPEC "Output and exit codes").
+// Exit codes (docs/SPEC.md "Output and exit codes").
 const (
 	exitOK      = 0
 	exitFailure = 1 // the tool could not do it

@@ -24,7 +24,7 @@ const (
 	BatchModeInterval = 300
 )
 
-// Idle timeouts of common middleboxes, in seconds (SPEC "The problem").
+// Idle timeouts of common middleboxes, in seconds (docs/SPEC.md "The problem").
 const (
 	AzureLBIdle = 240 // Azure load balancer: beyond it, a warning
 	AWSALBIdle  = 60  // AWS application load balancer: beyond it, a note
