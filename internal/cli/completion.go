@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -20,7 +19,7 @@ import (
 // registerCompletions attaches completion to the flags of root's commands
 // by name, so that a command gets it by defining the flag. A command that
 // registers its own completion for a flag keeps it.
-func registerCompletions(root *cobra.Command) {
+func registerCompletions(root *cobra.Command, m *Machine) {
 	for _, c := range root.Commands() {
 		// enable and disable take a Host pattern; the others a host name.
 		patterns := c.Name() == "enable" || c.Name() == "disable"
@@ -28,7 +27,7 @@ func registerCompletions(root *cobra.Command) {
 			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
 		})
 		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			return completeSessions(prefix), cobra.ShellCompDirectiveNoFileComp
+			return completeSessions(m, prefix), cobra.ShellCompDirectiveNoFileComp
 		})
 		for _, name := range []string{"interval", "count"} {
 			setFlagCompletion(c, name, cobra.NoFileCompletions)
@@ -128,11 +127,8 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 
 // completeSessions offers the saved PuTTY sessions, "Default Settings"
 // first, each described by its keep-alive.
-//
-// TODO: when the putty command gains a flag that picks another session
-// store, honour it here as --file is honoured for --host.
-func completeSessions(prefix string) []string {
-	store, err := putty.DefaultStore()
+func completeSessions(m *Machine, prefix string) []string {
+	store, err := m.PuttyStore()
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil

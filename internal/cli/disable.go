@@ -22,7 +22,7 @@ type disableOptions struct {
 	Sessions []string
 }
 
-func newDisableCmd(s Streams) *cobra.Command {
+func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
 		Use:   "disable",
@@ -32,7 +32,7 @@ config (--user, the default, or --system), ClientAliveInterval and
 ClientAliveCountMax from sshd_config (--server), or the keep-alive of PuTTY
 sessions (--putty). A file that had no keep-alive lines before enable is
 restored byte for byte.`,
-		RunE: func(*cobra.Command, []string) error { return runDisable(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
@@ -45,7 +45,7 @@ restored byte for byte.`,
 	return cmd
 }
 
-func runDisable(s Streams, o *disableOptions) error {
+func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	n := 0
 	for _, b := range []bool{o.User, o.System, o.Server, o.Putty} {
 		if b {
@@ -60,9 +60,9 @@ func runDisable(s Streams, o *disableOptions) error {
 	}
 	switch {
 	case o.Server:
-		return runServerDisable(s, o)
+		return runServerDisable(s, m, o)
 	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.writeFlags)
+		return runPuttyDisable(s, m, o.Sessions, o.writeFlags)
 	}
 	if len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")
@@ -72,7 +72,7 @@ func runDisable(s Streams, o *disableOptions) error {
 	}
 	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
 	summary := fmt.Sprintf("removed ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
+	return editClient(s, m, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
 		return placement.Disable(sc, keys)
 	}, summary, fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host))
 }

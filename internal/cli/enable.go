@@ -16,7 +16,7 @@ type enableOptions struct {
 	Interval, Count string
 }
 
-func newEnableCmd(s Streams) *cobra.Command {
+func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
 	cmd := &cobra.Command{
 		Use:   "enable",
@@ -31,7 +31,7 @@ and a --host setting into its own Host block before the general ones.`,
 		Example: `  keepalive enable                          # ~/.ssh/config, every host
   keepalive enable --interval 60 --host '*.example.com'
   sudo keepalive enable --system            # /etc/ssh/ssh_config`,
-		RunE: func(*cobra.Command, []string) error { return runEnable(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runEnable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
@@ -40,7 +40,7 @@ and a --host setting into its own Host block before the general ones.`,
 	return cmd
 }
 
-func runEnable(s Streams, o *enableOptions) error {
+func runEnable(s Streams, m *Machine, o *enableOptions) error {
 	if err := o.clientFlags.validate(); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func runEnable(s Streams, o *enableOptions) error {
 		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(count)},
 	}
 	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", interval, count, o.Host)
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
+	return editClient(s, m, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
 		return placement.Enable(sc, settings)
 	}, summary, "already set: "+summary)
 }

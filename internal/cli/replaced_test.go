@@ -62,7 +62,7 @@ func TestEditReplacedDuringEdit(t *testing.T) {
 			s := Streams{Out: &out, Err: &errb}
 			cf := &clientFlags{File: path, Host: "*"}
 			settings := []placement.Setting{{Key: sshconf.ServerAliveInterval, Value: "300"}}
-			err := editClient(s, cf, writeFlags{}, func(sc placement.Scope) *placement.Plan {
+			err := editClient(s, sysMachine(), cf, writeFlags{}, func(sc placement.Scope) *placement.Plan {
 				p := placement.Enable(sc, settings)
 				tc.change(t, dir, cfg)
 				return p
