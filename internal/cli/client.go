@@ -81,19 +81,20 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account, error) {
 }
 
 // writeOptions are the atomicfile options for a config of acct.
-func writeOptions(acct account, backup bool) atomicfile.Options {
-	wo := atomicfile.Options{Backup: backup, Perm: 0o600, DirPerm: 0o700}
+func writeOptions(acct account) atomicfile.Options {
+	wo := atomicfile.Options{Perm: 0o600, DirPerm: 0o700}
 	if acct.Sudo {
 		wo.SetOwner, wo.UID, wo.GID = true, acct.UID, acct.GID
 	}
 	return wo
 }
 
-// editClient runs the edit transaction on a client config.
-func editClient(s Streams, m *Machine, cf *clientFlags, wf writeFlags, plan func(placement.Scope) *placement.Plan, summary, idle string) error {
+// target builds the edit of the client config the flags name, and says
+// whose it is when that may surprise.
+func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Client, error) {
 	sc, acct, err := cf.scope(m)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	main := sc.Main()
 	if acct.Sudo && !cf.System && cf.File == "" {
@@ -103,18 +104,7 @@ func editClient(s Streams, m *Machine, cf *clientFlags, wf writeFlags, plan func
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
 			main, acct.Home, userConfig(acct.PwHome))
 	}
-	e := edit.Config{
-		Scope:   sc,
-		Plan:    func(sc placement.Scope) (*placement.Plan, error) { return plan(sc), nil },
-		Mode:    wf.mode(),
-		Diff:    wf.wantDiff(),
-		Write:   writeOptions(acct, wf.Backup),
-		Summary: summary,
-		Idle:    idle,
-		Warn:    s.Err,
-	}
-	res, err := e.Run()
-	return printResult(s, wf, res, err)
+	return &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct)}, nil
 }
 
 // parseCount reads --count: a positive whole number.

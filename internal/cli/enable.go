@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"fmt"
-	"strconv"
-
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/spf13/cobra"
-
-	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type enableOptions struct {
@@ -52,12 +47,10 @@ func runEnable(s Streams, m *Machine, o *enableOptions) error {
 	if err != nil {
 		return err
 	}
-	settings := []placement.Setting{
-		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(interval)},
-		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(count)},
+	t, err := o.clientFlags.target(s, m, o.writeFlags)
+	if err != nil {
+		return err
 	}
-	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", interval, count, o.Host)
-	return editClient(s, m, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return placement.Enable(sc, settings)
-	}, summary, "already set: "+summary)
+	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
+	return printResult(s, o.writeFlags, res, err)
 }

@@ -40,8 +40,10 @@ func (wf writeFlags) mode() edit.Mode {
 	return edit.Write
 }
 
-// wantDiff reports whether the diff is shown.
-func (wf writeFlags) wantDiff() bool { return wf.JSON || wf.Verbose || wf.DryRun || wf.Check }
+// options are the edit options the flags ask for.
+func (wf writeFlags) options(s Streams) edit.Options {
+	return edit.Options{Mode: wf.mode(), Diff: wf.JSON || wf.Verbose, Backup: wf.Backup, Warn: s.Err}
+}
 
 // printResult prints what an edit did, the same way for every command: JSON,
 // the idle line, or the diff (when asked) and a line per change. A Check

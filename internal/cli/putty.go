@@ -94,26 +94,13 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := m.PuttyStore()
+	t, err := sessionsTarget(s, m, names, o.writeFlags)
 	if err != nil {
 		return err
 	}
-	return setPutty(s, store, names, seconds, o.Create, o.writeFlags)
-}
-
-// runPuttyDisable turns the keep-alive off (0) in the named sessions, or in
-// every saved session and Default Settings. It is `keepalive disable
-// --putty`.
-func runPuttyDisable(s Streams, m *Machine, sessions []string, wf writeFlags) error {
-	names, err := sessionNames(sessions)
-	if err != nil {
-		return err
-	}
-	store, err := m.PuttyStore()
-	if err != nil {
-		return err
-	}
-	return setPutty(s, store, names, 0, false, wf)
+	t.Create = o.Create
+	res, err := t.Enable(edit.Values{Interval: seconds})
+	return printResult(s, o.writeFlags, res, err)
 }
 
 // sessionNames checks and de-duplicates --session values. PuTTY maps an
@@ -133,8 +120,16 @@ func sessionNames(in []string) ([]string, error) {
 	return out, nil
 }
 
-// setPutty sets the keep-alive of sessions to seconds (0: off).
-func setPutty(s Streams, store putty.Store, names []string, seconds int, create bool, wf writeFlags) error {
+// sessionsTarget is the edit of the named PuTTY sessions (all when none).
+func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*edit.Sessions, error) {
+	names, err := sessionNames(sessions)
+	if err != nil {
+		return nil, err
+	}
+	store, err := m.PuttyStore()
+	if err != nil {
+		return nil, err
+	}
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
@@ -144,9 +139,7 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", store.Where())
 		}
 	}
-	e := edit.Sessions{Store: store, Names: names, Seconds: seconds, Create: create, Mode: wf.mode(), Backup: wf.Backup}
-	res, err := e.Run()
-	return printResult(s, wf, res, err)
+	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil
 }
 
 // puttyListJS is one session in `keepalive putty --list --json`.

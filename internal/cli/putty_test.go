@@ -449,3 +449,8 @@ func TestPuttyFailures(t *testing.T) {
 		}
 	}
 }
+
+// runPuttyDisable is `keepalive disable --putty [--session ...]`.
+func runPuttyDisable(s Streams, m *Machine, sessions []string, wf writeFlags) error {
+	return runDisable(s, m, &disableOptions{Putty: true, Sessions: sessions, writeFlags: wf, clientFlags: clientFlags{Host: "*"}})
+}

@@ -2,14 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
@@ -17,14 +14,20 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
+// serverFlags select the sshd config an edit is for; server and disable
+// --server share them.
+type serverFlags struct {
+	Match      string
+	File, Root string
+	Reload     bool
+	NoValidate bool
+}
+
 type serverOptions struct {
 	writeFlags
+	serverFlags
 	Interval, Count string
-	Match           string
 	DropIn          bool
-	File, Root      string
-	Reload          bool
-	NoValidate      bool
 }
 
 func newServerCmd(s Streams, m *Machine) *cobra.Command {
@@ -84,213 +87,60 @@ func runServer(s Streams, m *Machine, o *serverOptions) error {
 	if err != nil {
 		return err
 	}
-	var matchArgs []string
-	if o.Match != "" {
-		if matchArgs, err = placement.ParseMatch(o.Match); err != nil {
-			return usageErrorf("invalid --match %q: %v", o.Match, err)
-		}
-		if o.DropIn {
-			return usageErrorf("--match and --drop-in cannot be combined: a Match block goes into sshd_config")
-		}
+	if o.Match != "" && o.DropIn {
+		return usageErrorf("--match and --drop-in cannot be combined: a Match block goes into sshd_config")
 	}
-	if o.Reload && o.Root != "" {
-		return usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
+	t, done, err := o.serverFlags.target(s, m, o.writeFlags, false)
+	if err != nil {
+		return err
 	}
-	settings := []placement.Setting{
-		{Key: sshconf.ClientAliveInterval, Value: strconv.Itoa(interval)},
-		{Key: sshconf.ClientAliveCountMax, Value: strconv.Itoa(count)},
-	}
-	summary := fmt.Sprintf("ClientAliveInterval %d, ClientAliveCountMax %d", interval, count)
-	if o.Match != "" {
-		summary += " for Match " + strings.Join(matchArgs, " ")
-	}
-	e := serverEdit{
-		s: s, m: m, wf: o.writeFlags, file: o.File, root: o.Root, noValidate: o.NoValidate,
-		reload: o.Reload, settings: settings, summary: summary,
-	}
-	if o.Match != "" {
-		e.conn = placement.MatchConn(matchArgs)
-	}
-	switch {
-	case o.DropIn:
-		return e.run(func(sc placement.Scope) (*placement.Plan, error) {
-			return placement.EnableServerDropIn(sc, settings, placement.DropInName)
-		})
-	default:
-		return e.run(func(sc placement.Scope) (*placement.Plan, error) {
-			return placement.EnableServer(sc, settings, o.Match), nil
-		})
-	}
+	defer done()
+	t.DropIn = o.DropIn
+	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
+	return printResult(s, o.writeFlags, res, err)
 }
 
-func runServerDisable(s Streams, m *Machine, o *disableOptions) error {
-	if o.Host != "*" {
-		return usageErrorf("--host goes with --user or --system; --server removes the global ClientAlive settings")
+// target builds the edit of sshd's config; done releases its sshd checker.
+func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool) (*edit.Server, func(), error) {
+	t := &edit.Server{
+		Options: wf.options(s), Match: sf.Match, Reload: sf.Reload, Local: sf.Root == "",
+		FindReload: m.FindReload,
 	}
-	if len(o.Sessions) > 0 {
-		return usageErrorf("--session goes with --putty")
-	}
-	if o.Reload && o.Root != "" {
-		return usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
-	}
-	e := serverEdit{
-		s: s, m: m, wf: o.writeFlags, file: o.File, root: o.Root, disable: true,
-		noValidate: o.NoValidate, reload: o.Reload,
-		summary: "removed ClientAliveInterval and ClientAliveCountMax",
-	}
-	if o.Match != "" {
-		args, err := placement.ParseMatch(o.Match)
+	if sf.Match != "" {
+		args, err := placement.ParseMatch(sf.Match)
 		if err != nil {
-			return usageErrorf("invalid --match %q: %v", o.Match, err)
+			return nil, nil, usageErrorf("invalid --match %q: %v", sf.Match, err)
 		}
-		e.conn = placement.MatchConn(args)
-		e.summary += " for Match " + strings.Join(args, " ")
+		t.MatchArgs = args
 	}
-	return e.run(func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, serverKeys, o.Match), nil
-	})
-}
-
-// serverEdit is the edit transaction on sshd's config: sshd -t checks
-// the config before and after, and the after-step reloads sshd.
-type serverEdit struct {
-	s          Streams
-	m          *Machine
-	wf         writeFlags
-	file, root string
-	noValidate bool
-	reload     bool
-	disable    bool
-	conn       *resolve.Conn // --match: a connection the criteria match
-	settings   []placement.Setting
-	summary    string
-}
-
-func (e *serverEdit) scope() placement.Scope {
-	main := e.file
+	if sf.Reload && sf.Root != "" {
+		return nil, nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
+	}
+	main := sf.File
 	if main == "" {
-		main = serverConfig(e.root)
+		main = serverConfig(sf.Root)
 	}
-	return placement.Scope{Opts: resolve.Options{
+	t.Scope = placement.Scope{Opts: resolve.Options{
 		Dialect: sshconf.Server,
-		FS:      resolve.FS{Root: e.root},
+		FS:      resolve.FS{Root: sf.Root},
 		Files:   []resolve.Input{{Path: main}},
 	}}
-}
-
-func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) error {
-	sc := e.scope()
-	main := sc.Main()
-	tx := edit.Config{
-		Scope:      sc,
-		Plan:       plan,
-		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
-		Mode:       e.wf.mode(),
-		Diff:       e.wf.wantDiff(),
-		Write:      atomicfile.Options{Backup: e.wf.Backup, Perm: 0o644, DirPerm: 0o755},
-		Summary:    e.summary,
-		Idle:       "already set: " + e.summary,
-		Where:      func(p *placement.Plan) string { return e.where(sc, p) },
-		Warn:       e.s.Err,
-		Privileged: true,
-	}
-	if e.disable {
-		tx.Idle = "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax"
+	if sf.NoValidate {
+		return t, func() {}, nil
 	}
 	// Validation needs sshd: find it before anything else happens. disable
 	// only removes lines, which cannot make a config invalid, so it checks
 	// when it can and goes on without sshd.
-	var checker *openssh.Checker
-	if !e.noValidate {
-		bin, err := e.m.FindProgram("sshd")
-		switch {
-		case err == nil:
-			if checker, err = openssh.NewChecker(bin); err != nil {
-				return err
-			}
-			defer checker.Close()
-			v := &edit.SSHD{Checker: checker}
-			if !e.disable {
-				v.Want = e.settings
-			}
-			if e.conn != nil {
-				// Group criteria: sshd asks the system for real accounts.
-				v.Spec = placement.ConnSpec(e.conn)
-				v.Skip = v.Spec == ""
-			}
-			tx.Validator = v
-		case !e.disable:
-			return withHint(fmt.Errorf("cannot check the edited config: %w", err),
-				"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+	bin, err := m.FindProgram("sshd")
+	switch {
+	case err == nil:
+		if t.Checker, err = openssh.NewChecker(bin); err != nil {
+			return nil, nil, err
 		}
+		return t, func() { t.Checker.Close() }, nil
+	case disable:
+		return t, func() {}, nil
 	}
-	tx.After = func(p *placement.Plan, changed bool) error { return e.apply(checker, main, p, changed) }
-	res, err := tx.Run()
-	return printResult(e.s, e.wf, res, err)
-}
-
-// where names the files that hold the settings in effect, for "already
-// set" (on Debian often a drop-in rather than sshd_config).
-func (e *serverEdit) where(sc placement.Scope, p *placement.Plan) string {
-	if e.disable {
-		return sc.Main()
-	}
-	sc.Opts.Override, sc.Opts.Conn = p.Files, e.conn
-	r := resolve.Resolve(sc.Opts)
-	var files []string
-	for _, set := range e.settings {
-		if o, ok := r.Effective(set.Key); ok && !slices.Contains(files, o.Doc.Path) {
-			files = append(files, o.Doc.Path)
-		}
-	}
-	if len(files) == 0 {
-		return sc.Main()
-	}
-	return strings.Join(files, ", ")
-}
-
-// apply reloads sshd with --reload, or says how to.
-func (e *serverEdit) apply(c *openssh.Checker, main string, p *placement.Plan, changed bool) error {
-	if e.root != "" {
-		return nil // another system's files: its own sshd reads them when it starts
-	}
-	if runtime.GOOS == "windows" {
-		if changed || e.reload {
-			fmt.Fprintln(e.s.Err, "keepalive: run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
-		}
-		return nil
-	}
-	if !changed && !e.reload {
-		return nil
-	}
-	r := e.m.FindReload(e.pidFile(c, main, p))
-	if !r.Running() {
-		fmt.Fprintln(e.s.Err, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
-		return nil
-	}
-	if !e.reload {
-		fmt.Fprintf(e.s.Err, "keepalive: run `%s` (or pass --reload) for new connections to get the settings; sessions already open keep the old ones\n", r.Command())
-		return nil
-	}
-	if err := r.Do(); err != nil {
-		return withHint(err, "the config was written; reload sshd by hand")
-	}
-	fmt.Fprintf(e.s.Err, "keepalive: reloaded sshd (%s)\n", r.Command())
-	return nil
-}
-
-// pidFile is the PidFile of the sshd reading main: as sshd -T prints it,
-// else as the config sets it, else "" for sshd's default.
-func (e *serverEdit) pidFile(c *openssh.Checker, main string, p *placement.Plan) string {
-	if c != nil {
-		if vals, err := c.Dump(main, ""); err == nil && vals.Get("pidfile") != "" {
-			return vals.Get("pidfile")
-		}
-	}
-	sc := e.scope()
-	sc.Opts.Override = p.Files
-	if o, ok := resolve.Resolve(sc.Opts).Effective("pidfile"); ok {
-		return o.Line().Value()
-	}
-	return ""
+	return nil, nil, withHint(fmt.Errorf("cannot check the edited config: %w", err),
+		"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
 }

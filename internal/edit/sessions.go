@@ -23,6 +23,7 @@ type SessionChange struct {
 
 // Sessions is one edit of the keep-alive of PuTTY-family sessions.
 type Sessions struct {
+	Options
 	Store putty.Store
 	// Names are the sessions to edit; none means every saved session and
 	// Default Settings.
@@ -31,8 +32,6 @@ type Sessions struct {
 	// Create saves a named session that does not exist yet (and the
 	// store's Default Settings when it has none).
 	Create bool
-	Mode   Mode
-	Backup bool
 }
 
 // Run plans every change before it writes any, so an unknown or unreadable
