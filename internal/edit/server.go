@@ -31,7 +31,7 @@ type Server struct {
 	// Reload reloads the running sshd after a write; otherwise the output
 	// says how. Local is false under --root: another system's files.
 	Reload, Local bool
-	FindReload func(pidFile string) openssh.Reload
+	FindReload    func(pidFile string) openssh.Reload
 }
 
 // serverKeys are what server sets and disable --server removes.
@@ -46,7 +46,9 @@ func (s *Server) Enable(v Values) (*Result, error) {
 	if s.Match != "" {
 		summary += " for Match " + strings.Join(s.MatchArgs, " ")
 	}
-	plan := func(sc placement.Scope) (*placement.Plan, error) { return placement.EnableServer(sc, settings, s.Match), nil }
+	plan := func(sc placement.Scope) (*placement.Plan, error) {
+		return placement.EnableServer(sc, settings, s.Match), nil
+	}
 	if s.DropIn {
 		plan = func(sc placement.Scope) (*placement.Plan, error) {
 			return placement.EnableServerDropIn(sc, settings, placement.DropInName)
