@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -40,8 +38,6 @@ type showEnv struct {
 	// Home is what '~' means in an Include: ssh expands it from $HOME.
 	Home      string
 	LocalUser string
-	// SSH and SSHD are the programs --verify runs ("" finds them).
-	SSH, SSHD string
 }
 
 func newShowCmd(s Streams, m *Machine) *cobra.Command {
@@ -199,7 +195,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 
 	disagree := false
 	if o.Verify != "" {
-		disagree = verifyShow(rep, m, o, serverFile)
+		disagree = verify(rep, m, o, serverFile)
 	}
 
 	var err error
@@ -256,93 +252,11 @@ func puttySessions(m *Machine) ([]report.PuttySession, string) {
 	return out, ""
 }
 
-// verifyShow cross-checks the report with the real ssh -G and sshd -T,
-// adding what it finds to the report. It returns true on a disagreement.
-func verifyShow(rep *report.Report, m *Machine, o *showOptions, serverFile string) bool {
+// verify cross-checks the report with the real ssh -G and sshd -T.
+func verify(rep *report.Report, m *Machine, o *showOptions, serverFile string) bool {
 	if o.Root != "" && filepath.Clean(o.Root) != "/" {
 		rep.Add(report.Info, report.SectionClient, "", "not verified: ssh and sshd cannot be made to read a --root directory")
 		return false
 	}
-	ctx := context.Background()
-	disagree := false
-	if c := rep.Client; c != nil {
-		if pos := report.MatchExec(c.Result); pos != "" && !o.AllowExec {
-			rep.Add(report.Warning, report.SectionClient, pos, "not verified with ssh -G: it would run this Match exec command; --verify=exec allows that")
-		} else {
-			bin, err := program(m, o.env.SSH, "ssh")
-			var cfg openssh.Config
-			if err == nil {
-				cfg, err = openssh.SSH(ctx, openssh.SSHQuery{Bin: bin, File: o.File, Host: c.Host})
-			}
-			disagree = compare(rep, report.SectionClient, "ssh -G", cfg, err, []keyValue{
-				{"serveraliveinterval", c.ServerAliveInterval},
-				{"serveralivecountmax", c.ServerAliveCountMax},
-				{"tcpkeepalive", c.TCPKeepAlive},
-			})
-		}
-	}
-	if sv := rep.Server; sv != nil {
-		cfg, err := sshdDump(ctx, m, o.env.SSHD, serverFile)
-		disagree = compare(rep, report.SectionServer, "sshd -T", cfg, err, []keyValue{
-			{"clientaliveinterval", sv.ClientAliveInterval},
-			{"clientalivecountmax", sv.ClientAliveCountMax},
-			{"tcpkeepalive", sv.TCPKeepAlive},
-		}) || disagree
-	}
-	return disagree
-}
-
-// sshdDump runs sshd -T on file with a throwaway host key, since sshd
-// refuses to test a config without one it can read.
-func sshdDump(ctx context.Context, m *Machine, bin, file string) (openssh.Config, error) {
-	bin, err := program(m, bin, "sshd")
-	if err != nil {
-		return nil, err
-	}
-	key, err := openssh.NewHostKey()
-	if err != nil {
-		return nil, err
-	}
-	defer key.Close()
-	return openssh.SSHD(ctx, openssh.SSHDQuery{Bin: bin, File: file, HostKey: key.Path})
-}
-
-type keyValue struct {
-	key string
-	v   report.Value
-}
-
-func compare(rep *report.Report, sec report.Section, prog string, cfg openssh.Config, err error, kvs []keyValue) bool {
-	switch {
-	case errors.Is(err, openssh.ErrNotFound):
-		rep.Add(report.Info, sec, "", "not verified: %v", err)
-		return false
-	case err != nil && strings.Contains(err.Error(), "not in connection test specification"):
-		// Match LocalPort/LocalAddress: sshd -T has no global view to print.
-		rep.Add(report.Info, sec, "", "not verified: sshd -T cannot print global values for this config without a connection (-C): %v", err)
-		return false
-	case err != nil:
-		rep.Add(report.Error, sec, "", "verification failed: %v", err)
-		return true
-	}
-	bad := false
-	for _, kv := range kvs {
-		got := cfg.Get(kv.key)
-		if got != kv.v.String() {
-			rep.Add(report.Error, sec, kv.v.Source, "%s says %s %s, keepalive computed %s (from %s)", prog, kv.key, got, kv.v.String(), kv.v.Source)
-			bad = true
-		}
-	}
-	if !bad {
-		rep.Add(report.Info, sec, "", "verified: %s agrees", prog)
-	}
-	return bad
-}
-
-// program is bin, or the machine's OpenSSH program name.
-func program(m *Machine, bin, name string) (string, error) {
-	if bin != "" {
-		return bin, nil
-	}
-	return m.FindProgram(name)
+	return rep.Verify(report.VerifyOptions{Find: m.FindProgram, ClientFile: o.File, ServerFile: serverFile, AllowExec: o.AllowExec})
 }

@@ -696,10 +696,10 @@ func TestShowVerifyDisagreement(t *testing.T) {
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := layoutEnv
-	env.SSH = fake
+	m := SystemMachine()
+	m.FindProgram = func(string) (string, error) { return fake, nil }
 	cfg := writeFile(t, "config", "ServerAliveInterval 30\n")
-	j, err := runShowJSON(t, &showOptions{File: cfg, Host: "h", Verify: "yes", NoServer: true, NoPutty: true, env: env})
+	j, err := runShowJSONOn(t, &m, &showOptions{File: cfg, Host: "h", Verify: "yes", NoServer: true, NoPutty: true, env: layoutEnv})
 	if code, _ := exitCode(err); err == nil || code != exitFailure {
 		t.Fatalf("err %v, want exit 1", err)
 	}

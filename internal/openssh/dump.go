@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -145,14 +146,40 @@ func run(ctx context.Context, sb *Sandbox, env []string, bin string, args []stri
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("%s: %w", what, ctx.Err())
 	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		return nil, &Failed{Command: what, Stderr: stderr.String(), Status: exitErr.ExitCode()}
+	}
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("%s: %s", what, firstLines(msg, 5))
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return Parse(stdout.Bytes()), nil
+}
+
+// Failed is the error of ssh -G or sshd -T exiting with an error status.
+type Failed struct {
+	Command string // "ssh -G -F FILE HOST"
+	Stderr  string
+	Status  int
+}
+
+func (e *Failed) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = fmt.Sprintf("exit status %d", e.Status)
+	}
+	return e.Command + ": " + firstLines(msg, 5)
+}
+
+// Problems are the complaints about the configuration, each with the
+// path:line the program named (none when it failed for another reason).
+func (e *Failed) Problems() []Problem { return parseProblems(e.Stderr) }
+
+// NeedsConnection reports that sshd -T refused to print global values
+// because the config has Match LocalPort/LocalAddress criteria that only a
+// connection spec (-C) can answer.
+func (e *Failed) NeedsConnection() bool {
+	return strings.Contains(e.Stderr, "not in connection test specification")
 }
 
 // wrap runs bin inside `unshare -m` after the bind mounts. Arguments reach

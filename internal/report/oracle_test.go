@@ -163,24 +163,15 @@ func TestServerCorpusAgainstSSHD(t *testing.T) {
 	}
 }
 
-// keyed is a value show reports, with the name ssh -G or sshd -T prints
-// it under.
-type keyed struct {
-	key string
-	v   Value
-}
-
 // disagreements compares what show reports for a client (ssh -G names) or
 // server (sshd -T names) with the oracle's output, one line per difference.
 func disagreements(c *Client, s *Server, cfg openssh.Config, tool string) []string {
 	var vals []keyed
 	if c != nil {
-		vals = append(vals, keyed{"serveraliveinterval", c.ServerAliveInterval},
-			keyed{"serveralivecountmax", c.ServerAliveCountMax}, keyed{"tcpkeepalive", c.TCPKeepAlive})
+		vals = append(vals, c.values()...)
 	}
 	if s != nil {
-		vals = append(vals, keyed{"clientaliveinterval", s.ClientAliveInterval},
-			keyed{"clientalivecountmax", s.ClientAliveCountMax}, keyed{"tcpkeepalive", s.TCPKeepAlive})
+		vals = append(vals, s.values()...)
 	}
 	var out []string
 	for _, kv := range vals {
