@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
@@ -57,17 +58,17 @@ func validatePattern(flag, p string) error {
 }
 
 // scope builds the evaluation chain for the file to edit.
-func (cf *clientFlags) scope(m *Machine) (placement.Scope, account, error) {
-	acct, err := currentAccount(cf.User)
+func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, error) {
+	acct, err := account.Current(cf.User)
 	if err != nil {
-		return placement.Scope{}, account{}, err
+		return placement.Scope{}, account.Account{}, err
 	}
-	in := resolve.Input{Path: userConfig(acct.Home), User: true}
+	in := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
 	switch {
 	case cf.File != "":
 		in = resolve.Input{Path: cf.File, User: !cf.System}
 	case cf.System:
-		in = resolve.Input{Path: systemClientConfig(cf.Root)}
+		in = resolve.Input{Path: account.SystemClientConfig(cf.Root)}
 	}
 	opts := resolve.Options{
 		Dialect:             sshconf.Client,
@@ -81,7 +82,7 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account, error) {
 }
 
 // writeOptions are the atomicfile options for a config of acct.
-func writeOptions(acct account) atomicfile.Options {
+func writeOptions(acct account.Account) atomicfile.Options {
 	wo := atomicfile.Options{Perm: 0o600, DirPerm: 0o700}
 	if acct.Sudo {
 		wo.SetOwner, wo.UID, wo.GID = true, acct.UID, acct.GID
@@ -102,7 +103,7 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 	}
 	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
-			main, acct.Home, userConfig(acct.PwHome))
+			main, acct.Home, account.UserConfig(acct.PwHome))
 	}
 	return &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct)}, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -96,26 +97,26 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	root, _ := fl.GetString("root")
 	system, _ := fl.GetBool("system")
 	forUser, _ := fl.GetBool("user")
-	acct, err := currentAccount(forUser)
+	acct, err := account.Current(forUser)
 	if err != nil {
 		return resolve.Options{}, err
 	}
 	edits := cmd.Name() == "enable" || cmd.Name() == "disable"
-	main := resolve.Input{Path: userConfig(acct.Home), User: true}
+	main := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
 	switch {
 	case file != "":
 		main = resolve.Input{Path: file, User: !system}
 	case system:
-		main = resolve.Input{Path: systemClientConfig(root)}
+		main = resolve.Input{Path: account.SystemClientConfig(root)}
 	case !edits && acct.PwHome != "":
 		// show and probe read what ssh reads: the config in the password
 		// database's home directory, whatever $HOME says.
-		main.Path = userConfig(acct.PwHome)
+		main.Path = account.UserConfig(acct.PwHome)
 	}
 	files := []resolve.Input{main}
 	if !edits && file == "" && !system {
 		// ... and then the system config.
-		files = append(files, resolve.Input{Path: systemClientConfig(root)})
+		files = append(files, resolve.Input{Path: account.SystemClientConfig(root)})
 	}
 	return resolve.Options{
 		Dialect: sshconf.Client,

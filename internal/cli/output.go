@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/diff"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 )
 
@@ -111,28 +112,10 @@ func printChanges(s Streams, res *edit.Result, would bool) {
 
 // writeDiff prints a unified diff, coloured on a terminal.
 func writeDiff(s Streams, d string) {
-	if !s.Color {
-		io.WriteString(s.Out, d)
-		return
+	if s.Color {
+		d = diff.Colorize(d)
 	}
-	for _, line := range strings.SplitAfter(d, "\n") {
-		color := ""
-		switch {
-		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
-			color = "\x1b[1m"
-		case strings.HasPrefix(line, "+"):
-			color = "\x1b[32m"
-		case strings.HasPrefix(line, "-"):
-			color = "\x1b[31m"
-		case strings.HasPrefix(line, "@@"):
-			color = "\x1b[36m"
-		}
-		if color == "" || line == "" {
-			io.WriteString(s.Out, line)
-			continue
-		}
-		fmt.Fprintf(s.Out, "%s%s\x1b[0m\n", color, strings.TrimSuffix(line, "\n"))
-	}
+	io.WriteString(s.Out, d)
 }
 
 // writeJSON prints v as indented JSON: the --json output of every command.

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -155,36 +154,9 @@ type puttyListJS struct {
 // listPutty prints sessions and their keep-alive: Default Settings (saved
 // or not) and every saved session, or the named ones.
 func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error {
-	var sessions []putty.Session
-	if len(names) == 0 {
-		saved, err := store.Sessions()
-		if err != nil {
-			return fmt.Errorf("list PuTTY sessions in %s: %w", store.Where(), err)
-		}
-		if len(saved) == 0 || saved[0].Name != putty.DefaultSettings {
-			ds, err := store.Session(putty.DefaultSettings)
-			if err != nil {
-				return err
-			}
-			sessions = append(sessions, ds)
-		}
-		sessions = append(sessions, saved...)
-	} else {
-		var unknown []string
-		for _, n := range names {
-			ss, err := store.Session(n)
-			if errors.Is(err, putty.ErrNoSession) {
-				unknown = append(unknown, n)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			sessions = append(sessions, ss)
-		}
-		if len(unknown) > 0 {
-			return edit.UnknownSessions(store, unknown)
-		}
+	sessions, err := (&edit.Sessions{Store: store, Names: names}).List()
+	if err != nil {
+		return err
 	}
 	if asJSON {
 		out := make([]puttyListJS, 0, len(sessions))

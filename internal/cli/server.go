@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
@@ -118,7 +119,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool
 	}
 	main := sf.File
 	if main == "" {
-		main = serverConfig(sf.Root)
+		main = account.ServerConfig(sf.Root)
 	}
 	t.Scope = placement.Scope{Opts: resolve.Options{
 		Dialect: sshconf.Server,

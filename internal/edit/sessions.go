@@ -136,6 +136,43 @@ func (s *Sessions) targets() ([]string, error) {
 	return s.Names, nil
 }
 
+// List reads the sessions: Default Settings (saved or not) and every saved
+// session, or the named ones, all of which must exist.
+func (s *Sessions) List() ([]putty.Session, error) {
+	if len(s.Names) == 0 {
+		saved, err := s.Store.Sessions()
+		if err != nil {
+			return nil, fmt.Errorf("list PuTTY sessions in %s: %w", s.Store.Where(), err)
+		}
+		var out []putty.Session
+		if len(saved) == 0 || saved[0].Name != putty.DefaultSettings {
+			ds, err := s.Store.Session(putty.DefaultSettings)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ds)
+		}
+		return append(out, saved...), nil
+	}
+	var out []putty.Session
+	var unknown []string
+	for _, n := range s.Names {
+		ss, err := s.Store.Session(n)
+		if errors.Is(err, putty.ErrNoSession) {
+			unknown = append(unknown, n)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	if len(unknown) > 0 {
+		return nil, UnknownSessions(s.Store, unknown)
+	}
+	return out, nil
+}
+
 // UnknownSessions is the error for --session names that are not saved: it
 // names them and lists the ones that are.
 func UnknownSessions(store putty.Store, unknown []string) error {
