@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -78,7 +79,7 @@ func completeHosts(cmd *cobra.Command, prefix string, patterns bool) []string {
 	var out []string
 	for _, hp := range resolve.HostPatterns(opts) {
 		p := hp.Pattern
-		if !strings.HasPrefix(p, prefix) || validatePattern("--host", p) != nil {
+		if !strings.HasPrefix(p, prefix) || input.HostPattern("--host", p) != nil {
 			continue
 		}
 		if !patterns && strings.ContainsAny(p, "*?") {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 )
 
 // Exit codes (docs/SPEC.md "Output and exit codes").
@@ -47,6 +48,10 @@ func exitCode(err error) (int, string) {
 	var ce *cliError
 	if errors.As(err, &ce) {
 		return ce.code, ce.hint
+	}
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		return exitUsage, ""
 	}
 	var ee *edit.Error
 	if errors.As(err, &ee) && ee.Hint != "" {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 )
 
@@ -70,7 +71,7 @@ A --session that is not saved is an error, unless --create asks to save it
 }
 
 func runPutty(s Streams, m *Machine, o *puttyOptions) error {
-	names, err := sessionNames(o.Sessions)
+	names, err := input.SessionNames(o.Sessions)
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 		}
 		return listPutty(s, store, names, o.JSON)
 	}
-	seconds, err := parseInterval("--interval", o.Interval)
+	seconds, err := input.Interval("--interval", o.Interval)
 	if err != nil {
 		return err
 	}
@@ -102,26 +103,9 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 	return printResult(s, o.writeFlags, res, err)
 }
 
-// sessionNames checks and de-duplicates --session values. PuTTY maps an
-// empty name to Default Settings, which would surprise: refuse it.
-func sessionNames(in []string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, n := range in {
-		if n == "" {
-			return nil, usageErrorf("invalid --session \"\": want a saved session's name, as PuTTY shows it (\"Default Settings\" for the defaults)")
-		}
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out, nil
-}
-
 // sessionsTarget is the edit of the named PuTTY sessions (all when none).
 func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*edit.Sessions, error) {
-	names, err := sessionNames(sessions)
+	names, err := input.SessionNames(sessions)
 	if err != nil {
 		return nil, err
 	}

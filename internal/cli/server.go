@@ -9,6 +9,7 @@ import (
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -77,14 +78,14 @@ for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
 var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
 
 func runServer(s Streams, m *Machine, o *serverOptions) error {
-	interval, err := parseInterval("--interval", o.Interval)
+	interval, err := input.Interval("--interval", o.Interval)
 	if err != nil {
 		return err
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(o.Count)); err == nil && n == 0 {
 		return usageErrorf("invalid --count 0: since OpenSSH 8.2, ClientAliveCountMax 0 makes sshd never disconnect an unresponsive client, so dead sessions would pile up; want a count from 1 to 2147483647 (2 or 3 is usual)")
 	}
-	count, err := parseCount("--count", o.Count)
+	count, err := input.Count("--count", o.Count)
 	if err != nil {
 		return err
 	}
