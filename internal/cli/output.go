@@ -10,6 +10,7 @@ import (
 
 	"github.com/keepalive-ssh/keepalive/internal/diff"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/putty"
 )
 
 // writeFlags are the flags every editing command shares.
@@ -103,9 +104,9 @@ func printChanges(s Streams, res *edit.Result, would bool) {
 			verb = "would " + strings.TrimSuffix(verb, "d")
 		}
 		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After))
+			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After))
 		} else {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
+			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before))
 		}
 	}
 }
