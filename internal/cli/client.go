@@ -50,19 +50,12 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 	if err != nil {
 		return placement.Scope{}, account.Account{}, err
 	}
-	in := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
-	switch {
-	case cf.File != "":
-		in = resolve.Input{Path: cf.File, User: !cf.System}
-	case cf.System:
-		in = resolve.Input{Path: account.SystemClientConfig(cf.Root)}
-	}
 	opts := resolve.Options{
 		Dialect:             sshconf.Client,
 		SetupTimeOutIsAlive: m.DebianSetupTimeOut,
 		FS:                  resolve.FS{Root: cf.Root},
 		Home:                acct.Home,
-		Files:               []resolve.Input{in},
+		Files:               acct.ClientFiles(cf.File, cf.System, cf.Root, false),
 		LocalUser:           acct.Name,
 	}
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil

@@ -102,28 +102,13 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	if err != nil {
 		return resolve.Options{}, err
 	}
-	edits := cmd.Name() == "enable" || cmd.Name() == "disable"
-	main := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
-	switch {
-	case file != "":
-		main = resolve.Input{Path: file, User: !system}
-	case system:
-		main = resolve.Input{Path: account.SystemClientConfig(root)}
-	case !edits && acct.PwHome != "":
-		// show and probe read what ssh reads: the config in the password
-		// database's home directory, whatever $HOME says.
-		main.Path = account.UserConfig(acct.PwHome)
-	}
-	files := []resolve.Input{main}
-	if !edits && file == "" && !system {
-		// ... and then the system config.
-		files = append(files, resolve.Input{Path: account.SystemClientConfig(root)})
-	}
+	// show and probe read what ssh reads; enable and disable what they edit.
+	reads := cmd.Name() != "enable" && cmd.Name() != "disable"
 	return resolve.Options{
 		Dialect: sshconf.Client,
 		FS:      resolve.FS{Root: root},
 		Home:    acct.Home,
-		Files:   files,
+		Files:   acct.ClientFiles(file, system, root, reads),
 	}, nil
 }
 

@@ -57,5 +57,5 @@ func exitCode(err error) (int, string) {
 	if errors.As(err, &ee) && ee.Hint != "" {
 		return exitFailure, ee.Hint
 	}
-	return exitFailure, hintFor(err)
+	return exitFailure, edit.HintFor(err)
 }

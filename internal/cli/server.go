@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
-	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -92,31 +90,30 @@ func runServer(s Streams, m *Machine, o *serverOptions) error {
 	if o.Match != "" && o.DropIn {
 		return usageErrorf("--match and --drop-in cannot be combined: a Match block goes into sshd_config")
 	}
-	t, done, err := o.serverFlags.target(s, m, o.writeFlags, false)
+	t, err := o.serverFlags.target(s, m, o.writeFlags)
 	if err != nil {
 		return err
 	}
-	defer done()
 	t.DropIn = o.DropIn
 	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
 	return printResult(s, o.writeFlags, res, err)
 }
 
-// target builds the edit of sshd's config; done releases its sshd checker.
-func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool) (*edit.Server, func(), error) {
+// target builds the edit of sshd's config.
+func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Server, error) {
 	t := &edit.Server{
 		Options: wf.options(s), Match: sf.Match, Reload: sf.Reload, Local: sf.Root == "",
-		FindReload: m.FindReload,
+		NoValidate: sf.NoValidate, FindProgram: m.FindProgram, FindReload: m.FindReload,
 	}
 	if sf.Match != "" {
 		args, err := placement.ParseMatch(sf.Match)
 		if err != nil {
-			return nil, nil, usageErrorf("invalid --match %q: %v", sf.Match, err)
+			return nil, usageErrorf("invalid --match %q: %v", sf.Match, err)
 		}
 		t.MatchArgs = args
 	}
 	if sf.Reload && sf.Root != "" {
-		return nil, nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
+		return nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
 	}
 	main := sf.File
 	if main == "" {
@@ -127,22 +124,5 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool
 		FS:      resolve.FS{Root: sf.Root},
 		Files:   []resolve.Input{{Path: main}},
 	}}
-	if sf.NoValidate {
-		return t, func() {}, nil
-	}
-	// Validation needs sshd: find it before anything else happens. disable
-	// only removes lines, which cannot make a config invalid, so it checks
-	// when it can and goes on without sshd.
-	bin, err := m.FindProgram("sshd")
-	switch {
-	case err == nil:
-		if t.Checker, err = openssh.NewChecker(bin); err != nil {
-			return nil, nil, err
-		}
-		return t, func() { t.Checker.Close() }, nil
-	case disable:
-		return t, func() {}, nil
-	}
-	return nil, nil, withHint(fmt.Errorf("cannot check the edited config: %w", err),
-		"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+	return t, nil
 }
