@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 // out, byte for byte.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "../../testdata/script",
+		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			home := env.WorkDir + "/home"
 			env.Setenv("HOME", home)
