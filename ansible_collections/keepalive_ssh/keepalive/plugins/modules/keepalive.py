@@ -239,10 +239,10 @@ messages:
   elements: str
   sample: ["sshd does not seem to be running; the new settings apply when it starts"]
 rc:
-  description: keepalive's exit status (3 in check mode when a change would be made).
-  returned: always
+  description: keepalive's exit status (1 when it could not do it, 2 for bad usage).
+  returned: when the task fails
   type: int
-  sample: 0
+  sample: 1
 '''
 
 import json
@@ -431,16 +431,18 @@ def run_module():
 
     rc, stdout, stderr = module.run_command(argv, check_rc=False)
     messages = stderr_lines(stderr)
-    result = dict(changed=False, files=[], cmd=argv, rc=rc, messages=messages)
+    # No "rc" in a successful result: Ansible takes a non-zero rc for a
+    # failure, and 3 is check mode's "would change".
+    result = dict(changed=False, files=[], cmd=argv, messages=messages)
     if rc not in (EXIT_OK, EXIT_WOULD_CHANGE) or (rc == EXIT_WOULD_CHANGE and not module.check_mode):
         msg = '\n'.join(messages) or ('keepalive exited with status %d and no message' % rc)
-        module.fail_json(msg=msg, stdout=stdout, stderr=stderr, **result)
+        module.fail_json(msg=msg, rc=rc, stdout=stdout, stderr=stderr, **result)
 
     report = parse_report(stdout)
     if report is None:
         module.fail_json(msg="keepalive printed no --json report (is %s keepalive?): %s"
                              % (argv[0], stdout.strip()[:200] or 'empty output'),
-                         stdout=stdout, stderr=stderr, **result)
+                         rc=rc, stdout=stdout, stderr=stderr, **result)
 
     files = as_list(report.get('files'))
     diff = diff_text(report.get('diff'))
