@@ -494,3 +494,34 @@ func TestAnsibleDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestAnsiblePutty: PuTTY saved sessions in the user's home, through
+// check mode, apply, rerun and absent.
+func TestAnsiblePutty(t *testing.T) {
+	m := newMachine(t)
+	session := filepath.Join(m.home, ".putty", "sessions", "my%20server")
+	original := map[string]string{session: "HostName=build.example.com\nPortNumber=22\n"}
+	writeFile(t, session, original[session], 0o600)
+	tasks := m.module("my server", "target: putty", "session: [my server]", "interval: 45")
+
+	// test that --check --diff reports the change, shows it and writes nothing
+	r := m.play(t, tasks, "--check", "--diff")
+	r.want(t, "--check --diff", 1, 0)
+	if !regexp.MustCompile(`(?m)^\+PingIntervalSecs=45`).MatchString(r.out) {
+		t.Errorf("--check --diff shows no +PingIntervalSecs=45:\n%s", r.out)
+	}
+	wantBytes(t, "after --check --diff", original)
+
+	// test that a real run sets the keep-alive and a rerun changes nothing
+	m.play(t, tasks).want(t, "apply", 1, 0)
+	if got := readFile(t, session); !strings.HasPrefix(got, original[session]) || !strings.Contains(got, "\nPingIntervalSecs=45\n") {
+		t.Fatalf("after apply the session is\n%q", got)
+	}
+	m.play(t, tasks).want(t, "second run", 0, 0)
+
+	// test that state absent turns the keep-alive off again
+	m.play(t, tasks, "-e", "keepalive_state=absent").want(t, "absent", 1, 0)
+	if got := readFile(t, session); regexp.MustCompile(`(?m)^PingInterval(Secs)?=[1-9]`).MatchString(got) {
+		t.Fatalf("after absent the session still has a keep-alive:\n%q", got)
+	}
+}

@@ -216,11 +216,12 @@ files:
   elements: str
   sample: ["/etc/ssh/ssh_config"]
 sessions:
-  description: The PuTTY sessions that were changed, as keepalive reports them.
+  description: The PuTTY sessions keepalive looked at, as its C(--json) report lists them.
   returned: when I(target=putty) and keepalive reports them
   type: list
-  elements: raw
-  sample: ["Default Settings", "my server"]
+  elements: dict
+  sample: [{session: "my server", location: "/home/alice/.putty/sessions/my%20server",
+            before: 0, after: 60, changed: true, created: false}]
 diff:
   description: The unified diff of the change, in C(prepared).
   returned: in diff mode
