@@ -84,7 +84,8 @@ func (m *machine) sandbox() *oracle.Sandbox {
 // env is the environment of every ansible program the tests run.
 func (m *machine) env() []string {
 	return []string{
-		"PATH=" + os.Getenv("PATH"),
+		// keepalive's directory first: tasks without binary: find it in PATH.
+		"PATH=" + filepath.Dir(m.keepalive) + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"HOME=" + m.realHome,
 		"LC_ALL=C.UTF-8",
 		"LANG=C.UTF-8",
@@ -524,4 +525,31 @@ func TestAnsiblePutty(t *testing.T) {
 	if got := readFile(t, session); regexp.MustCompile(`(?m)^PingInterval(Secs)?=[1-9]`).MatchString(got) {
 		t.Fatalf("after absent the session still has a keep-alive:\n%q", got)
 	}
+}
+
+// TestAnsibleReadme runs the README's module example in check mode, as a
+// reader would paste it, with keepalive found in PATH.
+func TestAnsibleReadme(t *testing.T) {
+	m := newServer(t)
+	readme := readFile(t, filepath.Join(m.repo, "README.md"))
+	_, ansible, ok := strings.Cut(readme, "\n### Ansible\n")
+	if !ok {
+		t.Fatal("README.md has no ### Ansible section")
+	}
+	block := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindStringSubmatch(ansible)
+	if block == nil || !strings.Contains(block[1], "keepalive_ssh.keepalive.keepalive:") {
+		t.Fatalf("the README's Ansible section does not start with a yaml block using the module:\n%s", ansible)
+	}
+	writeFile(t, filepath.Join(m.etc, "ssh_config"), "Host *\n    SendEnv LANG LC_*\n", 0o644)
+	sshd := "Port 22\nHostKey /etc/ssh/ssh_host_ecdsa_key\n"
+	writeFile(t, filepath.Join(m.etc, "sshd_config"), sshd, 0o644)
+	tasks := regexp.MustCompile(`(?m)^`).ReplaceAllString(strings.TrimRight(block[1], "\n"), "    ") + "\n"
+	r := m.play(t, tasks, "--check", "--diff")
+	r.want(t, "the README's tasks in check mode", 3, 0)
+	for _, re := range []string{`(?m)^\+\s+ServerAliveInterval 120$`, `(?m)^\+Host \*\.mobile\.example\.com$`, `(?m)^\+ClientAliveInterval 60$`} {
+		if !regexp.MustCompile(re).MatchString(r.out) {
+			t.Errorf("the README's tasks: no %s in\n%s", re, r.out)
+		}
+	}
+	wantBytes(t, "after check mode", map[string]string{filepath.Join(m.etc, "ssh_config"): "Host *\n    SendEnv LANG LC_*\n", filepath.Join(m.etc, "sshd_config"): sshd})
 }
