@@ -553,3 +553,36 @@ func TestAnsibleReadme(t *testing.T) {
 	}
 	wantBytes(t, "after check mode", map[string]string{filepath.Join(m.etc, "ssh_config"): "Host *\n    SendEnv LANG LC_*\n", filepath.Join(m.etc, "sshd_config"): sshd})
 }
+
+// TestAnsibleServerDropIn: drop_in writes sshd_config.d/00-keepalive.conf,
+// and state absent with the same options finds the lines there.
+func TestAnsibleServerDropIn(t *testing.T) {
+	m := newServer(t)
+	cfg := filepath.Join(m.etc, "sshd_config")
+	main := "Include /etc/ssh/sshd_config.d/*.conf\nPort 22\nHostKey /etc/ssh/ssh_host_ecdsa_key\n"
+	writeFile(t, cfg, main, 0o644)
+	dropIn := filepath.Join(m.etc, "sshd_config.d", "00-keepalive.conf")
+	if err := os.MkdirAll(filepath.Dir(dropIn), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tasks := m.module("drop-in", "target: server", "drop_in: true", "interval: 45")
+
+	// test that the values go into the drop-in, which sshd reads
+	m.play(t, tasks).want(t, "apply", 1, 0)
+	wantBytes(t, "after apply", map[string]string{cfg: main})
+	if got := readFile(t, dropIn); !strings.Contains(got, "ClientAliveInterval 45\n") {
+		t.Fatalf("%s after apply:\n%s", dropIn, got)
+	}
+	got, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Sandbox: m.sandbox(), Env: m.env()})
+	if err != nil || got.Get("clientaliveinterval") != "45" {
+		t.Fatalf("sshd -T after apply: ClientAliveInterval %q, %v", got.Get("clientaliveinterval"), err)
+	}
+	m.play(t, tasks).want(t, "second run", 0, 0)
+
+	// test that state absent, drop_in still set, removes them from the drop-in
+	m.play(t, tasks, "-e", "keepalive_state=absent").want(t, "absent", 1, 0)
+	wantBytes(t, "after absent", map[string]string{cfg: main})
+	if got := readFile(t, dropIn); strings.Contains(got, "ClientAlive") {
+		t.Fatalf("%s after absent:\n%s", dropIn, got)
+	}
+}

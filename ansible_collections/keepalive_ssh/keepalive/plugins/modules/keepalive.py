@@ -104,7 +104,8 @@ options:
     description:
       - Write the server settings into C(sshd_config.d/00-keepalive.conf) instead of
         C(sshd_config) (C(--drop-in)).
-      - Only for I(target=server) and I(state=present).
+      - Only for I(target=server). With I(state=absent) it is not used, since keepalive finds the
+        lines wherever they are, the drop-in included.
     type: bool
     default: false
   session:
@@ -289,8 +290,6 @@ def check_options(module):
         for name in ('count', 'path'):
             if p[name] is not None:
                 module.fail_json(msg="%s: not for target putty" % name)
-    if p['drop_in'] and p['state'] == 'absent':
-        module.fail_json(msg="drop_in: only with state present; state absent finds the lines wherever they are")
 
 
 def command_line(module, binary):
@@ -316,7 +315,7 @@ def command_line(module, binary):
         argv += ['--interval', interval_arg(module, p['interval'])]
     if present and p['count'] is not None:
         argv += ['--count', str(p['count'])]
-    if p['drop_in']:
+    if present and p['drop_in']:
         argv.append('--drop-in')
     if target == 'server' and not p['validate']:
         argv.append('--no-validate')
@@ -459,6 +458,13 @@ def run_module():
     for line in messages:
         if line.startswith('warning:'):
             module.warn(line[len('warning:'):].strip())
+    if module._diff and module.check_mode and result['changed'] and not diff:
+        # A --check report without the diff: --dry-run writes nothing either
+        # and prints it.
+        dry_rc, dry_out, dummy = module.run_command(argv[:-1] + ['--dry-run'], check_rc=False)
+        dry = parse_report(dry_out) if dry_rc == EXIT_OK else None
+        if dry is not None:
+            diff = diff_text(dry.get('diff'))
     if module._diff:
         result['diff'] = dict(prepared=diff)
     module.exit_json(**result)
