@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
@@ -77,8 +77,8 @@ func newMachine(t *testing.T) *machine {
 	return m
 }
 
-func (m *machine) sandbox() *oracle.Sandbox {
-	return &oracle.Sandbox{Binds: map[string]string{m.etc: "/etc/ssh", m.home: m.realHome}}
+func (m *machine) sandbox() *openssh.Sandbox {
+	return &openssh.Sandbox{Binds: map[string]string{m.etc: "/etc/ssh", m.home: m.realHome}}
 }
 
 // env is the environment of every ansible program the tests run.
@@ -153,7 +153,7 @@ func (m *machine) play(t *testing.T, tasks string, args ...string) playResult {
 
 // wrap runs bin inside `unshare -m` after the sandbox's bind mounts;
 // the paths reach the shell as positional parameters, never as shell text.
-func wrap(sb *oracle.Sandbox, bin string, args []string) (string, []string) {
+func wrap(sb *openssh.Sandbox, bin string, args []string) (string, []string) {
 	var script strings.Builder
 	script.WriteString("set -e; ")
 	var params []string
@@ -235,9 +235,9 @@ func (m *machine) module(name string, options ...string) string {
 }
 
 // sshG asks the real ssh -G in the sandbox what it makes of host.
-func (m *machine) sshG(t *testing.T, host string) oracle.Config {
+func (m *machine) sshG(t *testing.T, host string) openssh.Config {
 	t.Helper()
-	cfg, err := oracle.SSH(context.Background(), oracle.SSHQuery{
+	cfg, err := openssh.SSH(context.Background(), openssh.SSHQuery{
 		Host: host, Env: []string{"HOME=" + m.realHome, "PATH=" + os.Getenv("PATH")}, Sandbox: m.sandbox(),
 	})
 	if err != nil {
@@ -329,7 +329,7 @@ func TestAnsibleServer(t *testing.T) {
 
 	// test that a real run changes the file, which sshd -T reads as set
 	m.play(t, tasks).want(t, "apply", 2, 0)
-	got, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Sandbox: m.sandbox(), Env: m.env()})
+	got, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{Sandbox: m.sandbox(), Env: m.env()})
 	if err != nil {
 		t.Fatalf("sshd -T after apply: %v", err)
 	}
@@ -413,9 +413,12 @@ func newServer(t *testing.T) *machine {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := oracle.ThrowawayHostKey(m.etc); err != nil {
+	hk, err := openssh.NewHostKey()
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer hk.Close()
+	writeFile(t, filepath.Join(m.etc, openssh.HostKeyName), readFile(t, hk.Path), 0o600)
 	return m
 }
 
@@ -573,7 +576,7 @@ func TestAnsibleServerDropIn(t *testing.T) {
 	if got := readFile(t, dropIn); !strings.Contains(got, "ClientAliveInterval 45\n") {
 		t.Fatalf("%s after apply:\n%s", dropIn, got)
 	}
-	got, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Sandbox: m.sandbox(), Env: m.env()})
+	got, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{Sandbox: m.sandbox(), Env: m.env()})
 	if err != nil || got.Get("clientaliveinterval") != "45" {
 		t.Fatalf("sshd -T after apply: ClientAliveInterval %q, %v", got.Get("clientaliveinterval"), err)
 	}
