@@ -189,6 +189,11 @@ func (r playResult) want(t *testing.T, what string, changed, failed int) {
 	if r.changed != changed || r.failed != failed {
 		t.Fatalf("%s: changed=%d failed=%d, want changed=%d failed=%d\n%s", what, r.changed, r.failed, changed, failed, r.out)
 	}
+	// Options given as a user writes them (interval: 120) draw no
+	// conversion or deprecation warning.
+	if strings.Contains(r.out, "[WARNING]") || strings.Contains(r.out, "[DEPRECATION WARNING]") {
+		t.Fatalf("%s: ansible-playbook warned:\n%s", what, r.out)
+	}
 }
 
 func writeFile(t *testing.T, path, data string, perm os.FileMode) {
@@ -395,6 +400,8 @@ func TestAnsibleUsageErrors(t *testing.T) {
 		{[]string{"target: putty", "count: 3"}, "count: not for target putty"},
 		{[]string{"match: User bob"}, "match: only for target server, not client"},
 		{[]string{"interval: soon"}, `invalid --interval "soon"`},
+		{[]string{"interval: true"}, "interval: want seconds (300) or an OpenSSH time (5m, 1m30s), got True"},
+		{[]string{"scope: everyone"}, "value of scope must be one of: user, system"},
 	} {
 		r := m.play(t, m.module("bad", c.options...))
 		r.want(t, strings.Join(c.options, ", "), 0, 1)

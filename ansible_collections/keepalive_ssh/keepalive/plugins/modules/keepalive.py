@@ -248,10 +248,13 @@ rc:
 '''
 
 import json
+import numbers
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_text
-from ansible.module_utils.six import integer_types, string_types
+
+# Text, on Python 3 and on a managed host's Python 2 alike.
+TEXT_TYPES = (str, type(u''))
 
 # keepalive's exit statuses.
 EXIT_OK = 0
@@ -275,7 +278,7 @@ DISABLE_FLAG = {'server': '--server', 'putty': '--putty'}
 
 def interval_arg(module, value):
     """The --interval argument: a number of seconds or an OpenSSH time."""
-    if isinstance(value, bool) or not isinstance(value, integer_types + string_types):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral,) + TEXT_TYPES):
         module.fail_json(msg="interval: want seconds (300) or an OpenSSH time (5m, 1m30s), got %r" % (value,))
     return to_text(value)
 
@@ -370,7 +373,7 @@ def diff_text(value):
     a map of file to diff."""
     if value is None:
         return ''
-    if isinstance(value, string_types):
+    if isinstance(value, TEXT_TYPES):
         return value
     if isinstance(value, dict):
         value = [value[k] for k in sorted(value)]
