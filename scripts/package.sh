@@ -9,7 +9,7 @@
 #                   the package version is derived from it
 #   ARCHES          Go architectures to package (default: amd64 arm64)
 #   OUT             where the packages go (default: dist/packages)
-#   NFPM            the nfpm command (default: the pinned nfpm through go run)
+#   NFPM            the nfpm command (default: the pinned nfpm, built with go install)
 #   PKG_MAINTAINER  the packages' maintainer, "Name <email>"
 #   SOURCE_DATE_EPOCH  file dates and the man pages' date (default: the
 #                   commit's date), so that a rebuild gives the same files
@@ -17,9 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-# nfpm is pinned: a module version the Go module proxy serves, built on use.
+# nfpm is pinned: a module version the Go module proxy serves, built below
+# (once per run; Go's build cache makes the next runs quick).
 NFPM_VERSION=v2.48.0
-NFPM=${NFPM:-"$GO run github.com/goreleaser/nfpm/v2/cmd/nfpm@$NFPM_VERSION"}
 VERSION=${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}
 ARCHES=${ARCHES:-amd64 arm64}
 OUT=${OUT:-dist/packages}
@@ -33,6 +33,7 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/n
 #   v1.2.3-4-gabc1234    1.2.3+4.gabc1234   (after 1.2.3)
 #   ...-dirty            ...+dirty or ....dirty
 #   abc1234 (no tag)     0.0.0+N.abc1234    (N commits: later builds sort later)
+#   1234abc (no tag)     0.0.0+N.1234abc
 package_version() {
 	local v=${1#v} dirty= build= pre=
 	if [[ $v == *-dirty ]]; then dirty=1; v=${v%-dirty}; fi
@@ -40,7 +41,9 @@ package_version() {
 		v=${BASH_REMATCH[1]}
 		build="+${BASH_REMATCH[2]}.g${BASH_REMATCH[3]}"
 	fi
-	if [[ ! $v =~ ^[0-9] ]]; then
+	# A release is MAJOR.MINOR...; anything else (a bare commit hash, which
+	# may start with a digit, or "dev") is a build between releases.
+	if [[ ! $v =~ ^[0-9]+\.[0-9] ]]; then
 		local n
 		n=$(git rev-list --count HEAD 2>/dev/null || echo 0)
 		build="+$n.$v${build/#+/.}"
@@ -64,6 +67,10 @@ export PKG_VERSION=${PKG_VERSION:-$(package_version "$VERSION")}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+if [ -z "${NFPM:-}" ]; then
+	GOOS= GOARCH= GOBIN="$stage/tools" $GO install "github.com/goreleaser/nfpm/v2/cmd/nfpm@$NFPM_VERSION"
+	NFPM=$stage/tools/nfpm
+fi
 ldflags="-s -w -X github.com/keepalive-ssh/keepalive/internal/cli.Version=$VERSION"
 
 # What every architecture shares: man pages, completions and the copyright

@@ -58,9 +58,16 @@ func TestPackageVersion(t *testing.T) {
 			t.Errorf("%s: package version %q, want %q", c.describe, got, c.want)
 		}
 	}
-	// Without a tag: 0.0.0+COMMITS.HASH, which dpkg accepts.
-	if got := packageVersion(t, repo, "abc1234"); !regexp.MustCompile(`^0\.0\.0\+[0-9]+\.abc1234$`).MatchString(got) {
-		t.Errorf("abc1234: package version %q, want 0.0.0+N.abc1234", got)
+	// Without a tag: 0.0.0+COMMITS.HASH, also when the hash starts with a digit.
+	for describe, want := range map[string]string{
+		"abc1234":       `^0\.0\.0\+[0-9]+\.abc1234$`,
+		"2230f20":       `^0\.0\.0\+[0-9]+\.2230f20$`,
+		"1234567-dirty": `^0\.0\.0\+[0-9]+\.1234567\.dirty$`,
+		"dev":           `^0\.0\.0\+[0-9]+\.dev$`,
+	} {
+		if got := packageVersion(t, repo, describe); !regexp.MustCompile(want).MatchString(got) {
+			t.Errorf("%s: package version %q, want it to match %s", describe, got, want)
+		}
 	}
 	// Each release sorts after the one before, for dpkg and for rpm.
 	order := []string{"v1.2.3-rc1", "v1.2.3-rc1-2-gdeadbee", "v1.2.3", "v1.2.3-4-gabc1234", "v1.2.3-4-gabc1234-dirty", "v1.2.4-rc1", "v1.10.0"}
@@ -106,8 +113,14 @@ func TestPackages(t *testing.T) {
 		describe = strings.TrimSpace(string(b))
 	}
 	version := packageVersion(t, repo, describe)
+	// The script takes the version from git itself.
 	build := exec.Command(filepath.Join(repo, "scripts", "package.sh"))
-	build.Env = append(os.Environ(), "OUT="+out, "VERSION="+describe)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "VERSION=") && !strings.HasPrefix(kv, "PKG_VERSION=") {
+			build.Env = append(build.Env, kv)
+		}
+	}
+	build.Env = append(build.Env, "OUT="+out)
 	if b, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("scripts/package.sh: %v\n%s", err, b)
 	}
