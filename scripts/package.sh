@@ -87,7 +87,7 @@ gzip -9n "$common"/man1/*.1
 {
 	printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n'
 	printf 'Upstream-Name: keepalive\nSource: https://github.com/keepalive-ssh/keepalive\n\n'
-	printf 'Files: *\nCopyright: The keepalive authors\nLicense: MIT\n'
+	printf 'Files: *\nCopyright: %s\nLicense: MIT\n' "$(sed -n 's/^Copyright (c) //p' LICENSE)"
 	sed -e 's/^$/./' -e 's/^/ /' LICENSE
 } >"$common/copyright"
 
