@@ -596,3 +596,46 @@ func TestAnsibleServerDropIn(t *testing.T) {
 		t.Fatalf("%s after absent:\n%s", dropIn, got)
 	}
 }
+
+// TestAnsibleReportShapes: the module reads keepalive's --json report in
+// the shapes it may take (a diff per file, a list of reports, no "changed"
+// key, a --check report without the diff), from a stand-in for keepalive
+// that prints them.
+func TestAnsibleReportShapes(t *testing.T) {
+	m := newMachine(t)
+	dir := t.TempDir()
+	m.keepalive = filepath.Join(dir, "keepalive")
+	writeFile(t, m.keepalive, `#!/bin/sh
+mode=run
+for a; do case $a in --check) mode=check ;; --dry-run) mode=dry ;; esac; done
+cat "$(dirname "$0")/$mode.json"
+exit "$(cat "$(dirname "$0")/$mode.rc")"
+`, 0o755)
+	const diff = `--- /etc/ssh/ssh_config\n+++ /etc/ssh/ssh_config\n@@ -1 +1,2 @@\n Host *\n+    ServerAliveInterval 77\n`
+	for _, c := range []struct {
+		name          string
+		check, dryRun string // the reports of --check (exit 3) and --dry-run
+		changed       int
+	}{
+		{"diff per file", `{"changed": true, "files": ["/etc/ssh/ssh_config"], "diff": {"/etc/ssh/ssh_config": "` + diff + `"}}`, "", 1},
+		{"list of reports", `[{"changed": true, "file": "/etc/ssh/ssh_config", "diff": "` + diff + `"}, {"changed": false}]`, "", 1},
+		{"no changed key", `{"files": ["/etc/ssh/ssh_config"], "diff": "` + diff + `"}`, "", 1},
+		{"check without diff", `{"changed": true, "files": ["/etc/ssh/ssh_config"]}`, `{"changed": true, "diff": "` + diff + `"}`, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for mode, report := range map[string]string{"check": c.check, "dry": c.dryRun, "run": "{}"} {
+				rc := "0"
+				if mode == "check" {
+					rc = "3"
+				}
+				writeFile(t, filepath.Join(dir, mode+".json"), report, 0o644)
+				writeFile(t, filepath.Join(dir, mode+".rc"), rc, 0o644)
+			}
+			r := m.play(t, m.module(c.name, "scope: system"), "--check", "--diff")
+			r.want(t, c.name, c.changed, 0)
+			if !strings.Contains(r.out, "+    ServerAliveInterval 77\n") {
+				t.Errorf("%s: no diff in\n%s", c.name, r.out)
+			}
+		})
+	}
+}
