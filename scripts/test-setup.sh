@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against: the real OpenSSH client and
-# server, PuTTY's command-line tools, and the network tools the NAT test needs.
+# server, PuTTY's command-line tools, the network tools the NAT test needs,
+# Ansible (with validate-modules' voluptuous) for the collection's tests, and
+# rpm and man-db to inspect and install the packages.
 # Debian/Ubuntu, as root (or with sudo).
 set -euo pipefail
-pkgs=(openssh-client openssh-server putty-tools iproute2 iptables conntrack procps kmod)
+pkgs=(openssh-client openssh-server putty-tools iproute2 iptables conntrack procps kmod ansible-core python3-voluptuous rpm man-db util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
