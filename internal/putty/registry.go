@@ -103,6 +103,13 @@ func (s *RegistryStore) root() string {
 	return s.App.Key
 }
 
+func (s *RegistryStore) appName() string {
+	if s.App.Name == "" {
+		return PuTTY.Name
+	}
+	return s.App.Name
+}
+
 func (s *RegistryStore) sessionsKey() string { return s.root() + `\Sessions` }
 
 // Where is the registry key that holds the sessions.
@@ -199,7 +206,7 @@ func regKeepAlive(vals []RegValue) KeepAlive {
 // opts.Create first gets a copy of Default Settings' values.
 func (s *RegistryStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Change, error) {
 	key := s.key(name)
-	ch := Change{Session: name, Location: `HKCU\` + key}
+	ch := Change{Session: name, Location: `HKCU\` + key, App: s.appName()}
 	saved, err := s.Reg.KeyExists(key)
 	if err != nil {
 		return ch, fmt.Errorf(`HKCU\%s: %w`, key, err)
