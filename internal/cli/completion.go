@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -27,9 +26,11 @@ func registerCompletions(root *cobra.Command) {
 		setFlagCompletion(c, "host", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
 		})
-		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			return completeSessions(prefix), cobra.ShellCompDirectiveNoFileComp
+		setFlagCompletion(c, "session", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			app, _ := cmd.Flags().GetString("app")
+			return completeSessions(app, prefix), cobra.ShellCompDirectiveNoFileComp
 		})
+		setFlagCompletion(c, "app", cobra.FixedCompletions([]string{"putty", "kitty"}, cobra.ShellCompDirectiveNoFileComp))
 		for _, name := range []string{"interval", "count"} {
 			setFlagCompletion(c, name, cobra.NoFileCompletions)
 		}
@@ -126,13 +127,11 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	}, nil
 }
 
-// completeSessions offers the saved PuTTY sessions, "Default Settings"
-// first, each described by its keep-alive.
-//
-// TODO: when the putty command gains a flag that picks another session
-// store, honour it here as --file is honoured for --host.
-func completeSessions(prefix string) []string {
-	store, err := putty.DefaultStore()
+// completeSessions offers the saved sessions of PuTTY (and KiTTY's, as
+// "kitty: NAME"), or of the --app program, "Default Settings" first, each
+// described by its keep-alive.
+func completeSessions(app, prefix string) []string {
+	store, err := puttyStore(app)
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil

@@ -20,6 +20,8 @@ type disableOptions struct {
 	Reload     bool
 	// Sessions are the PuTTY sessions for --putty (all when empty).
 	Sessions []string
+	// App picks PuTTY's or KiTTY's sessions for --putty.
+	App string
 }
 
 func newDisableCmd(s Streams) *cobra.Command {
@@ -39,6 +41,7 @@ restored byte for byte.`,
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
 	cmd.Flags().BoolVar(&o.Putty, "putty", false, "turn off keep-alives in PuTTY saved sessions")
 	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
+	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
@@ -62,10 +65,10 @@ func runDisable(s Streams, o *disableOptions) error {
 	case o.Server:
 		return runServerDisable(s, o)
 	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.writeFlags)
+		return runPuttyDisable(s, o.Sessions, o.App, o.writeFlags)
 	}
-	if len(o.Sessions) > 0 {
-		return usageErrorf("--session goes with --putty")
+	if len(o.Sessions) > 0 || o.App != "" {
+		return usageErrorf("--session and --app go with --putty")
 	}
 	if err := o.clientFlags.validate(); err != nil {
 		return err

@@ -26,6 +26,7 @@ type puttyOptions struct {
 	intervalSet bool
 	List        bool
 	Create      bool
+	App         string
 }
 
 func newPuttyCmd(s Streams) *cobra.Command {
@@ -50,6 +51,9 @@ session changes.
 Sessions live in ~/.putty/sessions (or ~/.config/putty/sessions when that
 exists, or $PUTTYDIR/sessions, or $PUTTYSESSIONS, as PuTTY looks for them) on
 Unix, and in HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions on Windows.
+On Windows, KiTTY's sessions (HKEY_CURRENT_USER\Software\9bis.com\KiTTY\Sessions)
+are edited too when KiTTY has saved any, listed apart as "kitty: NAME";
+--app picks PuTTY's or KiTTY's alone.
 
 A --session that is not saved is an error, unless --create asks to save it
 (as a copy of Default Settings, as PuTTY does for a new session).`,
@@ -66,6 +70,7 @@ A --session that is not saved is an error, unless --create asks to save it
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
 	f.StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
+	f.StringVar(&o.App, "app", "", "only this program's sessions: putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
 	f.BoolVar(&o.Check, "check", false, "write nothing; exit 3 if a change would be made")
@@ -89,7 +94,7 @@ func runPutty(s Streams, o *puttyOptions) error {
 				return usageErrorf("--list cannot be combined with %s: --list only shows the sessions", c.flag)
 			}
 		}
-		store, err := openPuttyStore()
+		store, err := puttyStore(o.App)
 		if err != nil {
 			return err
 		}
@@ -99,7 +104,7 @@ func runPutty(s Streams, o *puttyOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := openPuttyStore()
+	store, err := puttyStore(o.App)
 	if err != nil {
 		return err
 	}
@@ -109,16 +114,28 @@ func runPutty(s Streams, o *puttyOptions) error {
 // runPuttyDisable turns the keep-alive off (0) in the named sessions, or in
 // every saved session and Default Settings. It is `keepalive disable
 // --putty`.
-func runPuttyDisable(s Streams, sessions []string, wf writeFlags) error {
+func runPuttyDisable(s Streams, sessions []string, app string, wf writeFlags) error {
 	names, err := sessionNames(sessions)
 	if err != nil {
 		return err
 	}
-	store, err := openPuttyStore()
+	store, err := puttyStore(app)
 	if err != nil {
 		return err
 	}
 	return setPutty(s, store, names, 0, false, wf)
+}
+
+// puttyStore is the store of the --app program, or with no --app every
+// program's that has saved sessions (openPuttyStore).
+func puttyStore(app string) (putty.Store, error) {
+	if app == "" {
+		return openPuttyStore()
+	}
+	if _, ok := putty.AppNamed(app); !ok {
+		return nil, usageErrorf("invalid --app %q: want putty or kitty", app)
+	}
+	return putty.AppStore(app)
 }
 
 // sessionNames checks and de-duplicates --session values. PuTTY maps an
@@ -224,8 +241,8 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
 	}
 	if wf.Backup {
-		if _, ok := store.(*putty.RegistryStore); ok {
-			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", store.Where())
+		if strings.HasPrefix(store.Where(), `HKCU\`) {
+			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", strings.Split(store.Where(), " and ")[0])
 		}
 	}
 	targets, err := puttyTargets(store, names, create)
@@ -322,10 +339,14 @@ func printPuttyChanges(s Streams, changes []putty.Change, would bool) {
 		if would {
 			verb = "would " + strings.TrimSuffix(verb, "d")
 		}
+		app := ch.App
+		if app == "" {
+			app = "PuTTY"
+		}
 		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()))
+			fmt.Fprintf(s.Out, "%s %s: %s session %q with keep-alive %s\n", verb, ch.Location, app, ch.Session, fmtSeconds(ch.After.Interval()))
 		} else {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
+			fmt.Fprintf(s.Out, "%s %s: %s session %q keep-alive %s (was %s)\n", verb, ch.Location, app, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
 		}
 	}
 }
