@@ -206,8 +206,7 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 			}
 			defer checker.Close()
 		case !e.disable:
-			return withHint(fmt.Errorf("cannot check the edited config: %w", err),
-				"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+			return withHint(fmt.Errorf("cannot check the edited config: %w", err), noSSHDHint())
 		}
 	}
 
@@ -291,7 +290,20 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 	if !write {
 		return nil
 	}
+	if e.noValidate && !e.disable && len(changed) > 0 && runtime.GOOS == "windows" {
+		// Windows rarely has sshd.exe, so --no-validate is the usual way:
+		// say how to check the result once it is there.
+		fmt.Fprintf(e.s.Err, "keepalive: note: not checked with sshd -t (--no-validate); with OpenSSH Server installed, check it as Administrator: sshd.exe -t -f \"%s\"\n", main)
+	}
 	return e.apply(checker, main, p, len(changed) > 0)
+}
+
+// noSSHDHint says how to get the sshd that checks an edited config.
+func noSSHDHint() string {
+	if runtime.GOOS == "windows" {
+		return "install OpenSSH Server (Settings > Optional features, or as Administrator: Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0) so that sshd -t can check the config, or pass --no-validate to skip the check"
+	}
+	return "install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check"
 }
 
 // where names the files that hold the settings in effect, for "already
@@ -349,7 +361,12 @@ func (e *serverEdit) apply(c *sshd.Checker, main string, p *placement.Plan, chan
 		return nil // another system's files: its own sshd reads them when it starts
 	}
 	if runtime.GOOS == "windows" {
-		if changed || e.reload {
+		switch {
+		case e.reload:
+			// Windows has no SIGHUP to reload sshd with, and keepalive
+			// never restarts a service itself.
+			fmt.Fprintln(e.s.Err, "keepalive: --reload: Windows cannot reload sshd, and keepalive does not restart services; run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
+		case changed:
 			fmt.Fprintln(e.s.Err, "keepalive: run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
 		}
 		return nil
