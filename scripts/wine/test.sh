@@ -39,4 +39,8 @@ echo "test-windows: Wine prefix ready in $(($(date +%s) - start)) s"
 # from PATH.
 PATH="$here:$PATH" GOOS=windows GOARCH=amd64 "$go" test -count=1 \
 	./internal/putty ./internal/atomicfile
+# keepalive.exe under Wine, checked from Linux with wine reg query and the
+# bytes of the files it wrote. It makes a prefix of its own, so that the
+# real PuTTY key and %USERPROFILE% start empty.
+"$go" test -count=1 ./internal/winetest
 echo "test-windows: took $(($(date +%s) - start)) s"
