@@ -46,11 +46,12 @@ func TestEditReplacedDuringEdit(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			t.Setenv("HOME", dir)
+			setHome(t, dir)
 			cfg := filepath.Join(dir, "config")
 			writeTestFile(t, cfg, orig)
 			path := cfg
 			if strings.Contains(tc.name, "symlink") {
+				unixOnly(t, "symlinks")
 				path = filepath.Join(dir, "link")
 				if err := os.Symlink("config", path); err != nil {
 					t.Fatal(err)
