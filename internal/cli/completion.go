@@ -19,18 +19,16 @@ import (
 // registerCompletions attaches completion to the flags of root's commands
 // by name, so that a command gets it by defining the flag. A command that
 // registers its own completion for a flag keeps it.
-func registerCompletions(root *cobra.Command) {
+func registerCompletions(root *cobra.Command, m *Machine) {
 	for _, c := range root.Commands() {
 		// enable and disable take a Host pattern; the others a host name.
 		patterns := c.Name() == "enable" || c.Name() == "disable"
 		setFlagCompletion(c, "host", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
 		})
-		setFlagCompletion(c, "session", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			app, _ := cmd.Flags().GetString("app")
-			return completeSessions(app, prefix), cobra.ShellCompDirectiveNoFileComp
+		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			return completeSessions(m, prefix), cobra.ShellCompDirectiveNoFileComp
 		})
-		setFlagCompletion(c, "app", cobra.FixedCompletions([]string{"putty", "kitty"}, cobra.ShellCompDirectiveNoFileComp))
 		for _, name := range []string{"interval", "count"} {
 			setFlagCompletion(c, name, cobra.NoFileCompletions)
 		}
@@ -127,11 +125,10 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	}, nil
 }
 
-// completeSessions offers the saved sessions of PuTTY (and KiTTY's, as
-// "kitty: NAME"), or of the --app program, "Default Settings" first, each
-// described by its keep-alive.
-func completeSessions(app, prefix string) []string {
-	store, err := puttyStore(app)
+// completeSessions offers the saved PuTTY sessions, "Default Settings"
+// first, each described by its keep-alive.
+func completeSessions(m *Machine, prefix string) []string {
+	store, err := m.PuttyStore()
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil

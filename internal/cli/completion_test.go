@@ -10,7 +10,7 @@ import (
 // --session completes it, so a new command cannot silently lose completion.
 func TestCompletionRegistered(t *testing.T) {
 	var out bytes.Buffer
-	root := newRootCmd(Streams{Out: &out, Err: &out})
+	root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
 	seen := map[string]bool{}
 	for _, c := range root.Commands() {
 		for _, flag := range []string{"host", "session"} {
@@ -36,7 +36,7 @@ func TestCompleteHostsNoConfig(t *testing.T) {
 	setHome(t, t.TempDir())
 	t.Setenv("SUDO_USER", "")
 	var out bytes.Buffer
-	root := newRootCmd(Streams{Out: &out, Err: &out})
+	root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
 	enable, _, err := root.Find([]string{"enable"})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func TestHostCompletionFiles(t *testing.T) {
 		{[]string{"show", "--file", "x.conf"}, []string{"x.conf"}},
 	} {
 		var out bytes.Buffer
-		root := newRootCmd(Streams{Out: &out, Err: &out})
+		root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
 		cmd, rest, err := root.Find(tc.args)
 		if err != nil {
 			t.Fatal(err)

@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"fmt"
-
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/spf13/cobra"
-
-	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type disableOptions struct {
@@ -20,11 +16,9 @@ type disableOptions struct {
 	Reload     bool
 	// Sessions are the PuTTY sessions for --putty (all when empty).
 	Sessions []string
-	// App picks PuTTY's or KiTTY's sessions for --putty.
-	App string
 }
 
-func newDisableCmd(s Streams) *cobra.Command {
+func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
 		Use:   "disable",
@@ -34,21 +28,20 @@ config (--user, the default, or --system), ClientAliveInterval and
 ClientAliveCountMax from sshd_config (--server), or the keep-alive of PuTTY
 sessions (--putty). A file that had no keep-alive lines before enable is
 restored byte for byte.`,
-		RunE: func(*cobra.Command, []string) error { return runDisable(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
 	cmd.Flags().BoolVar(&o.Putty, "putty", false, "turn off keep-alives in PuTTY saved sessions")
 	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
-	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
 	return cmd
 }
 
-func runDisable(s Streams, o *disableOptions) error {
+func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	n := 0
 	for _, b := range []bool{o.User, o.System, o.Server, o.Putty} {
 		if b {
@@ -61,21 +54,35 @@ func runDisable(s Streams, o *disableOptions) error {
 	if !o.Server && (o.Match != "" || o.NoValidate || o.Reload) {
 		return usageErrorf("--match, --no-validate and --reload go with --server")
 	}
-	switch {
-	case o.Server:
-		return runServerDisable(s, o)
-	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.App, o.writeFlags)
+	if !o.Putty && len(o.Sessions) > 0 {
+		return usageErrorf("--session goes with --putty")
 	}
-	if len(o.Sessions) > 0 || o.App != "" {
-		return usageErrorf("--session and --app go with --putty")
-	}
-	if err := o.clientFlags.validate(); err != nil {
+	t, done, err := o.target(s, m)
+	if err != nil {
 		return err
 	}
-	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
-	summary := fmt.Sprintf("removed ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return placement.Disable(sc, keys)
-	}, summary, fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host))
+	defer done()
+	res, err := t.Disable()
+	return printResult(s, o.writeFlags, res, err)
+}
+
+// target is what disable edits: the client config (the default), sshd's
+// config or the PuTTY sessions.
+func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, func(), error) {
+	switch {
+	case o.Server:
+		if o.Host != "*" {
+			return nil, nil, usageErrorf("--host goes with --user or --system; --server removes the global ClientAlive settings")
+		}
+		sf := serverFlags{Match: o.Match, File: o.File, Root: o.Root, Reload: o.Reload, NoValidate: o.NoValidate}
+		return sf.target(s, m, o.writeFlags, true)
+	case o.Putty:
+		t, err := sessionsTarget(s, m, o.Sessions, o.writeFlags)
+		return t, func() {}, err
+	}
+	if err := o.clientFlags.validate(); err != nil {
+		return nil, nil, err
+	}
+	t, err := o.clientFlags.target(s, m, o.writeFlags)
+	return t, func() {}, err
 }

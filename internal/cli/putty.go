@@ -3,21 +3,16 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"unicode"
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/diff"
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 )
-
-// openPuttyStore finds the current user's PuTTY sessions; tests replace it.
-var openPuttyStore = putty.DefaultStore
 
 type puttyOptions struct {
 	writeFlags
@@ -26,10 +21,9 @@ type puttyOptions struct {
 	intervalSet bool
 	List        bool
 	Create      bool
-	App         string
 }
 
-func newPuttyCmd(s Streams) *cobra.Command {
+func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 	o := &puttyOptions{}
 	cmd := &cobra.Command{
 		Use:   "putty",
@@ -51,9 +45,6 @@ session changes.
 Sessions live in ~/.putty/sessions (or ~/.config/putty/sessions when that
 exists, or $PUTTYDIR/sessions, or $PUTTYSESSIONS, as PuTTY looks for them) on
 Unix, and in HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions on Windows.
-On Windows, KiTTY's sessions (HKEY_CURRENT_USER\Software\9bis.com\KiTTY\Sessions)
-are edited too when KiTTY has saved any, listed apart as "kitty: NAME";
---app picks PuTTY's or KiTTY's alone.
 
 A --session that is not saved is an error, unless --create asks to save it
 (as a copy of Default Settings, as PuTTY does for a new session).`,
@@ -63,14 +54,13 @@ A --session that is not saved is an error, unless --create asks to save it
   keepalive disable --putty                # turn them off again`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
-			return runPutty(s, o)
+			return runPutty(s, m, o)
 		},
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
 	f.StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
-	f.StringVar(&o.App, "app", "", "only this program's sessions: putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
 	f.BoolVar(&o.Check, "check", false, "write nothing; exit 3 if a change would be made")
@@ -80,7 +70,7 @@ A --session that is not saved is an error, unless --create asks to save it
 	return cmd
 }
 
-func runPutty(s Streams, o *puttyOptions) error {
+func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 	names, err := sessionNames(o.Sessions)
 	if err != nil {
 		return err
@@ -94,7 +84,7 @@ func runPutty(s Streams, o *puttyOptions) error {
 				return usageErrorf("--list cannot be combined with %s: --list only shows the sessions", c.flag)
 			}
 		}
-		store, err := puttyStore(o.App)
+		store, err := m.PuttyStore()
 		if err != nil {
 			return err
 		}
@@ -104,38 +94,13 @@ func runPutty(s Streams, o *puttyOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := puttyStore(o.App)
+	t, err := sessionsTarget(s, m, names, o.writeFlags)
 	if err != nil {
 		return err
 	}
-	return setPutty(s, store, names, seconds, o.Create, o.writeFlags)
-}
-
-// runPuttyDisable turns the keep-alive off (0) in the named sessions, or in
-// every saved session and Default Settings. It is `keepalive disable
-// --putty`.
-func runPuttyDisable(s Streams, sessions []string, app string, wf writeFlags) error {
-	names, err := sessionNames(sessions)
-	if err != nil {
-		return err
-	}
-	store, err := puttyStore(app)
-	if err != nil {
-		return err
-	}
-	return setPutty(s, store, names, 0, false, wf)
-}
-
-// puttyStore is the store of the --app program, or with no --app every
-// program's that has saved sessions (openPuttyStore).
-func puttyStore(app string) (putty.Store, error) {
-	if app == "" {
-		return openPuttyStore()
-	}
-	if _, ok := putty.AppNamed(app); !ok {
-		return nil, usageErrorf("invalid --app %q: want putty or kitty", app)
-	}
-	return putty.AppStore(app)
+	t.Create = o.Create
+	res, err := t.Enable(edit.Values{Interval: seconds})
+	return printResult(s, o.writeFlags, res, err)
 }
 
 // sessionNames checks and de-duplicates --session values. PuTTY maps an
@@ -155,211 +120,26 @@ func sessionNames(in []string) ([]string, error) {
 	return out, nil
 }
 
-// puttyTargets are the sessions an edit is for: the named ones, all of
-// which must exist unless create, or every saved one and Default Settings.
-func puttyTargets(store putty.Store, names []string, create bool) ([]string, error) {
-	if len(names) == 0 {
-		saved, err := store.Sessions()
-		if err != nil {
-			return nil, fmt.Errorf("list PuTTY sessions in %s: %w", store.Where(), err)
-		}
-		targets := []string{putty.DefaultSettings}
-		for _, ss := range saved {
-			if ss.Name != putty.DefaultSettings {
-				targets = append(targets, ss.Name)
-			}
-		}
-		return targets, nil
+// sessionsTarget is the edit of the named PuTTY sessions (all when none).
+func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*edit.Sessions, error) {
+	names, err := sessionNames(sessions)
+	if err != nil {
+		return nil, err
 	}
-	var unknown []string
-	for _, n := range names {
-		_, err := store.Session(n)
-		if errors.Is(err, putty.ErrNoSession) {
-			unknown = append(unknown, n)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
+	store, err := m.PuttyStore()
+	if err != nil {
+		return nil, err
 	}
-	if len(unknown) > 0 && !create {
-		return nil, unknownSessions(store, unknown)
-	}
-	return names, nil
-}
-
-// unknownSessions is the error for --session names that are not saved:
-// it names them and lists the ones that are.
-func unknownSessions(store putty.Store, unknown []string) error {
-	quote := func(ns []string) string {
-		q := make([]string, len(ns))
-		for i, n := range ns {
-			q[i] = strconv.Quote(n)
-		}
-		return strings.Join(q, ", ")
-	}
-	what := "no PuTTY session"
-	if len(unknown) > 1 {
-		what = "no PuTTY sessions"
-	}
-	have := []string{putty.DefaultSettings}
-	if saved, err := store.Sessions(); err == nil {
-		for _, ss := range saved {
-			if ss.Name != putty.DefaultSettings {
-				have = append(have, ss.Name)
-			}
-		}
-	}
-	return withHint(fmt.Errorf("%s %s in %s; the sessions are: %s", what, quote(unknown), store.Where(), quote(have)),
-		"check the spelling (names are case-sensitive), or add --create to save it as a copy of Default Settings")
-}
-
-// puttyResult is what `keepalive putty --json` prints: the fields every
-// editing command prints, and each session.
-type puttyResult struct {
-	Changed  bool            `json:"changed"`
-	Files    []string        `json:"files"`
-	Diff     string          `json:"diff,omitempty"`
-	Sessions []puttyChangeJS `json:"sessions"`
-}
-
-type puttyChangeJS struct {
-	Session  string `json:"session"`
-	Location string `json:"location"`
-	Before   int    `json:"before"`
-	After    int    `json:"after"`
-	Changed  bool   `json:"changed"`
-	Created  bool   `json:"created"`
-}
-
-// setPutty sets the keep-alive of sessions to seconds. It plans every
-// change before writing any, so an unknown or unreadable session leaves
-// everything as it was; each write then re-reads its file under the lock.
-func setPutty(s Streams, store putty.Store, names []string, seconds int, create bool, wf writeFlags) error {
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
 	}
 	if wf.Backup {
-		if strings.HasPrefix(store.Where(), `HKCU\`) {
-			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", strings.Split(store.Where(), " and ")[0])
+		if _, ok := store.(*putty.RegistryStore); ok {
+			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", store.Where())
 		}
 	}
-	targets, err := puttyTargets(store, names, create)
-	if err != nil {
-		return err
-	}
-	exists, err := store.Exists()
-	if err != nil {
-		return fmt.Errorf("%s: %w", store.Where(), err)
-	}
-	if !exists && seconds != 0 && !create {
-		return withHint(fmt.Errorf("PuTTY has saved no settings in %s: it does not exist", store.Where()),
-			"save a session in PuTTY first, or add --create to create Default Settings there")
-	}
-
-	var changes []putty.Change
-	for _, name := range targets {
-		ch, err := store.SetKeepAlive(name, seconds, putty.SetOptions{DryRun: true, Create: create})
-		if err != nil {
-			return puttyError(ch, err)
-		}
-		changes = append(changes, ch)
-	}
-	res := puttyResult{Files: []string{}, Sessions: []puttyChangeJS{}}
-	var diffs strings.Builder
-	for _, ch := range changes {
-		if ch.Changed {
-			res.Changed = true
-			res.Files = append(res.Files, ch.Location)
-			old := ch.Location
-			if ch.OldText == nil {
-				old = "/dev/null"
-			}
-			diffs.WriteString(diff.Unified(old, ch.Location, ch.OldText, ch.NewText))
-		}
-	}
-	res.Diff = diffs.String()
-
-	if !wf.DryRun && !wf.Check {
-		for i, ch := range changes {
-			if !ch.Changed {
-				continue
-			}
-			done, err := store.SetKeepAlive(ch.Session, seconds, putty.SetOptions{Create: create, Backup: wf.Backup})
-			if err != nil {
-				// Say what was written before the failure.
-				printPuttyChanges(s, changes[:i], false)
-				return puttyError(ch, err)
-			}
-			changes[i] = done
-		}
-	}
-	for _, ch := range changes {
-		res.Sessions = append(res.Sessions, puttyChangeJS{
-			Session: ch.Session, Location: ch.Location,
-			Before: ch.Before.Interval(), After: ch.After.Interval(),
-			Changed: ch.Changed, Created: ch.Created,
-		})
-	}
-
-	switch {
-	case wf.JSON:
-		if err := writeJSON(s, res); err != nil {
-			return err
-		}
-	case !res.Changed:
-		n := "1 session"
-		if len(changes) != 1 {
-			n = strconv.Itoa(len(changes)) + " sessions"
-		}
-		fmt.Fprintf(s.Out, "already set: PuTTY keep-alive %s in %s in %s\n", fmtSeconds(seconds), n, store.Where())
-	default:
-		if wf.DryRun || wf.Check || wf.Verbose {
-			writeDiff(s, res.Diff)
-		}
-		printPuttyChanges(s, changes, wf.DryRun || wf.Check)
-	}
-	if wf.Check && res.Changed {
-		return &cliError{code: exitChanged, err: errors.New("changes would be made")}
-	}
-	return nil
-}
-
-// printPuttyChanges says which session files changed (or would) and how.
-func printPuttyChanges(s Streams, changes []putty.Change, would bool) {
-	for _, ch := range changes {
-		if !ch.Changed {
-			continue
-		}
-		verb := "changed"
-		if ch.Created {
-			verb = "created"
-		}
-		if would {
-			verb = "would " + strings.TrimSuffix(verb, "d")
-		}
-		app := ch.App
-		if app == "" {
-			app = "PuTTY"
-		}
-		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: %s session %q with keep-alive %s\n", verb, ch.Location, app, ch.Session, fmtSeconds(ch.After.Interval()))
-		} else {
-			fmt.Fprintf(s.Out, "%s %s: %s session %q keep-alive %s (was %s)\n", verb, ch.Location, app, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
-		}
-	}
-}
-
-// puttyError adds what to do to a failed session write.
-func puttyError(ch putty.Change, err error) error {
-	if errors.Is(err, putty.ErrNoSession) {
-		return withHint(fmt.Errorf("%s: %w", ch.Location, err), "add --create to save it as a copy of Default Settings")
-	}
-	if errors.Is(err, fs.ErrPermission) {
-		return withHint(err, "PuTTY sessions belong to their user: run keepalive as that user, and check the permissions of "+ch.Location)
-	}
-	return err
+	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil
 }
 
 // puttyListJS is one session in `keepalive putty --list --json`.
@@ -403,7 +183,7 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 			sessions = append(sessions, ss)
 		}
 		if len(unknown) > 0 {
-			return unknownSessions(store, unknown)
+			return edit.UnknownSessions(store, unknown)
 		}
 	}
 	if asJSON {
@@ -420,7 +200,7 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 	tw := tabwriter.NewWriter(s.Out, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "SESSION\tKEEP-ALIVE\tWHERE")
 	for _, ss := range sessions {
-		ka := fmtSeconds(ss.KeepAlive.Interval())
+		ka := edit.FormatSeconds(ss.KeepAlive.Interval())
 		if ss.KeepAlive.Minutes != 0 {
 			// The legacy minutes are easy to miss: say where the value
 			// comes from.
@@ -433,14 +213,6 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", displayName(ss.Name), ka, where)
 	}
 	return tw.Flush()
-}
-
-// fmtSeconds shows a keep-alive interval.
-func fmtSeconds(n int) string {
-	if n == 0 {
-		return "off"
-	}
-	return strconv.Itoa(n) + "s"
 }
 
 // displayName quotes a session name only when it would not print cleanly.

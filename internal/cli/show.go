@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,16 +10,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
-
-// showPuttyStore finds the PuTTY sessions show lists; tests replace it.
-var showPuttyStore = putty.DefaultStore
 
 type showOptions struct {
 	Host       string
@@ -44,11 +38,9 @@ type showEnv struct {
 	// Home is what '~' means in an Include: ssh expands it from $HOME.
 	Home      string
 	LocalUser string
-	// SSH and SSHD are the programs --verify runs ("" finds them).
-	SSH, SSHD string
 }
 
-func newShowCmd(s Streams) *cobra.Command {
+func newShowCmd(s Streams, m *Machine) *cobra.Command {
 	o := &showOptions{}
 	cmd := &cobra.Command{
 		Use:   "show",
@@ -75,7 +67,7 @@ a config that has one unless --verify=exec (or --allow-exec) says so.`,
 		Example: `  keepalive show
   keepalive show --host build.example.com --verify
   keepalive show --json --no-putty`,
-		RunE: func(*cobra.Command, []string) error { return runShow(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
@@ -141,7 +133,7 @@ func (e *showEnv) fill() error {
 	return nil
 }
 
-func runShow(s Streams, o *showOptions) error {
+func runShow(s Streams, m *Machine, o *showOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -170,7 +162,7 @@ func runShow(s Streams, o *showOptions) error {
 	opts := report.Options{
 		Client: &resolve.Options{
 			Dialect:             sshconf.Client,
-			SetupTimeOutIsAlive: debianSetupTimeOut,
+			SetupTimeOutIsAlive: m.DebianSetupTimeOut,
 			FS:                  fsys,
 			Home:                o.env.Home,
 			Files:               files,
@@ -194,7 +186,7 @@ func runShow(s Streams, o *showOptions) error {
 	if o.NoPutty {
 		opts.PuttyNote = ""
 	} else {
-		opts.Putty, opts.PuttyNote = puttySessions()
+		opts.Putty, opts.PuttyNote = puttySessions(m)
 	}
 	rep := report.Build(opts)
 	if o.File == "" {
@@ -203,7 +195,7 @@ func runShow(s Streams, o *showOptions) error {
 
 	disagree := false
 	if o.Verify != "" {
-		disagree = verifyShow(rep, o, serverFile)
+		disagree = verify(rep, m, o, serverFile)
 	}
 
 	var err error
@@ -236,8 +228,8 @@ func noteHomeMismatch(rep *report.Report, env showEnv, fsys resolve.FS) {
 
 // puttySessions lists the saved PuTTY sessions and their keep-alive, or
 // says why there are none.
-func puttySessions() ([]report.PuttySession, string) {
-	store, err := showPuttyStore()
+func puttySessions(m *Machine) ([]report.PuttySession, string) {
+	store, err := m.PuttyStore()
 	if err != nil {
 		return nil, fmt.Sprintf("cannot read PuTTY sessions: %v", err)
 	}
@@ -260,88 +252,11 @@ func puttySessions() ([]report.PuttySession, string) {
 	return out, ""
 }
 
-// verifyShow cross-checks the report with the real ssh -G and sshd -T,
-// adding what it finds to the report. It returns true on a disagreement.
-func verifyShow(rep *report.Report, o *showOptions, serverFile string) bool {
+// verify cross-checks the report with the real ssh -G and sshd -T.
+func verify(rep *report.Report, m *Machine, o *showOptions, serverFile string) bool {
 	if o.Root != "" && filepath.Clean(o.Root) != "/" {
 		rep.Add(report.Info, report.SectionClient, "", "not verified: ssh and sshd cannot be made to read a --root directory")
 		return false
 	}
-	ctx := context.Background()
-	disagree := false
-	if c := rep.Client; c != nil {
-		if pos := report.MatchExec(c.Result); pos != "" && !o.AllowExec {
-			rep.Add(report.Warning, report.SectionClient, pos, "not verified with ssh -G: it would run this Match exec command; --verify=exec allows that")
-		} else {
-			cfg, err := oracle.SSH(ctx, oracle.SSHQuery{Bin: o.env.SSH, File: o.File, Host: c.Host})
-			disagree = compare(rep, report.SectionClient, "ssh -G", cfg, err, []keyValue{
-				{"serveraliveinterval", c.ServerAliveInterval},
-				{"serveralivecountmax", c.ServerAliveCountMax},
-				{"tcpkeepalive", c.TCPKeepAlive},
-			})
-		}
-	}
-	if sv := rep.Server; sv != nil {
-		cfg, err := sshdDump(ctx, o.env.SSHD, serverFile)
-		disagree = compare(rep, report.SectionServer, "sshd -T", cfg, err, []keyValue{
-			{"clientaliveinterval", sv.ClientAliveInterval},
-			{"clientalivecountmax", sv.ClientAliveCountMax},
-			{"tcpkeepalive", sv.TCPKeepAlive},
-		}) || disagree
-	}
-	return disagree
-}
-
-// sshdDump runs sshd -T on file with a throwaway host key, since sshd
-// refuses to test a config without one it can read.
-func sshdDump(ctx context.Context, bin, file string) (oracle.Config, error) {
-	if bin == "" {
-		b, err := oracle.FindSSHD()
-		if err != nil {
-			return nil, err
-		}
-		bin = b
-	}
-	dir, err := os.MkdirTemp("", "keepalive-verify-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	key, err := oracle.ThrowawayHostKey(dir)
-	if err != nil {
-		return nil, err
-	}
-	return oracle.SSHD(ctx, oracle.SSHDQuery{Bin: bin, File: file, HostKey: key})
-}
-
-type keyValue struct {
-	key string
-	v   report.Value
-}
-
-func compare(rep *report.Report, sec report.Section, prog string, cfg oracle.Config, err error, kvs []keyValue) bool {
-	switch {
-	case errors.Is(err, oracle.ErrNotFound):
-		rep.Add(report.Info, sec, "", "not verified: %v", err)
-		return false
-	case err != nil && strings.Contains(err.Error(), "not in connection test specification"):
-		// Match LocalPort/LocalAddress: sshd -T has no global view to print.
-		rep.Add(report.Info, sec, "", "not verified: sshd -T cannot print global values for this config without a connection (-C): %v", err)
-		return false
-	case err != nil:
-		rep.Add(report.Error, sec, "", "verification failed: %v", err)
-		return true
-	}
-	bad := false
-	for _, kv := range kvs {
-		got := cfg.Get(kv.key)
-		if got != kv.v.String() {
-			rep.Add(report.Error, sec, kv.v.Source, "%s says %s %s, keepalive computed %s (from %s)", prog, kv.key, got, kv.v.String(), kv.v.Source)
-			bad = true
-		}
-	}
-	if !bad {
-		rep.Add(report.Info, sec, "", "verified: %s agrees", prog)
-	}
-	return bad
+	return rep.Verify(report.VerifyOptions{Find: m.FindProgram, ClientFile: o.File, ServerFile: serverFile, AllowExec: o.AllowExec})
 }
