@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -141,6 +142,13 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool
 	case disable:
 		return t, func() {}, nil
 	}
-	return nil, nil, withHint(fmt.Errorf("cannot check the edited config: %w", err),
-		"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+	return nil, nil, withHint(fmt.Errorf("cannot check the edited config: %w", err), noSSHDHint())
+}
+
+// noSSHDHint says how to get the sshd that checks an edited config.
+func noSSHDHint() string {
+	if runtime.GOOS == "windows" {
+		return "install OpenSSH Server (Settings > Optional features, or as Administrator: Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0) so that sshd -t can check the config, or pass --no-validate to skip the check"
+	}
+	return "install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check"
 }

@@ -59,6 +59,16 @@ func (s *Server) Enable(v Values) (*Result, error) {
 	if v, ok := tx.Validator.(*SSHD); ok {
 		v.Want = settings
 	}
+	if s.Checker == nil && s.Local && runtime.GOOS == "windows" {
+		// Windows rarely has sshd.exe, so --no-validate is the usual way
+		// there: say how to check the result once it is installed.
+		tx.After = func(p *placement.Plan, changed bool) error {
+			if changed {
+				fmt.Fprintf(s.Warn, "keepalive: note: not checked with sshd -t (--no-validate); with OpenSSH Server installed, check it as Administrator: sshd.exe -t -f \"%s\"\n", s.Scope.Main())
+			}
+			return s.apply(p, changed)
+		}
+	}
 	return tx.Run()
 }
 
@@ -132,7 +142,12 @@ func (s *Server) apply(p *placement.Plan, changed bool) error {
 		return nil // another system's files: its own sshd reads them when it starts
 	}
 	if runtime.GOOS == "windows" {
-		if changed || s.Reload {
+		switch {
+		case s.Reload:
+			// Windows has no SIGHUP to reload sshd with, and keepalive
+			// never restarts a service itself.
+			fmt.Fprintln(s.Warn, "keepalive: --reload: Windows cannot reload sshd, and keepalive does not restart services; run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
+		case changed:
 			fmt.Fprintln(s.Warn, "keepalive: run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
 		}
 		return nil
