@@ -101,10 +101,14 @@ func printChanges(s Streams, res *edit.Result, would bool) {
 		if would {
 			verb = "would " + strings.TrimSuffix(verb, "d")
 		}
+		app := ch.App
+		if app == "" {
+			app = "PuTTY"
+		}
 		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After))
+			fmt.Fprintf(s.Out, "%s %s: %s session %q with keep-alive %s\n", verb, ch.Location, app, ch.Session, edit.FormatSeconds(ch.After))
 		} else {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
+			fmt.Fprintf(s.Out, "%s %s: %s session %q keep-alive %s (was %s)\n", verb, ch.Location, app, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
 		}
 	}
 }

@@ -15,10 +15,12 @@ import (
 type SessionChange struct {
 	Session  string `json:"session"`
 	Location string `json:"location"`
-	Before   int    `json:"before"`
-	After    int    `json:"after"`
-	Changed  bool   `json:"changed"`
-	Created  bool   `json:"created"`
+	// App is the program whose session it is: "PuTTY" or "KiTTY".
+	App     string `json:"app"`
+	Before  int    `json:"before"`
+	After   int    `json:"after"`
+	Changed bool   `json:"changed"`
+	Created bool   `json:"created"`
 }
 
 // Sessions is one edit of the keep-alive of PuTTY-family sessions.
@@ -95,7 +97,7 @@ func sessionChanges(changes []putty.Change) []SessionChange {
 	out := []SessionChange{}
 	for _, ch := range changes {
 		out = append(out, SessionChange{
-			Session: ch.Session, Location: ch.Location,
+			Session: ch.Session, Location: ch.Location, App: ch.App,
 			Before: ch.Before.Interval(), After: ch.After.Interval(),
 			Changed: ch.Changed, Created: ch.Created,
 		})
