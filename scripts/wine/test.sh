@@ -35,10 +35,12 @@ export WINEPREFIX WINEDEBUG=-all
 echo "test-windows: Wine prefix ready in $(($(date +%s) - start)) s"
 
 # The packages with Windows code: the registry store, atomic replace and
-# lock. go test runs each test binary through go_windows_amd64_exec (Wine)
-# from PATH.
+# lock, the edit transaction, finding sshd.exe, the CLI and its paths. go
+# test runs each test binary through go_windows_amd64_exec (Wine) from
+# PATH. Tests that need Unix (root, ssh/sshd, symlinks, an /etc/ssh tree)
+# skip there, each saying why.
 PATH="$here:$PATH" GOOS=windows GOARCH=amd64 "$go" test -count=1 \
-	./internal/putty ./internal/atomicfile
+	./internal/putty ./internal/atomicfile ./internal/edit ./internal/openssh ./internal/cli
 # keepalive.exe under Wine, checked from Linux with wine reg query and the
 # bytes of the files it wrote. It makes a prefix of its own, so that the
 # real PuTTY key and %USERPROFILE% start empty.
