@@ -227,4 +227,15 @@ func TestKiTTYUnderWine(t *testing.T) {
 	if r = m.keepalive(t, "putty", "--app", "mobaxterm"); r.code != 2 {
 		t.Errorf("--app mobaxterm: exit %d, want 2 (usage)", r.code)
 	}
+
+	// KiTTY alone (no PuTTY key): its sessions under their own names, and
+	// no PuTTY key is created.
+	m.regDelete(puttyKey)
+	r = m.must(t, "putty", "--interval", "40")
+	mustContain(t, "putty with KiTTY alone", r.stdout,
+		`changed HKCU\Software\9bis.com\KiTTY\Sessions\box: KiTTY session "box" keep-alive 40s (was off)`,
+		`changed HKCU\Software\9bis.com\KiTTY\Sessions\Default%20Settings: KiTTY session "Default Settings" keep-alive 40s (was 30s)`)
+	if got := m.regQuery(t, puttyKey); len(got) != 0 {
+		t.Errorf("PuTTY's key created with KiTTY alone: %v", got)
+	}
 }
