@@ -4,6 +4,7 @@ package winetest
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,26 @@ func resetRegistry(m *machine) {
 // keepAliveOf is a session key's two values as reg query shows them.
 func keepAliveOf(k map[string]string) string {
 	return k["PingInterval"] + " / " + k["PingIntervalSecs"]
+}
+
+// intervalOf is the keep-alive PuTTY reads from a session key's values as
+// reg query shows them: minutes*60 + seconds, a missing or non-DWORD
+// value counting 0.
+func intervalOf(t *testing.T, k map[string]string) int {
+	t.Helper()
+	n := 0
+	for name, mult := range map[string]int{"PingInterval": 60, "PingIntervalSecs": 1} {
+		hex, ok := strings.CutPrefix(k[name], "REG_DWORD 0x")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseUint(hex, 16, 32)
+		if err != nil {
+			t.Fatalf("%s = %q", name, k[name])
+		}
+		n += int(int32(v)) * mult
+	}
+	return n
 }
 
 // othersEqual reports the values, other than the keep-alive, that differ.
@@ -118,18 +139,26 @@ func TestPuttyRegistryUnderWine(t *testing.T) {
 	r = m.must(t, "putty", "--interval", "45")
 	mustContain(t, "second run", r.stdout, "already set: PuTTY keep-alive 45s in 5 sessions")
 
-	r = m.must(t, "disable", "--putty")
-	mustContain(t, "disable --putty", r.stdout,
-		`PuTTY session "my server" keep-alive off (was 45s)`,
-		`PuTTY session "legacy" keep-alive off (was 45s)`,
-		`PuTTY session "Default Settings" keep-alive off (was 45s)`)
+	// disable --putty reports each session's value before and after; the
+	// registry must hold what it reports.
+	r = m.must(t, "disable", "--putty", "--json")
+	var undone struct {
+		Sessions []struct {
+			Session, Location string
+			Before, After     int
+		} `json:"sessions"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &undone); err != nil {
+		t.Fatalf("disable --putty --json: %v\n%s", err, r.stdout)
+	}
+	if len(undone.Sessions) != 5 {
+		t.Errorf("disable --putty reported %d sessions, want 5", len(undone.Sessions))
+	}
 	off := m.regQuery(t, puttySes)
-	for k, vals := range off {
-		if k == puttySes {
-			continue
-		}
-		if got := keepAliveOf(vals); got != "REG_DWORD 0x0 / REG_DWORD 0x0" {
-			t.Errorf("%s after disable: %s", k, got)
+	for _, s := range undone.Sessions {
+		key := strings.Replace(s.Location, `HKCU\`, `HKEY_CURRENT_USER\`, 1)
+		if got := intervalOf(t, off[key]); s.Before != 45 || got != s.After || s.After == 45 {
+			t.Errorf("disable: %s reported %d -> %d; the registry has %d (%s)", s.Session, s.Before, s.After, got, keepAliveOf(off[key]))
 		}
 	}
 	othersEqual(t, before, off)
@@ -216,7 +245,7 @@ func TestKiTTYUnderWine(t *testing.T) {
 	}
 
 	r = m.must(t, "disable", "--putty", "--session", "kitty: box")
-	mustContain(t, "disable --putty --session 'kitty: box'", r.stdout, `KiTTY session "kitty: box" keep-alive off (was 30s)`)
+	mustContain(t, "disable --putty --session 'kitty: box'", r.stdout, `changed HKCU\Software\9bis.com\KiTTY\Sessions\box: KiTTY session "kitty: box" keep-alive `, `(was 30s)`)
 	if got := keepAliveOf(m.regQuery(t, puttySes)[puttySes+`\box`]); got != "REG_DWORD 0x0 / REG_DWORD 0x1e" {
 		t.Errorf("PuTTY's box after disabling KiTTY's: %s", got)
 	}
