@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/account"
 )
 
 // TestCompletionRegistered checks that every command defining --host or
@@ -52,7 +54,7 @@ func TestHostCompletionFiles(t *testing.T) {
 	home := t.TempDir()
 	setHome(t, home)
 	t.Setenv("SUDO_USER", "")
-	acct, err := currentAccount(false)
+	acct, err := account.Current(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,10 +66,10 @@ func TestHostCompletionFiles(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"enable"}, []string{userConfig(home)}},
-		{[]string{"disable", "--system", "--root", "/r"}, []string{systemClientConfig("/r")}},
+		{[]string{"enable"}, []string{account.UserConfig(home)}},
+		{[]string{"disable", "--system", "--root", "/r"}, []string{account.SystemClientConfig("/r")}},
 		{[]string{"enable", "--file", "x.conf"}, []string{"x.conf"}},
-		{[]string{"show"}, []string{userConfig(pw), systemClientConfig("")}},
+		{[]string{"show"}, []string{account.UserConfig(pw), account.SystemClientConfig("")}},
 		{[]string{"show", "--file", "x.conf"}, []string{"x.conf"}},
 	} {
 		var out bytes.Buffer

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/diff"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 )
 
@@ -77,66 +77,19 @@ func printResult(s Streams, wf writeFlags, res *edit.Result, err error) error {
 	return nil
 }
 
-// printChanges says which files changed (or would) and how: one line for
-// a config edit, one per session for PuTTY-family sessions.
+// printChanges says which files changed (or would) and how.
 func printChanges(s Streams, res *edit.Result, would bool) {
-	if res.Sessions == nil {
-		if res.Changed {
-			verb := "changed"
-			if would {
-				verb = "would change"
-			}
-			fmt.Fprintf(s.Out, "%s %s: %s\n", verb, strings.Join(res.Files, ", "), res.Summary)
-		}
-		return
-	}
-	for _, ch := range res.Sessions {
-		if !ch.Changed {
-			continue
-		}
-		verb := "changed"
-		if ch.Created {
-			verb = "created"
-		}
-		if would {
-			verb = "would " + strings.TrimSuffix(verb, "d")
-		}
-		app := ch.App
-		if app == "" {
-			app = "PuTTY"
-		}
-		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: %s session %q with keep-alive %s\n", verb, ch.Location, app, ch.Session, edit.FormatSeconds(ch.After))
-		} else {
-			fmt.Fprintf(s.Out, "%s %s: %s session %q keep-alive %s (was %s)\n", verb, ch.Location, app, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
-		}
+	for _, l := range res.Lines(would) {
+		fmt.Fprintln(s.Out, l)
 	}
 }
 
 // writeDiff prints a unified diff, coloured on a terminal.
 func writeDiff(s Streams, d string) {
-	if !s.Color {
-		io.WriteString(s.Out, d)
-		return
+	if s.Color {
+		d = diff.Colorize(d)
 	}
-	for _, line := range strings.SplitAfter(d, "\n") {
-		color := ""
-		switch {
-		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
-			color = "\x1b[1m"
-		case strings.HasPrefix(line, "+"):
-			color = "\x1b[32m"
-		case strings.HasPrefix(line, "-"):
-			color = "\x1b[31m"
-		case strings.HasPrefix(line, "@@"):
-			color = "\x1b[36m"
-		}
-		if color == "" || line == "" {
-			io.WriteString(s.Out, line)
-			continue
-		}
-		fmt.Fprintf(s.Out, "%s%s\x1b[0m\n", color, strings.TrimSuffix(line, "\n"))
-	}
+	io.WriteString(s.Out, d)
 }
 
 // writeJSON prints v as indented JSON: the --json output of every command.

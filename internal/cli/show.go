@@ -3,13 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/user"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -27,17 +26,7 @@ type showOptions struct {
 	NoServer   bool
 	NoPutty    bool
 
-	env showEnv
-}
-
-// showEnv is where show looks; zero fields are filled from the process.
-type showEnv struct {
-	// UserConfig is the file ssh reads as the user's config: .ssh/config in
-	// the home directory of the password database (ssh ignores $HOME here).
-	UserConfig string
-	// Home is what '~' means in an Include: ssh expands it from $HOME.
-	Home      string
-	LocalUser string
+	env account.View
 }
 
 func newShowCmd(s Streams, m *Machine) *cobra.Command {
@@ -100,44 +89,11 @@ func (o *showOptions) validate() error {
 	return nil
 }
 
-// fill completes the environment from the process, as ssh finds it.
-func (e *showEnv) fill() error {
-	u, uerr := user.Current()
-	if e.UserConfig == "" {
-		home := ""
-		if uerr == nil {
-			home = u.HomeDir
-		}
-		if home == "" {
-			h, err := os.UserHomeDir()
-			if err != nil {
-				return fmt.Errorf("find the home directory: %w", err)
-			}
-			home = h
-		}
-		e.UserConfig = userConfig(home)
-	}
-	if e.Home == "" {
-		e.Home = os.Getenv("HOME")
-		if e.Home == "" {
-			e.Home = filepath.Dir(filepath.Dir(e.UserConfig))
-		}
-	}
-	if e.LocalUser == "" {
-		if uerr == nil {
-			e.LocalUser = u.Username
-		} else {
-			e.LocalUser = os.Getenv("USER")
-		}
-	}
-	return nil
-}
-
 func runShow(s Streams, m *Machine, o *showOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	if err := o.env.fill(); err != nil {
+	if err := o.env.Fill(); err != nil {
 		return err
 	}
 	fsys := resolve.FS{Root: o.Root}
@@ -155,7 +111,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	if host == "" {
 		host, probe = placement.ProbeHost("*"), true
 	}
-	files := []resolve.Input{{Path: fsys.Real(o.env.UserConfig), User: true}, {Path: systemClientConfig(o.Root)}}
+	files := []resolve.Input{{Path: fsys.Real(o.env.UserConfig), User: true}, {Path: account.SystemClientConfig(o.Root)}}
 	if o.File != "" {
 		files = []resolve.Input{{Path: o.File, User: true}} // ssh -F reads it as a user config
 	}
@@ -174,23 +130,24 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	}
 	serverFile := o.ServerFile
 	if serverFile == "" {
-		serverFile = serverConfig(o.Root)
+		serverFile = account.ServerConfig(o.Root)
 	}
 	if !o.NoServer {
-		opts.Server = &resolve.Options{
-			Dialect: sshconf.Server,
-			FS:      fsys,
-			Files:   []resolve.Input{{Path: serverFile}},
-		}
+		so := serverChain(serverFile, o.Root)
+		opts.Server = &so
 	}
 	if o.NoPutty {
 		opts.PuttyNote = ""
 	} else {
-		opts.Putty, opts.PuttyNote = puttySessions(m)
+		if store, err := m.PuttyStore(); err != nil {
+			opts.PuttyNote = fmt.Sprintf("cannot read PuTTY sessions: %v", err)
+		} else {
+			opts.Putty, opts.PuttyNote = report.PuttySessions(store)
+		}
 	}
 	rep := report.Build(opts)
 	if o.File == "" {
-		noteHomeMismatch(rep, o.env, fsys)
+		rep.NoteHomeMismatch(o.env.UserConfig, account.UserConfig(o.env.Home), fsys)
 	}
 
 	disagree := false
@@ -212,44 +169,6 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 			"please report this with the config files involved")
 	}
 	return nil
-}
-
-// noteHomeMismatch says so when $HOME has an ssh config that ssh will not
-// read because the account's home directory is elsewhere.
-func noteHomeMismatch(rep *report.Report, env showEnv, fsys resolve.FS) {
-	other := userConfig(env.Home)
-	if filepath.Clean(other) == filepath.Clean(env.UserConfig) {
-		return
-	}
-	if _, err := os.Stat(fsys.Real(other)); err == nil {
-		rep.Add(report.Info, report.SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", env.UserConfig, other)
-	}
-}
-
-// puttySessions lists the saved PuTTY sessions and their keep-alive, or
-// says why there are none.
-func puttySessions(m *Machine) ([]report.PuttySession, string) {
-	store, err := m.PuttyStore()
-	if err != nil {
-		return nil, fmt.Sprintf("cannot read PuTTY sessions: %v", err)
-	}
-	if ok, err := store.Exists(); err != nil {
-		return nil, fmt.Sprintf("cannot read PuTTY sessions in %s: %v", store.Where(), err)
-	} else if !ok {
-		return []report.PuttySession{}, "none (no PuTTY settings in " + store.Where() + ")"
-	}
-	sessions, err := store.Sessions()
-	if err != nil {
-		return nil, fmt.Sprintf("cannot read PuTTY sessions in %s: %v", store.Where(), err)
-	}
-	out := []report.PuttySession{}
-	for _, ss := range sessions {
-		out = append(out, report.PuttySession{Session: ss.Name, Value: ss.KeepAlive.Interval(), Source: ss.Source(), Minutes: ss.KeepAlive.Minutes})
-	}
-	if len(out) == 0 {
-		return out, "no saved sessions in " + store.Where()
-	}
-	return out, ""
 }
 
 // verify cross-checks the report with the real ssh -G and sshd -T.

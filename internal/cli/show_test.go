@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
@@ -64,7 +65,7 @@ func layoutRoot(t *testing.T, name string) string {
 
 // layoutEnv is the environment of the user whose home is /root under the
 // layout's root.
-var layoutEnv = showEnv{UserConfig: "/root/.ssh/config", Home: "/root", LocalUser: "root"}
+var layoutEnv = account.View{UserConfig: "/root/.ssh/config", Home: "/root", LocalUser: "root"}
 
 // runShowJSON runs show --json and decodes the result.
 func runShowJSON(t *testing.T, o *showOptions) (showJSON, error) {
@@ -603,7 +604,7 @@ func TestShowPermissions(t *testing.T) {
 	if j.hasWarning("error", cfg, "Bad owner or permissions") {
 		t.Errorf("ssh -F does not check the file's permissions, show should not complain:\n%s", dumpWarnings(j))
 	}
-	j, _ = runShowJSON(t, &showOptions{NoServer: true, NoPutty: true, Root: dir, env: showEnv{UserConfig: "/config", Home: dir, LocalUser: "root"}})
+	j, _ = runShowJSON(t, &showOptions{NoServer: true, NoPutty: true, Root: dir, env: account.View{UserConfig: "/config", Home: dir, LocalUser: "root"}})
 	if !j.hasWarning("error", cfg, "Bad owner or permissions") {
 		t.Errorf("no error for a world-writable ~/.ssh/config:\n%s", dumpWarnings(j))
 	}

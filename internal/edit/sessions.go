@@ -78,7 +78,7 @@ func (s *Sessions) Run() (*Result, error) {
 	if len(changes) != 1 {
 		n = strconv.Itoa(len(changes)) + " sessions"
 	}
-	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", FormatSeconds(s.Seconds), n, s.Store.Where())
+	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", putty.FormatInterval(s.Seconds), n, s.Store.Where())
 	for i, ch := range changes {
 		if ch.Changed && s.Mode.Writes() {
 			done, err := s.Store.SetKeepAlive(ch.Session, s.Seconds, putty.SetOptions{Create: s.Create, Backup: s.Backup})
@@ -138,6 +138,43 @@ func (s *Sessions) targets() ([]string, error) {
 	return s.Names, nil
 }
 
+// List reads the sessions: Default Settings (saved or not) and every saved
+// session, or the named ones, all of which must exist.
+func (s *Sessions) List() ([]putty.Session, error) {
+	if len(s.Names) == 0 {
+		saved, err := s.Store.Sessions()
+		if err != nil {
+			return nil, fmt.Errorf("list PuTTY sessions in %s: %w", s.Store.Where(), err)
+		}
+		var out []putty.Session
+		if len(saved) == 0 || saved[0].Name != putty.DefaultSettings {
+			ds, err := s.Store.Session(putty.DefaultSettings)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ds)
+		}
+		return append(out, saved...), nil
+	}
+	var out []putty.Session
+	var unknown []string
+	for _, n := range s.Names {
+		ss, err := s.Store.Session(n)
+		if errors.Is(err, putty.ErrNoSession) {
+			unknown = append(unknown, n)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ss)
+	}
+	if len(unknown) > 0 {
+		return nil, UnknownSessions(s.Store, unknown)
+	}
+	return out, nil
+}
+
 // UnknownSessions is the error for --session names that are not saved: it
 // names them and lists the ones that are.
 func UnknownSessions(store putty.Store, unknown []string) error {
@@ -173,12 +210,4 @@ func sessionError(ch putty.Change, err error) error {
 		return hinted(err, "PuTTY sessions belong to their user: run keepalive as that user, and check the permissions of "+ch.Location)
 	}
 	return err
-}
-
-// FormatSeconds shows a keep-alive interval: "60s", or "off" for 0.
-func FormatSeconds(n int) string {
-	if n == 0 {
-		return "off"
-	}
-	return strconv.Itoa(n) + "s"
 }
