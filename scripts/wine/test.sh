@@ -35,16 +35,17 @@ export WINEPREFIX WINEDEBUG=-all
 echo "test-windows: Wine prefix ready in $(($(date +%s) - start)) s"
 
 # The packages with Windows code: the registry store, atomic replace and
-# lock, the edit transaction, finding sshd.exe, the CLI and its paths. go
-# test runs each test binary through go_windows_amd64_exec (Wine) from
-# PATH. Tests that need Unix (root, ssh/sshd, symlinks, an /etc/ssh tree)
-# skip there, each saying why. internal/putty runs on its own first: it
+# lock, the edit transaction, finding sshd.exe, show's report (file
+# permissions), the CLI and its paths. go test runs each test binary
+# through go_windows_amd64_exec (Wine) from PATH. Tests that need Unix
+# (root, ssh/sshd, symlinks, an /etc/ssh tree) skip there, each saying why.
+# internal/resolve is left out: its tests assume Unix paths. internal/putty runs on its own first: it
 # writes PuTTY's and KiTTY's real keys in this prefix for a moment, which
 # the others' tests (show) would otherwise read.
 export PATH="$here:$PATH"
 GOOS=windows GOARCH=amd64 "$go" test -count=1 ./internal/putty
 GOOS=windows GOARCH=amd64 "$go" test -count=1 \
-	./internal/atomicfile ./internal/edit ./internal/openssh ./internal/cli
+	./internal/atomicfile ./internal/edit ./internal/openssh ./internal/report ./internal/cli
 # keepalive.exe under Wine, checked from Linux with wine reg query and the
 # bytes of the files it wrote. It makes a prefix of its own, so that the
 # real PuTTY key and %USERPROFILE% start empty.
