@@ -22,6 +22,8 @@ dir=$(cd "$dir" && pwd)
 x86_64-w64-mingw32-gcc -O2 -Wall -shared -s -nostdlib -Wl,--entry,DllMain \
 	-o "$dir/bcryptprimitives.dll" "$here/stub.c" -ladvapi32 -lkernel32
 
+# No Mono or Gecko: nothing here needs .NET or a browser engine, and Wine
+# would otherwise offer to download them.
 export WINEPREFIX="$dir/prefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 # wineboot's helpers (wineserver, services.exe, explorer.exe) outlive it and
 # hold on to its output: keep them away from the caller's pipes.

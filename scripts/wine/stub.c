@@ -96,6 +96,8 @@ static BYTE *jump_near(BYTE *base, SIZE_T image_size)
 			p[2 + i] = (BYTE)(target >> (8 * i));
 		p[10] = 0xFF; /* jmp rax */
 		p[11] = 0xE0;
+		DWORD old;
+		VirtualProtect(p, 4096, PAGE_EXECUTE_READ, &old);
 		return p;
 	}
 	return NULL;
