@@ -49,8 +49,12 @@ func (s *Sessions) Run() (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", s.Store.Where(), err)
 	}
 	if !exists && s.Seconds != 0 && !s.Create {
-		return nil, hintedf("save a session in PuTTY first, or add --create to create Default Settings there",
-			"PuTTY has saved no settings in %s: it does not exist", s.Store.Where())
+		app := putty.PuTTY.Name
+		if r, ok := s.Store.(*putty.RegistryStore); ok && r.App.Name != "" {
+			app = r.App.Name // --app kitty
+		}
+		return nil, hintedf("save a session in "+app+" first, or add --create to create Default Settings there",
+			"%s has saved no settings in %s: it does not exist", app, s.Store.Where())
 	}
 	var changes []putty.Change
 	for _, name := range targets {

@@ -257,13 +257,27 @@ func TestKiTTYUnderWine(t *testing.T) {
 		t.Errorf("--app mobaxterm: exit %d, want 2 (usage)", r.code)
 	}
 
+	// --app kitty where KiTTY has saved nothing: said so, nothing created.
+	m.regDelete(kittyKey)
+	r = m.keepalive(t, "putty", "--app", "kitty")
+	if r.code != 1 {
+		t.Errorf("--app kitty without KiTTY: exit %d, want 1", r.code)
+	}
+	mustContain(t, "--app kitty without KiTTY", r.stderr,
+		`keepalive: KiTTY has saved no settings in HKCU\Software\9bis.com\KiTTY\Sessions: it does not exist`,
+		"hint: save a session in KiTTY first")
+	if got := m.regQuery(t, kittyKey); len(got) != 0 {
+		t.Errorf("KiTTY's key created: %v", got)
+	}
+	m.regImport(t, kittySessions)
+
 	// KiTTY alone (no PuTTY key): its sessions under their own names, and
 	// no PuTTY key is created.
 	m.regDelete(puttyKey)
 	r = m.must(t, "putty", "--interval", "40")
 	mustContain(t, "putty with KiTTY alone", r.stdout,
-		`changed HKCU\Software\9bis.com\KiTTY\Sessions\box: KiTTY session "box" keep-alive 40s (was off)`,
-		`changed HKCU\Software\9bis.com\KiTTY\Sessions\Default%20Settings: KiTTY session "Default Settings" keep-alive 40s (was 30s)`)
+		`changed HKCU\Software\9bis.com\KiTTY\Sessions\box: KiTTY session "box" keep-alive 40s (was 120s)`,
+		`changed HKCU\Software\9bis.com\KiTTY\Sessions\Default%20Settings: KiTTY session "Default Settings" keep-alive 40s (was off)`)
 	if got := m.regQuery(t, puttyKey); len(got) != 0 {
 		t.Errorf("PuTTY's key created with KiTTY alone: %v", got)
 	}
