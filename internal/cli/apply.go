@@ -160,6 +160,11 @@ func writeDiff(s Streams, d string) {
 // requireWritable fails early, before any work, when the directory that
 // will receive path cannot be written: the usual cause is a missing sudo.
 func requireWritable(path string) error {
+	shown := path
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != filepath.Clean(path) {
+		path = real // a link's target is what gets replaced
+		shown += " (symlink to " + real + ")"
+	}
 	dir := filepath.Dir(path)
 	for {
 		if _, err := os.Stat(dir); err == nil {
@@ -176,7 +181,7 @@ func requireWritable(path string) error {
 		if os.Geteuid() == 0 {
 			hint = "check that the file system is writable"
 		}
-		return withHint(fmt.Errorf("cannot write %s: %w", path, err), hint)
+		return withHint(fmt.Errorf("cannot write %s: %w", shown, err), hint)
 	}
 	return nil
 }

@@ -95,7 +95,10 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 		return err
 	}
 	main := sc.Main()
-	if acct.Sudo && !cf.System && cf.File == "" {
+	if err := actAsController(main); err != nil {
+		return err
+	}
+	if (acct.Sudo || acct.ForSudo) && !cf.System && cf.File == "" {
 		fmt.Fprintf(s.Err, "keepalive: editing %s's config %s (the user who ran sudo)\n", acct.Name, main)
 	}
 	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {

@@ -18,6 +18,9 @@ type account struct {
 	Name     string
 	UID, GID int
 	Sudo     bool // the invoking user of sudo, not the process's own
+	// ForSudo: this process is the invoking user of sudo, run by a root
+	// keepalive for --user (see handoff.go).
+	ForSudo bool
 	// PwHome is the home in the password database, which is where ssh
 	// itself looks (it ignores $HOME); empty when unknown.
 	PwHome string
@@ -54,7 +57,8 @@ func currentAccount(forUser bool) (account, error) {
 	if u, err := user.Current(); err == nil {
 		name = u.Username
 	}
-	return account{Home: home, PwHome: pwHome, Name: name, UID: -1, GID: -1}, nil
+	forSudo := forUser && os.Geteuid() != 0 && os.Getenv("SUDO_UID") == strconv.Itoa(os.Geteuid())
+	return account{Home: home, PwHome: pwHome, Name: name, UID: -1, GID: -1, ForSudo: forSudo}, nil
 }
 
 // userConfig is the user's ssh client config.

@@ -219,6 +219,12 @@ type puttyChangeJS struct {
 // change before writing any, so an unknown or unreadable session leaves
 // everything as it was; each write then re-reads its file under the lock.
 func setPutty(s Streams, store putty.Store, names []string, seconds int, create bool, wf writeFlags) error {
+	if fs, ok := store.(*putty.FileStore); ok {
+		// sudo -E keeps the user's $HOME: their sessions are edited as them.
+		if err := actAsController(fs.Dir); err != nil {
+			return err
+		}
+	}
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)

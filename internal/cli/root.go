@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -51,11 +52,17 @@ func version() string {
 // Main runs keepalive with args and returns the process exit code. It is the
 // only place that prints errors.
 func Main(args []string, s Streams) int {
+	if h := sudoUserHandoff(args); h != nil {
+		return runHandoff(h, args, s)
+	}
 	root := newRootCmd(s)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
 		return exitOK
+	}
+	if h, ok := errors.AsType[*handoff](err); ok {
+		return runHandoff(h, args, s)
 	}
 	code, hint := exitCode(err)
 	if code == exitChanged {

@@ -184,6 +184,9 @@ func (e *serverEdit) scope() placement.Scope {
 func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) error {
 	sc := e.scope()
 	main := sc.Main()
+	if err := actAsController(main); err != nil {
+		return err
+	}
 	if err := requireConfigFile(main); err != nil {
 		return err
 	}
