@@ -83,10 +83,11 @@ func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Option
 
 // writeChecked replaces path with data if it still holds orig.
 func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
-	snap, err := atomicfile.Read(path)
+	snap, err := atomicfile.ReadIn(wo.Root, path)
 	if err != nil {
 		return err
 	}
+	defer snap.Close()
 	if !bytes.Equal(snap.Data, orig) {
 		return withHint(fmt.Errorf("%s changed while keepalive was editing it; nothing was written", path), "run keepalive again")
 	}

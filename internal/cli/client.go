@@ -138,7 +138,9 @@ func editClient(s Streams, cf *clientFlags, wf writeFlags, plan func(placement.S
 			}
 		}
 	}
-	return applyPlan(s, p, wf, writeOptions(acct, wf.Backup), summary+" in "+main, idle+" in "+main)
+	wo := writeOptions(acct, wf.Backup)
+	wo.Root = cf.Root
+	return applyPlan(s, p, wf, wo, summary+" in "+main, idle+" in "+main)
 }
 
 // maxConfigSize is the largest file resolve reads (resolve.maxFileSize).

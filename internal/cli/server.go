@@ -279,7 +279,7 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 		}
 	}
 
-	wo := atomicfile.Options{Backup: e.wf.Backup, Perm: 0o644, DirPerm: 0o755}
+	wo := atomicfile.Options{Backup: e.wf.Backup, Perm: 0o644, DirPerm: 0o755, Root: e.root}
 	summary := e.summary
 	if len(changed) == 0 {
 		summary += " in " + e.where(sc, p)
