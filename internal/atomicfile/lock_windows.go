@@ -3,8 +3,6 @@
 package atomicfile
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,8 +18,7 @@ import (
 // %TEMP% is per user, so this serializes one user's runs; Write's change
 // check covers the rest.
 func openLock(dir string) (*os.File, error) {
-	sum := sha256.Sum256([]byte(strings.ToLower(filepath.Clean(dir))))
-	name := filepath.Join(os.TempDir(), "keepalive-"+hex.EncodeToString(sum[:8])+".lock")
+	name := filepath.Join(os.TempDir(), lockName(strings.ToLower(filepath.Clean(dir))))
 	return os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
 }
 
