@@ -13,6 +13,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/diff"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 )
 
 // writeFlags are the flags every editing command shares.
@@ -103,7 +104,22 @@ func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
 // home, so a symlink or an Include there could otherwise make root rewrite
 // any file on the system. The check is on the snapshot Write will replace,
 // and Write refuses if the path leads elsewhere by then.
+//
+// Root's runs for a user are handed to that user before they get here
+// (handoff.go), so this is the defense behind that; and root never writes,
+// for itself, a file another account controls (an Include of a file in a
+// user's directory, reached from a system config).
 func requireOwner(snap *atomicfile.Snapshot, wo atomicfile.Options) error {
+	if privilege.Root() && wo.Root == "" {
+		o, err := privilege.Controller(snap.Path)
+		if err != nil {
+			return fmt.Errorf("%s: %w; nothing was written", snap.Path, err)
+		}
+		if o.UID != 0 && (!wo.SetOwner || o.UID != wo.UID) {
+			return withHint(fmt.Errorf("%s is controlled by uid %d (%s belongs to it): root does not edit another account's files; nothing was written",
+				snap.Path, o.UID, o.Path), "edit that file as its owner, or remove the Include that leads there")
+		}
+	}
 	if !wo.SetOwner {
 		return nil
 	}

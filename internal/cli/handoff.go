@@ -80,6 +80,8 @@ func runHandoff(h *handoff, args []string, s Streams) int {
 	code, err := privilege.Run(h.acct, args, h.home, s.In, s.Out, s.Err)
 	if err != nil {
 		fmt.Fprintf(s.Err, "keepalive: %v\n", err)
+		fmt.Fprintf(s.Err, "keepalive: hint: root edits %s's files as %s; install keepalive where %s can run it (such as /usr/local/bin), or run it as %s\n",
+			h.acct.Name, h.acct.Name, h.acct.Name, h.acct.Name)
 	}
 	return code
 }
