@@ -37,6 +37,7 @@ func TestAttacks(t *testing.T) {
 	t.Run("PuttySessionsLink", k.testPuttySessionsLink)
 	t.Run("SudoUserDirectorySwap", func(t *testing.T) { k.testSudoUserDirectorySwap(t, a) })
 	t.Run("SudoUserDisclosure", k.testSudoUserDisclosure)
+	t.Run("IncludeInUserDirectory", k.testIncludeInUserDirectory)
 	t.Run("RootImageLinks", k.testRootImageLinks)
 	t.Run("LockNotBlockable", func(t *testing.T) { k.testLockNotBlockable(t, a) })
 }
@@ -232,6 +233,22 @@ func (k *keepalive) testSudoUserDisclosure(t *testing.T) {
 		notShown(t, r, "ROOT-SECRET", "secret-root-host\t", "SECRET-HASH")
 	}
 	sameBytes(t, filepath.Join(out, "shadow"), []byte("root:SECRET-HASH:19000:0:99999:7:::\n"))
+}
+
+// testIncludeInUserDirectory: root's own config Includes a file in
+// alice's home, which she made a link to a root file that has the
+// keep-alive keyword. Root must not edit the file she chose.
+func (k *keepalive) testIncludeInUserDirectory(t *testing.T) {
+	out := k.attack(t, `
+		printf 'ServerAliveInterval 10\n' >"$OUT/victim"
+		ln -s "$OUT/victim" "$H/inc.conf"; chown -h 4242:4242 "$H/inc.conf"
+		printf 'Include %s/inc.conf\n' "$H" >"$OUT/etcssh/ssh_config"
+		code=0; HOME="$OUT/root" "$K" enable --system >"$OUT/run.stdout" 2>"$OUT/run.stderr" || code=$?
+		echo $code >"$OUT/run.code"
+	`)
+	r := saved(t, out, "run")
+	r.failure(t, 1, "inc.conf", "uid 4242")
+	sameBytes(t, filepath.Join(out, "victim"), []byte("ServerAliveInterval 10\n"))
 }
 
 // testRootImageLinks: --root IMG is a chroot for writes too. Links in the
