@@ -221,8 +221,10 @@ func (k *keepalive) testSudoUserDisclosure(t *testing.T) {
 		sudo shadow-dry "$OUT/root" enable --user --dry-run
 		sudo shadow-check "$OUT/root" enable --user --check --json
 		sudo shadow-complete "$OUT/root" __complete enable --user --host ""
+		sudo shadow-show "$OUT/root" show --file "$H/.ssh/config" --no-server --no-putty
+		sudo shadow-show-json "$OUT/root" show --file "$H/.ssh/config" --no-server --no-putty --json
 	`)
-	for _, name := range []string{"inc-dry", "inc-check", "inc-complete", "shadow-dry", "shadow-check", "shadow-complete"} {
+	for _, name := range []string{"inc-dry", "inc-check", "inc-complete", "shadow-dry", "shadow-check", "shadow-complete", "shadow-show", "shadow-show-json"} {
 		r := saved(t, out, name)
 		if strings.HasSuffix(name, "check") && r.code == 3 {
 			r.code = 0 // --check: a change to make
