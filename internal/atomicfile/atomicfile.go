@@ -218,8 +218,13 @@ func (s *Snapshot) current() (fs.FileInfo, error) {
 	var fi fs.FileInfo
 	if s.dir != nil {
 		fi, err = s.dir.Lstat(filepath.Base(real))
-	} else if _, err = openDir(s.root, filepath.Dir(real)); err == nil {
-		err = ErrChanged // the directory was created meanwhile
+	} else {
+		// The directory did not exist; if it does now, the file must not.
+		var d *os.Root
+		if d, err = openDir(s.root, filepath.Dir(real)); err == nil {
+			fi, err = d.Lstat(filepath.Base(real))
+			d.Close()
+		}
 	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
