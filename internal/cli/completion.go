@@ -6,7 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/putty"
+	"github.com/keepalive-ssh/keepalive/internal/account"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -20,7 +21,7 @@ import (
 // registerCompletions attaches completion to the flags of root's commands
 // by name, so that a command gets it by defining the flag. A command that
 // registers its own completion for a flag keeps it.
-func registerCompletions(root *cobra.Command) {
+func registerCompletions(root *cobra.Command, m *Machine) {
 	for _, c := range root.Commands() {
 		// enable and disable take a Host pattern; the others a host name.
 		patterns := c.Name() == "enable" || c.Name() == "disable"
@@ -28,7 +29,7 @@ func registerCompletions(root *cobra.Command) {
 			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
 		})
 		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			return completeSessions(prefix), cobra.ShellCompDirectiveNoFileComp
+			return completeSessions(m, prefix), cobra.ShellCompDirectiveNoFileComp
 		})
 		for _, name := range []string{"interval", "count"} {
 			setFlagCompletion(c, name, cobra.NoFileCompletions)
@@ -78,7 +79,7 @@ func completeHosts(cmd *cobra.Command, prefix string, patterns bool) []string {
 	var out []string
 	for _, hp := range resolve.HostPatterns(opts) {
 		p := hp.Pattern
-		if !strings.HasPrefix(p, prefix) || validatePattern("--host", p) != nil {
+		if !strings.HasPrefix(p, prefix) || input.HostPattern("--host", p) != nil {
 			continue
 		}
 		if !patterns && strings.ContainsAny(p, "*?") {
@@ -97,42 +98,24 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	root, _ := fl.GetString("root")
 	system, _ := fl.GetBool("system")
 	forUser, _ := fl.GetBool("user")
-	acct, err := currentAccount(forUser)
+	acct, err := account.Current(forUser)
 	if err != nil {
 		return resolve.Options{}, err
 	}
-	edits := cmd.Name() == "enable" || cmd.Name() == "disable"
-	main := resolve.Input{Path: userConfig(acct.Home), User: true}
-	switch {
-	case file != "":
-		main = resolve.Input{Path: file, User: !system}
-	case system:
-		main = resolve.Input{Path: systemClientConfig(root)}
-	case !edits && acct.PwHome != "":
-		// show and probe read what ssh reads: the config in the password
-		// database's home directory, whatever $HOME says.
-		main.Path = userConfig(acct.PwHome)
-	}
-	files := []resolve.Input{main}
-	if !edits && file == "" && !system {
-		// ... and then the system config.
-		files = append(files, resolve.Input{Path: systemClientConfig(root)})
-	}
+	// show and probe read what ssh reads; enable and disable what they edit.
+	reads := cmd.Name() != "enable" && cmd.Name() != "disable"
 	return resolve.Options{
 		Dialect: sshconf.Client,
 		FS:      resolve.FS{Root: root},
 		Home:    acct.Home,
-		Files:   files,
+		Files:   acct.ClientFiles(file, system, root, reads),
 	}, nil
 }
 
 // completeSessions offers the saved PuTTY sessions, "Default Settings"
 // first, each described by its keep-alive.
-//
-// TODO: when the putty command gains a flag that picks another session
-// store, honour it here as --file is honoured for --host.
-func completeSessions(prefix string) []string {
-	store, err := putty.DefaultStore()
+func completeSessions(m *Machine, prefix string) []string {
+	store, err := m.PuttyStore()
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil

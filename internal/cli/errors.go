@@ -3,9 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
+
+	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 )
 
-// Exit codes (SPEC "Output and exit codes").
+// Exit codes (docs/SPEC.md "Output and exit codes").
 const (
 	exitOK      = 0
 	exitFailure = 1 // the tool could not do it
@@ -46,5 +49,13 @@ func exitCode(err error) (int, string) {
 	if errors.As(err, &ce) {
 		return ce.code, ce.hint
 	}
-	return exitFailure, hintFor(err)
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		return exitUsage, ""
+	}
+	var ee *edit.Error
+	if errors.As(err, &ee) && ee.Hint != "" {
+		return exitFailure, ee.Hint
+	}
+	return exitFailure, edit.HintFor(err)
 }

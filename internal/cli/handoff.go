@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -51,9 +53,9 @@ func actAsController(path string) error {
 // sudoUserHandoff returns a handoff to the user who ran sudo when args ask
 // for their config (--user, completion included): every file of theirs,
 // and every Include in it, is then read and written as them.
-func sudoUserHandoff(args []string) *handoff {
+func sudoUserHandoff(args []string, m Machine) *handoff {
 	acct, ok := privilege.SudoUser()
-	if !ok || !wantsUser(args) {
+	if !ok || !wantsUser(args, m) {
 		return nil
 	}
 	return &handoff{acct: acct, home: acct.Home}
@@ -61,11 +63,11 @@ func sudoUserHandoff(args []string) *handoff {
 
 // wantsUser reports whether args run a command with --user set. It parses
 // them with a command tree of its own, so the real one is parsed once.
-func wantsUser(args []string) bool {
+func wantsUser(args []string, m Machine) bool {
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		args = args[1:]
 	}
-	root := newRootCmd(Streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard})
+	root := newRootCmd(Streams{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard}, &m)
 	cmd, rest, err := root.Find(args)
 	if err != nil || cmd == root {
 		return false
@@ -73,6 +75,12 @@ func wantsUser(args []string) bool {
 	_ = cmd.ParseFlags(rest) // a word being completed may not parse yet
 	v, err := cmd.Flags().GetBool("user")
 	return err == nil && v
+}
+
+// ranForSudo reports whether this process is the user who ran sudo, run
+// by a root keepalive for --user (see sudoUserHandoff).
+func ranForSudo(forUser bool) bool {
+	return forUser && os.Geteuid() > 0 && os.Getenv("SUDO_UID") == strconv.Itoa(os.Geteuid())
 }
 
 // runHandoff runs args as h says and returns the exit code.
