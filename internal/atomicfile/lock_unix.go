@@ -28,8 +28,7 @@ func openLock(dir string) (*os.File, error) {
 	base := ""
 	if os.Geteuid() == 0 {
 		for _, d := range rootLockDirs {
-			// Only root may create names in it.
-			if fi, err := os.Stat(d); err == nil && fi.IsDir() && fi.Mode().Perm()&0o022 == 0 && fi.Sys().(*syscall.Stat_t).Uid == 0 {
+			if rootOnly(d) { // only root may create names in it
 				base = d
 				break
 			}
