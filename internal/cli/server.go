@@ -119,11 +119,13 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if main == "" {
 		main = account.ServerConfig(sf.Root)
 	}
-	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
+	if err := actAsController(main); err != nil {
+		return nil, err
+	}
+	t.Scope = placement.Scope{Opts: resolve.Options{
+		Dialect: sshconf.Server,
+		FS:      resolve.FS{Root: sf.Root},
+		Files:   []resolve.Input{{Path: main}},
+	}}
 	return t, nil
-}
-
-// serverChain evaluates the sshd config main, under root.
-func serverChain(main, root string) resolve.Options {
-	return resolve.Options{Dialect: sshconf.Server, FS: resolve.FS{Root: root}, Files: []resolve.Input{{Path: main}}}
 }
