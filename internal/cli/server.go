@@ -72,9 +72,6 @@ for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
 	return cmd
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
-
 func runServer(s Streams, m *Machine, o *serverOptions) error {
 	interval, err := input.Interval("--interval", o.Interval)
 	if err != nil {
@@ -122,10 +119,11 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if err := actAsController(main); err != nil {
 		return nil, err
 	}
-	t.Scope = placement.Scope{Opts: resolve.Options{
-		Dialect: sshconf.Server,
-		FS:      resolve.FS{Root: sf.Root},
-		Files:   []resolve.Input{{Path: main}},
-	}}
+	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
 	return t, nil
+}
+
+// serverChain evaluates the sshd config main, under root.
+func serverChain(main, root string) resolve.Options {
+	return resolve.Options{Dialect: sshconf.Server, FS: resolve.FS{Root: root}, Files: []resolve.Input{{Path: main}}}
 }

@@ -35,9 +35,6 @@ type Server struct {
 	FindReload    func(pidFile string) openssh.Reload
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
-
 // checker starts the sshd that validates, or returns nil with
 // NoValidate. disable only removes lines, which cannot make a config
 // invalid, so it checks when it can and goes on without sshd (required
@@ -96,7 +93,7 @@ func (s *Server) Disable() (*Result, error) {
 		return nil, err
 	}
 	tx := s.config(c, func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, serverKeys, s.Match), nil
+		return placement.DisableServer(sc, sshconf.Server.Written(), s.Match), nil
 	}, summary, "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax")
 	return tx.Run()
 }
