@@ -178,7 +178,7 @@ func (k *keepalive) testPuttySessionsLink(t *testing.T) {
 
 // testSudoUserDirectorySwap: `sudo keepalive enable --user` while alice
 // exchanges her ~/.ssh with a link to /etc/profile.d (renameat2
-// RENAME_EXCHANGE) as fast as she can. In 50 runs root must never create a
+// RENAME_EXCHANGE) as fast as she can. In 100 runs root must never create a
 // file in /etc/profile.d.
 func (k *keepalive) testSudoUserDirectorySwap(t *testing.T, attacker string) {
 	out := k.attack(t, `
@@ -187,7 +187,7 @@ func (k *keepalive) testSudoUserDirectorySwap(t *testing.T, attacker string) {
 		"$SETPRIV" --reuid=4242 --regid=4242 --clear-groups "$A" swap "$H/.ssh" "$H/x" 60 >/dev/null 2>"$OUT/swap.err" &
 		swapper=$!
 		i=0
-		while [ $i -lt 50 ] && [ -z "$(ls -A "$OUT/profile.d")" ]; do
+		while [ $i -lt 100 ] && [ -z "$(ls -A "$OUT/profile.d")" ]; do
 			HOME="$OUT/root" SUDO_USER=alice SUDO_UID=4242 SUDO_GID=4242 "$K" enable --user >/dev/null 2>&1 || true
 			i=$((i+1))
 		done
