@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,5 +109,22 @@ func TestReadInRoot(t *testing.T) {
 	}
 	if _, err := ReadIn(img, filepath.Join(host, "etc/ssh-real/sshd_config")); err == nil {
 		t.Error("ReadIn of a path outside the root succeeded")
+	}
+}
+
+// TestReadTooLarge: a file over MaxSize (here a sparse one, which costs no
+// disk) is refused before anything is allocated for it.
+func TestReadTooLarge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 40); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := Read(path); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("Read of a 1 TiB file = %v, want ErrTooLarge", err)
 	}
 }

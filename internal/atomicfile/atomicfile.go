@@ -23,6 +23,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,6 +36,13 @@ const BackupSuffix = ".keepalive.bak"
 // ErrChanged is wrapped by Write when the file is no longer the one Read saw:
 // someone else edited, replaced, created or removed it in between.
 var ErrChanged = errors.New("the file changed since it was read; run keepalive again")
+
+// MaxSize is the largest file Read reads: far more than any configuration
+// (resolve reads at most as much).
+const MaxSize = 64 << 20
+
+// ErrTooLarge is wrapped by Read for a file over MaxSize.
+var ErrTooLarge = errors.New("larger than 64 MiB, too large for a configuration")
 
 // Options control how a file is written. The zero value is a sensible
 // default: no backup, a new file 0600, new directories 0700, owned by the
@@ -120,9 +128,18 @@ func ReadIn(root, path string) (*Snapshot, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: not a regular file", s.name())
 	}
+	// A size first, then a bounded read: a sparse file or one the kernel
+	// makes up as it is read (/proc) cannot make keepalive allocate without
+	// end.
+	if info.Size() > MaxSize {
+		return nil, fmt.Errorf("read %s: %w (%d bytes)", s.name(), ErrTooLarge, info.Size())
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(f); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+	}
+	if buf.Len() > MaxSize {
+		return nil, fmt.Errorf("read %s: %w", s.name(), ErrTooLarge)
 	}
 	s.Data, s.Exists, s.info = buf.Bytes(), true, info
 	return s, nil
