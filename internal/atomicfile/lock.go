@@ -28,7 +28,8 @@ var ErrBusy = errors.New("another keepalive is editing")
 // in a directory only the locking user can open (see openLock): a lock on
 // something everyone can open, such as /etc/ssh itself, could be held by
 // any user to block root's edits. The kernel drops the lock when its
-// holder dies, so a killed run never blocks the next one.
+// holder dies, so a killed run never blocks the next one; a run that ends
+// normally removes the lock file.
 //
 // A process that locks a missing directory's ancestor and one that comes
 // after the directory was created lock different directories; Write still
@@ -39,7 +40,7 @@ func Lock(path string) (unlock func(), err error) {
 		return nil, fmt.Errorf("lock %s: %w", path, cause(err))
 	}
 	dir := existingDir(filepath.Dir(real))
-	f, err := openLock(dir)
+	l, err := openLock(dir)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
 	}
@@ -47,17 +48,17 @@ func Lock(path string) (unlock func(), err error) {
 	// Poll rather than block so the wait is bounded; a short cap keeps a
 	// queue of waiters moving without busy-looping.
 	for delay := time.Millisecond; ; delay = min(2*delay, 10*time.Millisecond) {
-		ok, err := tryLock(f)
+		ok, err := l.try()
 		if err != nil {
-			f.Close()
+			l.close()
 			return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
 		}
 		if ok {
 			var once sync.Once
-			return func() { once.Do(func() { unlockFile(f) }) }, nil
+			return func() { once.Do(l.release) }, nil
 		}
 		if time.Now().After(deadline) {
-			f.Close()
+			l.close()
 			return nil, fmt.Errorf("%w %s; try again", ErrBusy, dir)
 		}
 		time.Sleep(delay)

@@ -24,7 +24,7 @@ var rootLockDirs = []string{"/run", "/var/run"}
 //     runtime directory, where the same user's other runs find it);
 //   - without such a directory, on dir itself, opened read-only: flock(2)
 //     needs no write permission, and nothing is created.
-func openLock(dir string) (*os.File, error) {
+func openLock(dir string) (*lockHandle, error) {
 	base := ""
 	if os.Geteuid() == 0 {
 		for _, d := range rootLockDirs {
@@ -37,7 +37,11 @@ func openLock(dir string) (*os.File, error) {
 		base = rt
 	}
 	if base == "" {
-		return os.Open(dir)
+		f, err := os.Open(dir)
+		if err != nil {
+			return nil, err
+		}
+		return &lockHandle{f: f}, nil
 	}
 	locks := filepath.Join(base, "keepalive")
 	if err := os.Mkdir(locks, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -50,16 +54,72 @@ func openLock(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	f, err := r.OpenFile(lockName(dir), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
-	if err != nil {
+	l := &lockHandle{dir: r, name: lockName(dir)}
+	if err := l.open(); err != nil {
+		r.Close()
 		return nil, err
+	}
+	return l, nil
+}
+
+// lockHandle is an open lock: a lock file in dir named name, or (dir nil)
+// the locked directory itself.
+type lockHandle struct {
+	f    *os.File
+	dir  *os.Root
+	name string
+}
+
+// open opens (or creates) the lock file.
+func (l *lockHandle) open() error {
+	f, err := l.dir.OpenFile(l.name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return err
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file", filepath.Join(locks, lockName(dir)))
+		return fmt.Errorf("%s: not a regular file", filepath.Join(l.dir.Name(), l.name))
 	}
-	return f, nil
+	l.f = f
+	return nil
+}
+
+// try takes the lock if it is free. The holder before removes the lock
+// file when it is done, so a lock won on a file no longer in the directory
+// protects nothing: then the file now there (or a new one) is opened, to
+// be tried again.
+func (l *lockHandle) try() (bool, error) {
+	ok, err := tryLock(l.f)
+	if !ok || err != nil || l.dir == nil {
+		return ok, err
+	}
+	if held, err1 := l.f.Stat(); err1 == nil {
+		if cur, err2 := l.dir.Lstat(l.name); err2 == nil && os.SameFile(held, cur) {
+			return true, nil
+		}
+	}
+	l.f.Close()
+	return false, l.open()
+}
+
+// release removes the lock file while still holding it, then drops the
+// lock: a waiter that got the old file sees it is gone and opens anew.
+func (l *lockHandle) release() {
+	if l.dir != nil {
+		l.dir.Remove(l.name)
+		l.dir.Close()
+	}
+	l.f.Close()
+}
+
+// close gives up without the lock.
+func (l *lockHandle) close() {
+	if l.f != nil {
+		l.f.Close()
+	}
+	if l.dir != nil {
+		l.dir.Close()
+	}
 }
 
 // privateDir refuses a lock directory that is a symlink, is not the
@@ -100,10 +160,4 @@ func tryLock(f *os.File) (bool, error) {
 			return false, os.NewSyscallError("flock", err)
 		}
 	}
-}
-
-// unlockFile releases the lock: closing the last descriptor drops a flock.
-// The lock file stays: removing it would race with a process opening it.
-func unlockFile(f *os.File) {
-	f.Close()
 }

@@ -76,3 +76,42 @@ func TestLockRefusesForeignDirectory(t *testing.T) {
 		t.Error("a symlink to the lock directory was accepted")
 	}
 }
+
+// TestLockRemovesItsFile: a released lock leaves no file behind, and a
+// waiter that opened the file before it was removed still gets the lock
+// (on the new file).
+func TestLockRemovesItsFile(t *testing.T) {
+	testenv.Root(t)
+	setLockWait(t, 2*time.Second)
+	dir := t.TempDir()
+	var lockFile string
+	for _, d := range rootLockDirs {
+		if rootOnly(d) {
+			lockFile = filepath.Join(d, "keepalive", lockName(dir))
+			break
+		}
+	}
+	unlock, err := Lock(filepath.Join(dir, "config"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(lockFile); err != nil {
+		t.Fatalf("no lock file while locked: %v", err)
+	}
+	got := make(chan error)
+	go func() {
+		u, err := Lock(filepath.Join(dir, "other"))
+		if err == nil {
+			u()
+		}
+		got <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // the waiter has the old file open
+	unlock()
+	if err := <-got; err != nil {
+		t.Fatalf("waiter: %v", err)
+	}
+	if _, err := os.Lstat(lockFile); err == nil {
+		t.Errorf("%s is left after every lock was released", lockFile)
+	}
+}
