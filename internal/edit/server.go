@@ -133,7 +133,7 @@ func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placeme
 		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
 		Mode:       s.Mode,
 		Diff:       s.Diff,
-		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755},
+		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
 		Summary:    summary,
 		Idle:       idle,
 		Warn:       s.Warn,
