@@ -79,8 +79,9 @@ func (f *File) Insert(i int, texts ...string) {
 		f.Lines[i-1] = parseLine(f.Lines[i-1].Raw+end, i-1 == 0)
 	}
 	// A byte-order mark stays at the start of the file: the old first
-	// line gives it to the new one.
-	moveBOM := i == 0 && f.HasBOM()
+	// line gives it to the new one (a file that is nothing but the mark
+	// keeps it where it is).
+	moveBOM := i == 0 && f.HasBOM() && f.Lines[0].Raw != bom
 	if moveBOM {
 		f.Lines[0] = parseLine(strings.TrimPrefix(f.Lines[0].Raw, bom), false)
 	}
