@@ -207,7 +207,25 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 			base = seed
 		}
 	}
-	data := setKeepAlive(base, seconds)
+	var cur Session
+	readKeepAlive(base, &cur)
+	var data []byte
+	switch {
+	case opts.Undo:
+		var st int
+		data, st = undoKeepAlive(base)
+		ch.Restored = st == undoRestored
+		if st != undoRestored && cur.KeepAlive.Interval() != 0 {
+			ch.Kept, ch.Why = true, "not set by keepalive"
+			if st == undoEdited {
+				ch.Why = "changed since keepalive set it"
+			}
+		}
+	case opts.Keep && cur.KeepAlive.Interval() != 0:
+		data, ch.Kept, ch.Why = base, true, "in effect"
+	default:
+		data = setKeepAliveRecorded(base, seconds)
+	}
 	var after Session
 	readKeepAlive(data, &after)
 	ch.After = after.KeepAlive
