@@ -59,26 +59,62 @@ func applyPlan(s Streams, p *placement.Plan, wf writeFlags, wo atomicfile.Option
 			}
 		}
 	}
+	notes := p.Notes(flagFor)
 	switch {
 	case wf.JSON:
 		if err := writeJSON(s, res); err != nil {
 			return err
 		}
+		notes = nil
 	case !res.Changed:
-		fmt.Fprintln(s.Out, idle)
+		if len(notes) == 0 {
+			fmt.Fprintln(s.Out, idle)
+		}
 	case wf.DryRun || wf.Check:
 		writeDiff(s, res.Diff)
-		fmt.Fprintf(s.Out, "would change %s: %s\n", strings.Join(changed, ", "), summary)
+		printChanged(s, p, changed, "would change", summary)
 	default:
 		if wf.Verbose {
 			writeDiff(s, res.Diff)
 		}
-		fmt.Fprintf(s.Out, "changed %s: %s\n", strings.Join(changed, ", "), summary)
+		printChanged(s, p, changed, "changed", summary)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(s.Out, n)
 	}
 	if wf.Check && res.Changed {
 		return &cliError{code: exitChanged, err: errors.New("changes would be made")}
 	}
 	return nil
+}
+
+// printChanged names each changed file once with what changed in it
+// (placement's description: each value with what it was, and the block),
+// or, for a plan that describes nothing, all files with summary.
+func printChanged(s Streams, p *placement.Plan, changed []string, verb, summary string) {
+	if len(p.Changes) == 0 {
+		fmt.Fprintf(s.Out, "%s %s: %s\n", verb, strings.Join(changed, ", "), summary)
+		return
+	}
+	for _, path := range changed {
+		what := p.Describe(path)
+		if what == "" {
+			what = "keepalive's comments" // a marker of a line the user changed since
+		}
+		fmt.Fprintf(s.Out, "%s %s: %s\n", verb, path, what)
+	}
+}
+
+// flagFor names the option that sets a keyword, for "pass --interval to
+// change it".
+func flagFor(key string) string {
+	switch k := strings.ToLower(key); {
+	case strings.HasSuffix(k, "countmax"):
+		return "--count"
+	case strings.HasSuffix(k, "interval"), k == "protocolkeepalives", k == "setuptimeout":
+		return "--interval"
+	}
+	return ""
 }
 
 // writeChecked replaces path with data if it still holds orig.

@@ -20,6 +20,8 @@ type disableOptions struct {
 	Reload     bool
 	// Sessions are the PuTTY sessions for --putty (all when empty).
 	Sessions []string
+	// All removes every keep-alive in scope, not only keepalive's.
+	All bool
 }
 
 func newDisableCmd(s Streams) *cobra.Command {
@@ -27,11 +29,15 @@ func newDisableCmd(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "disable",
 		Short: "Remove the keep-alive settings that enable, server or putty made",
-		Long: `Remove ServerAliveInterval and ServerAliveCountMax for --host from the client
-config (--user, the default, or --system), ClientAliveInterval and
-ClientAliveCountMax from sshd_config (--server), or the keep-alive of PuTTY
-sessions (--putty). A file that had no keep-alive lines before enable is
-restored byte for byte.`,
+		Long: `Undo what enable, server or putty did: for --host in the client config
+(--user, the default, or --system), in sshd_config (--server), or in PuTTY
+sessions (--putty). Lines keepalive added go, values it replaced come back
+(it recorded them in a "# keepalive:" comment above each line it wrote), and
+a keep-alive someone else set, or changed since, stays and is named. So enable
+then disable gives back every file byte for byte.
+
+--all removes every ServerAliveInterval and ServerAliveCountMax in scope
+(ClientAlive* with --server), whoever set them.`,
 		RunE: func(*cobra.Command, []string) error { return runDisable(s, o) },
 	}
 	o.clientFlags.register(cmd)
@@ -42,6 +48,7 @@ restored byte for byte.`,
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
+	cmd.Flags().BoolVar(&o.All, "all", false, "remove every keep-alive setting in scope, whoever set it, not only keepalive's")
 	return cmd
 }
 
@@ -62,7 +69,7 @@ func runDisable(s Streams, o *disableOptions) error {
 	case o.Server:
 		return runServerDisable(s, o)
 	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.writeFlags)
+		return runPuttyDisable(s, o.Sessions, o.All, o.writeFlags)
 	}
 	if len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")
@@ -71,8 +78,14 @@ func runDisable(s Streams, o *disableOptions) error {
 		return err
 	}
 	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
-	summary := fmt.Sprintf("removed ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
+	summary := fmt.Sprintf("removed keepalive's ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
+	idle := fmt.Sprintf("nothing to remove: keepalive set no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host)
+	disable := placement.Disable
+	if o.All {
+		disable = placement.DisableAll
+		idle = fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host)
+	}
 	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return placement.Disable(sc, keys)
-	}, summary, fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host))
+		return disable(sc, keys)
+	}, summary, idle)
 }

@@ -35,6 +35,10 @@ func newPuttyCmd(s Streams) *cobra.Command {
 		Short: "Turn on keep-alives in PuTTY saved sessions",
 		Long: `Set "Seconds between keepalives" (Connection panel) in PuTTY saved sessions:
 every saved session and "Default Settings", or only the --session ones.
+Without --interval a session whose keep-alive is on keeps it; with it, the
+value given wins. Each change says what the value was, and keepalive records
+it in the session (KeepaliveWas=..., a setting PuTTY ignores) so that
+disable --putty can put it back.
 
 PuTTY reads each saved session on its own; "Default Settings" only seeds the
 sessions saved after it. So keepalive sets both: the sessions you have, and
@@ -53,7 +57,7 @@ Unix, and in HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions on Windows.
 
 A --session that is not saved is an error, unless --create asks to save it
 (as a copy of Default Settings, as PuTTY does for a new session).`,
-		Example: `  keepalive putty                          # every session, 300 s
+		Example: `  keepalive putty                          # every session that has none: 60 s
   keepalive putty --session "my server" --interval 60
   keepalive putty --list
   keepalive disable --putty                # turn them off again`,
@@ -64,7 +68,7 @@ A --session that is not saved is an error, unless --create asks to save it
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
-	f.StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
@@ -103,13 +107,17 @@ func runPutty(s Streams, o *puttyOptions) error {
 	if err != nil {
 		return err
 	}
-	return setPutty(s, store, names, seconds, o.Create, o.writeFlags)
+	return setPutty(s, store, names, seconds, o.Create, o.writeFlags, putty.SetOptions{Keep: !o.intervalSet})
 }
 
 // runPuttyDisable turns the keep-alive off (0) in the named sessions, or in
 // every saved session and Default Settings. It is `keepalive disable
 // --putty`.
-func runPuttyDisable(s Streams, sessions []string, wf writeFlags) error {
+//
+// It puts back the keep-alive each session had before keepalive set it; a
+// session whose keep-alive keepalive did not set (or that was changed
+// since) keeps it, unless all.
+func runPuttyDisable(s Streams, sessions []string, all bool, wf writeFlags) error {
 	names, err := sessionNames(sessions)
 	if err != nil {
 		return err
@@ -118,7 +126,7 @@ func runPuttyDisable(s Streams, sessions []string, wf writeFlags) error {
 	if err != nil {
 		return err
 	}
-	return setPutty(s, store, names, 0, false, wf)
+	return setPutty(s, store, names, 0, false, wf, putty.SetOptions{Undo: !all})
 }
 
 // sessionNames checks and de-duplicates --session values. PuTTY maps an
@@ -218,7 +226,7 @@ type puttyChangeJS struct {
 // setPutty sets the keep-alive of sessions to seconds. It plans every
 // change before writing any, so an unknown or unreadable session leaves
 // everything as it was; each write then re-reads its file under the lock.
-func setPutty(s Streams, store putty.Store, names []string, seconds int, create bool, wf writeFlags) error {
+func setPutty(s Streams, store putty.Store, names []string, seconds int, create bool, wf writeFlags, mode putty.SetOptions) error {
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
@@ -243,7 +251,7 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 
 	var changes []putty.Change
 	for _, name := range targets {
-		ch, err := store.SetKeepAlive(name, seconds, putty.SetOptions{DryRun: true, Create: create})
+		ch, err := store.SetKeepAlive(name, seconds, putty.SetOptions{DryRun: true, Create: create, Keep: mode.Keep, Undo: mode.Undo})
 		if err != nil {
 			return puttyError(ch, err)
 		}
@@ -269,7 +277,7 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 			if !ch.Changed {
 				continue
 			}
-			done, err := store.SetKeepAlive(ch.Session, seconds, putty.SetOptions{Create: create, Backup: wf.Backup})
+			done, err := store.SetKeepAlive(ch.Session, seconds, putty.SetOptions{Create: create, Backup: wf.Backup, Keep: mode.Keep, Undo: mode.Undo})
 			if err != nil {
 				// Say what was written before the failure.
 				printPuttyChanges(s, changes[:i], false)
@@ -291,22 +299,47 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 		if err := writeJSON(s, res); err != nil {
 			return err
 		}
-	case !res.Changed:
+	case !res.Changed && !anyKept(changes):
 		n := "1 session"
 		if len(changes) != 1 {
 			n = strconv.Itoa(len(changes)) + " sessions"
 		}
-		fmt.Fprintf(s.Out, "already set: PuTTY keep-alive %s in %s in %s\n", fmtSeconds(seconds), n, store.Where())
+		if mode.Undo {
+			fmt.Fprintf(s.Out, "nothing to undo: keepalive set no keep-alive in %s in %s\n", n, store.Where())
+		} else {
+			fmt.Fprintf(s.Out, "already set: PuTTY keep-alive %s in %s in %s\n", fmtSeconds(seconds), n, store.Where())
+		}
 	default:
-		if wf.DryRun || wf.Check || wf.Verbose {
+		if res.Changed && (wf.DryRun || wf.Check || wf.Verbose) {
 			writeDiff(s, res.Diff)
 		}
 		printPuttyChanges(s, changes, wf.DryRun || wf.Check)
+	}
+	if !wf.JSON {
+		for _, ch := range changes {
+			if !ch.Kept {
+				continue
+			}
+			if ch.Why == "in effect" {
+				fmt.Fprintf(s.Out, "kept PuTTY session %q keep-alive %s (%s); pass --interval to change it\n", ch.Session, fmtSeconds(ch.Before.Interval()), ch.Location)
+			} else {
+				fmt.Fprintf(s.Out, "%s kept: %s (PuTTY session %q keep-alive %s); --all removes it too\n", ch.Location, ch.Why, ch.Session, fmtSeconds(ch.Before.Interval()))
+			}
+		}
 	}
 	if wf.Check && res.Changed {
 		return &cliError{code: exitChanged, err: errors.New("changes would be made")}
 	}
 	return nil
+}
+
+func anyKept(changes []putty.Change) bool {
+	for _, ch := range changes {
+		if ch.Kept {
+			return true
+		}
+	}
+	return false
 }
 
 // printPuttyChanges says which session files changed (or would) and how.
@@ -322,9 +355,14 @@ func printPuttyChanges(s Streams, changes []putty.Change, would bool) {
 		if would {
 			verb = "would " + strings.TrimSuffix(verb, "d")
 		}
-		if ch.Created {
+		switch {
+		case ch.Created:
 			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()))
-		} else {
+		case ch.Restored:
+			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive restored to %s (was %s)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
+		case ch.Before == ch.After:
+			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q: removed keepalive's record (the keep-alive %s was changed since)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()))
+		default:
 			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
 		}
 	}

@@ -363,14 +363,14 @@ func TestPuttyDisable(t *testing.T) {
 	off := puttyPut(t, dir, "off", "HostName=h\n")
 	var out, errb bytes.Buffer
 	s := Streams{Out: &out, Err: &errb}
-	if err := runPuttyDisable(s, nil, writeFlags{DryRun: true}); err != nil {
+	if err := runPuttyDisable(s, nil, false, writeFlags{DryRun: true}); err != nil {
 		t.Fatal(err)
 	}
 	if puttyState(t, my).data != puttyLegacySession || !strings.Contains(out.String(), "-PingInterval=1\n") {
 		t.Errorf("dry run wrote, or printed no diff:\n%s", out.String())
 	}
 	out.Reset()
-	if err := runPuttyDisable(s, nil, writeFlags{}); err != nil {
+	if err := runPuttyDisable(s, nil, false, writeFlags{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := puttyState(t, my).data; got != strings.Replace(puttyLegacySession, "PingInterval=1", "PingInterval=0", 1) {
@@ -382,7 +382,7 @@ func TestPuttyDisable(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
 		t.Error("Default Settings created just to say off")
 	}
-	if err := runPuttyDisable(s, []string{"nope"}, writeFlags{}); err == nil {
+	if err := runPuttyDisable(s, []string{"nope"}, false, writeFlags{}); err == nil {
 		t.Error("disable of an unknown session succeeded")
 	}
 	// Through the command, as users run it.

@@ -22,6 +22,9 @@ import (
 type serverOptions struct {
 	writeFlags
 	Interval, Count string
+	// intervalSet and countSet: given on the command line, so they win
+	// over a value in effect.
+	intervalSet, countSet bool
 	Match           string
 	DropIn          bool
 	File, Root      string
@@ -38,6 +41,12 @@ func newServerCmd(s Streams) *cobra.Command {
 through the encrypted channel every --interval seconds, which keeps NAT
 mappings warm, and drops a client after --count unanswered ones.
 
+Without --interval and --count, a value already in effect is kept (and named
+with its file:line); keep-alives are turned on where they are off. A value
+given with --interval or --count always wins, and every change says what the
+value was. Each line keepalive adds or changes gets a "# keepalive:" comment
+above it recording what was there, so that disable --server undoes exactly that.
+
 An effective setting is updated where it is, in sshd_config or a drop-in
 such as sshd_config.d/50-cloud-init.conf; otherwise the lines go into
 sshd_config before the first Match block, next to the commented default.
@@ -52,16 +61,20 @@ to the pid in its PidFile); sshd is never restarted.
 sshd sends a keep-alive only after the client has been silent for more than
 the interval, so on an idle session the gap is close to twice --interval:
 for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
-		Example: `  sudo keepalive server                     # ClientAliveInterval 300, ClientAliveCountMax 2
+		Example: `  sudo keepalive server                     # ClientAliveInterval 60, ClientAliveCountMax 2
   sudo keepalive server --interval 1m --reload
   sudo keepalive server --match "Group sftp" --interval 60
   sudo keepalive server --drop-in --dry-run`,
-		RunE: func(*cobra.Command, []string) error { return runServer(s, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.intervalSet = cmd.Flags().Changed("interval")
+			o.countSet = cmd.Flags().Changed("count")
+			return runServer(s, o)
+		},
 	}
 	o.writeFlags.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
-	f.StringVar(&o.Count, "count", "2", "unanswered keep-alives before sshd disconnects the client")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
+	f.StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before sshd disconnects the client; without it a value in effect is kept")
 	f.StringVar(&o.Match, "match", "", `set the values for a Match block with these `+"`CRITERIA`"+` ("User bob")`)
 	f.BoolVar(&o.DropIn, "drop-in", false, "write sshd_config.d/"+placement.DropInName+" instead of sshd_config")
 	f.StringVar(&o.File, "file", "", "edit this sshd_config instead of the default one")
@@ -102,8 +115,8 @@ func runServer(s Streams, o *serverOptions) error {
 		return usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
 	}
 	settings := []placement.Setting{
-		{Key: sshconf.ClientAliveInterval, Value: strconv.Itoa(interval)},
-		{Key: sshconf.ClientAliveCountMax, Value: strconv.Itoa(count)},
+		{Key: sshconf.ClientAliveInterval, Value: strconv.Itoa(interval), Default: !o.intervalSet},
+		{Key: sshconf.ClientAliveCountMax, Value: strconv.Itoa(count), Default: !o.countSet},
 	}
 	summary := fmt.Sprintf("ClientAliveInterval %d, ClientAliveCountMax %d", interval, count)
 	if o.Match != "" {
@@ -141,7 +154,7 @@ func runServerDisable(s Streams, o *disableOptions) error {
 	e := serverEdit{
 		s: s, wf: o.writeFlags, file: o.File, root: o.Root, disable: true,
 		noValidate: o.NoValidate, reload: o.Reload,
-		summary: "removed ClientAliveInterval and ClientAliveCountMax",
+		summary: "removed keepalive's ClientAliveInterval and ClientAliveCountMax",
 	}
 	if o.Match != "" {
 		args, err := placement.ParseMatch(o.Match)
@@ -151,8 +164,12 @@ func runServerDisable(s Streams, o *disableOptions) error {
 		e.conn = placement.MatchConn(args)
 		e.summary += " for Match " + strings.Join(args, " ")
 	}
+	disable := placement.DisableServer
+	if o.All {
+		disable = placement.DisableServerAll
+	}
 	return e.run(func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, serverKeys, o.Match), nil
+		return disable(sc, serverKeys, o.Match), nil
 	})
 }
 
@@ -270,7 +287,7 @@ func (e *serverEdit) run(plan func(placement.Scope) (*placement.Plan, error)) er
 				"this is a keepalive bug if the line named above is one it wrote; please report it")
 		}
 		if !e.disable {
-			if err := e.verify(checker, t); err != nil {
+			if err := e.verify(checker, t, p); err != nil {
 				return err
 			}
 		}
@@ -318,7 +335,7 @@ func (e *serverEdit) where(sc placement.Scope, p *placement.Plan) string {
 // the last word on what sshd will do, catching anything the resolver
 // does not model. A machine where sshd -T cannot print (no privilege
 // separation directory) skips this.
-func (e *serverEdit) verify(c *sshd.Checker, t sshd.Tree) error {
+func (e *serverEdit) verify(c *sshd.Checker, t sshd.Tree, p *placement.Plan) error {
 	spec := ""
 	if e.conn != nil {
 		if spec = placement.ConnSpec(e.conn); spec == "" {
@@ -334,6 +351,9 @@ func (e *serverEdit) verify(c *sshd.Checker, t sshd.Tree) error {
 		return nil
 	}
 	for _, set := range e.settings {
+		if !wrote(p, set.Key) {
+			continue // kept as it was: the value in effect is the user's
+		}
 		if got := vals[strings.ToLower(set.Key)]; got != set.Value {
 			return withHint(fmt.Errorf("after the edit sshd -T still reports %s %s, not %s, so nothing was written",
 				strings.ToLower(set.Key), got, set.Value),
@@ -341,6 +361,16 @@ func (e *serverEdit) verify(c *sshd.Checker, t sshd.Tree) error {
 		}
 	}
 	return nil
+}
+
+// wrote reports whether the plan writes a value for key.
+func wrote(p *placement.Plan, key string) bool {
+	for _, c := range p.Changes {
+		if strings.EqualFold(c.Key, key) && !c.Removed {
+			return true
+		}
+	}
+	return false
 }
 
 // apply reloads sshd with --reload, or says how to.
