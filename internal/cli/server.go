@@ -25,11 +25,11 @@ type serverOptions struct {
 	// intervalSet and countSet: given on the command line, so they win
 	// over a value in effect.
 	intervalSet, countSet bool
-	Match           string
-	DropIn          bool
-	File, Root      string
-	Reload          bool
-	NoValidate      bool
+	Match                 string
+	DropIn                bool
+	File, Root            string
+	Reload                bool
+	NoValidate            bool
 }
 
 func newServerCmd(s Streams) *cobra.Command {

@@ -201,7 +201,7 @@ func (p *Plan) Notes(flag func(key string) string) []string {
 			}
 			out = append(out, fmt.Sprintf("kept %s %s (%s)%s", k.Key, k.Value, k.Pos, hint))
 		default:
-			out = append(out, fmt.Sprintf("%s kept: %s (%s %s)", k.Pos, k.Why, k.Key, k.Value))
+			out = append(out, fmt.Sprintf("%s kept: %s (%s %s); --all removes it too", k.Pos, k.Why, k.Key, k.Value))
 		}
 	}
 	if len(p.Pinned) > 0 {
