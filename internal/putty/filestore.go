@@ -223,6 +223,8 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 		}
 	case opts.Keep && cur.KeepAlive.Interval() != 0:
 		data, ch.Kept, ch.Why = base, true, "in effect"
+	case seconds == 0: // off, whoever set it (disable --all): no record to keep
+		data = removeKey(setKeepAlive(base, 0), keyRecord)
 	default:
 		data = setKeepAliveRecorded(base, seconds)
 	}
