@@ -102,7 +102,9 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 		eff, ok := r.Effective(key)
 		if set.Default {
 			if ok && !(isInterval(key) && isOff(eff.Line().Value())) {
-				p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+				if eff.Line().Value() != set.Value { // else simply already set
+					p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+				}
 				if k == 0 {
 					keptFirst = true
 				}

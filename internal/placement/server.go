@@ -170,7 +170,9 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 		eff, ok := r.Effective(set.Key)
 		if set.Default {
 			if ok && !(isInterval(set.Key) && isOff(eff.Line().Value())) {
-				p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+				if eff.Line().Value() != set.Value { // else simply already set
+					p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+				}
 				keptFirst = keptFirst || k == 0
 				dones = append(dones, done{placed: placed{eff.Doc.File, eff.Line()}, order: k})
 				continue
@@ -311,7 +313,9 @@ func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 		eff, effOK := before.Effective(key)
 		if set.Default {
 			if effOK && !(isInterval(key) && isOff(eff.Line().Value())) {
-				p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+				if eff.Line().Value() != set.Value { // else simply already set
+					p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+				}
 				keptFirst = keptFirst || k == 0
 				continue
 			}
