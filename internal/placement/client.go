@@ -103,7 +103,7 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 		if set.Default {
 			if ok && !(isInterval(key) && isOff(eff.Line().Value())) {
 				if eff.Line().Value() != set.Value { // else simply already set
-					p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+					p.keptAt(eff, KeptInEffect)
 				}
 				if k == 0 {
 					keptFirst = true
@@ -389,7 +389,7 @@ func (p *Plan) undo(occ []resolve.Occurrence, all bool) {
 				f.Remove(i - 1) // the stale marker: the line is the user's now
 				i--
 			}
-			kept = append(kept, Kept{Key: l.Key, Value: l.Value(), Pos: fmt.Sprintf("%s:%d", o.Doc.Path, i+1), Why: why})
+			kept = append(kept, Kept{Key: l.Key, Value: l.Value(), Pos: fmt.Sprintf("%s:%d", o.Doc.Path, i+1), Why: why, file: f, line: l, path: o.Doc.Path})
 			continue
 		}
 		p.Changes = append(p.Changes, c)

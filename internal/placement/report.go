@@ -34,6 +34,16 @@ type Kept struct {
 	// Why: "in effect" (enable, no value asked for), "not set by
 	// keepalive", "changed since keepalive set it" (disable).
 	Why string
+
+	file *sshconf.File
+	line *sshconf.Line // to give Pos as of the end of the edit
+	path string
+}
+
+// keptAt records that the directive o is kept, for the reason why.
+func (p *Plan) keptAt(o resolve.Occurrence, why string) {
+	p.Kept = append(p.Kept, Kept{Key: o.Line().Key, Value: o.Line().Value(), Pos: o.Pos(), Why: why,
+		file: o.Doc.File, line: o.Line(), path: o.Doc.Path})
 }
 
 // Pinned is a host whose own keep-alive value comes before the general
@@ -100,6 +110,15 @@ func (p *Plan) record(f *sshconf.File, l *sshconf.Line, c Change) {
 // when not nil, is the final evaluation, whose headers are those of the
 // including file for a line in an Included one.
 func (p *Plan) finish(r *resolve.Result) {
+	for k := range p.Kept {
+		c := &p.Kept[k]
+		if c.line == nil {
+			continue
+		}
+		if i := lineIndex(c.file, c.line); i >= 0 {
+			c.Pos = fmt.Sprintf("%s:%d", c.path, i+1)
+		}
+	}
 	for k := range p.Changes {
 		c := &p.Changes[k]
 		if c.Block != "" || c.line == nil {

@@ -171,7 +171,7 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 		if set.Default {
 			if ok && !(isInterval(set.Key) && isOff(eff.Line().Value())) {
 				if eff.Line().Value() != set.Value { // else simply already set
-					p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+					p.keptAt(eff, KeptInEffect)
 				}
 				keptFirst = keptFirst || k == 0
 				dones = append(dones, done{placed: placed{eff.Doc.File, eff.Line()}, order: k})
@@ -314,7 +314,7 @@ func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 		if set.Default {
 			if effOK && !(isInterval(key) && isOff(eff.Line().Value())) {
 				if eff.Line().Value() != set.Value { // else simply already set
-					p.Kept = append(p.Kept, Kept{Key: eff.Line().Key, Value: eff.Line().Value(), Pos: eff.Pos(), Why: KeptInEffect})
+					p.keptAt(eff, KeptInEffect)
 				}
 				keptFirst = keptFirst || k == 0
 				continue
