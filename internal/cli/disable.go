@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"fmt"
-
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/spf13/cobra"
-
-	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type disableOptions struct {
@@ -24,21 +20,23 @@ type disableOptions struct {
 	All bool
 }
 
-func newDisableCmd(s Streams) *cobra.Command {
+func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
 		Use:   "disable",
-		Short: "Remove the keep-alive settings that enable, server or putty made",
+		Short: "Undo the keep-alive settings that enable, server or putty made",
 		Long: `Undo what enable, server or putty did: for --host in the client config
 (--user, the default, or --system), in sshd_config (--server), or in PuTTY
 sessions (--putty). Lines keepalive added go, values it replaced come back
-(it recorded them in a "# keepalive:" comment above each line it wrote), and
-a keep-alive someone else set, or changed since, stays and is named. So enable
-then disable gives back every file byte for byte.
+(it recorded them in a "# keepalive:" comment above each line it wrote, or in
+KeepaliveWas in a PuTTY session), and a keep-alive someone else set, or changed
+since, stays and is named. So enable then disable gives back every file byte
+for byte.
 
 --all removes every ServerAliveInterval and ServerAliveCountMax in scope
-(ClientAlive* with --server), whoever set them.`,
-		RunE: func(*cobra.Command, []string) error { return runDisable(s, o) },
+(ClientAlive* with --server, every session's keep-alive with --putty), whoever
+set them.`,
+		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
@@ -52,7 +50,7 @@ then disable gives back every file byte for byte.
 	return cmd
 }
 
-func runDisable(s Streams, o *disableOptions) error {
+func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	n := 0
 	for _, b := range []bool{o.User, o.System, o.Server, o.Putty} {
 		if b {
@@ -65,27 +63,43 @@ func runDisable(s Streams, o *disableOptions) error {
 	if !o.Server && (o.Match != "" || o.NoValidate || o.Reload) {
 		return usageErrorf("--match, --no-validate and --reload go with --server")
 	}
-	switch {
-	case o.Server:
-		return runServerDisable(s, o)
-	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.All, o.writeFlags)
-	}
-	if len(o.Sessions) > 0 {
+	if !o.Putty && len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")
 	}
-	if err := o.clientFlags.validate(); err != nil {
+	t, done, err := o.target(s, m)
+	if err != nil {
 		return err
 	}
-	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
-	summary := fmt.Sprintf("removed keepalive's ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
-	idle := fmt.Sprintf("nothing to remove: keepalive set no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host)
-	disable := placement.Disable
-	if o.All {
-		disable = placement.DisableAll
-		idle = fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host)
+	defer done()
+	switch t := t.(type) {
+	case *edit.Client:
+		t.All = o.All
+	case *edit.Server:
+		t.All = o.All
+	case *edit.Sessions:
+		t.All = o.All
 	}
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return disable(sc, keys)
-	}, summary, idle)
+	res, err := t.Disable()
+	return printResult(s, o.writeFlags, res, err)
+}
+
+// target is what disable edits: the client config (the default), sshd's
+// config or the PuTTY sessions.
+func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, func(), error) {
+	switch {
+	case o.Server:
+		if o.Host != "*" {
+			return nil, nil, usageErrorf("--host goes with --user or --system; --server removes the global ClientAlive settings")
+		}
+		sf := serverFlags{Match: o.Match, File: o.File, Root: o.Root, Reload: o.Reload, NoValidate: o.NoValidate}
+		return sf.target(s, m, o.writeFlags, true)
+	case o.Putty:
+		t, err := sessionsTarget(s, m, o.Sessions, o.writeFlags)
+		return t, func() {}, err
+	}
+	if err := o.clientFlags.validate(); err != nil {
+		return nil, nil, err
+	}
+	t, err := o.clientFlags.target(s, m, o.writeFlags)
+	return t, func() {}, err
 }

@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"fmt"
-	"strconv"
-
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/spf13/cobra"
-
-	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type enableOptions struct {
@@ -25,7 +20,7 @@ const (
 	defaultCount    = "2"
 )
 
-func newEnableCmd(s Streams) *cobra.Command {
+func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
 	cmd := &cobra.Command{
 		Use:   "enable",
@@ -49,7 +44,7 @@ what was there before, so that disable can undo exactly that.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")
-			return runEnable(s, o)
+			return runEnable(s, m, o)
 		},
 	}
 	o.clientFlags.register(cmd)
@@ -59,7 +54,7 @@ what was there before, so that disable can undo exactly that.`,
 	return cmd
 }
 
-func runEnable(s Streams, o *enableOptions) error {
+func runEnable(s Streams, m *Machine, o *enableOptions) error {
 	if err := o.clientFlags.validate(); err != nil {
 		return err
 	}
@@ -71,12 +66,10 @@ func runEnable(s Streams, o *enableOptions) error {
 	if err != nil {
 		return err
 	}
-	settings := []placement.Setting{
-		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(interval), Default: !o.intervalSet},
-		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(count), Default: !o.countSet},
+	t, err := o.clientFlags.target(s, m, o.writeFlags)
+	if err != nil {
+		return err
 	}
-	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", interval, count, o.Host)
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return placement.Enable(sc, settings)
-	}, summary, "already set: "+summary)
+	res, err := t.Enable(edit.Values{Interval: interval, Count: count, IntervalSet: o.intervalSet, CountSet: o.countSet})
+	return printResult(s, o.writeFlags, res, err)
 }

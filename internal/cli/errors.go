@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 )
 
 // Exit codes (docs/SPEC.md "Output and exit codes").
@@ -45,6 +47,10 @@ func exitCode(err error) (int, string) {
 	var ce *cliError
 	if errors.As(err, &ce) {
 		return ce.code, ce.hint
+	}
+	var ee *edit.Error
+	if errors.As(err, &ee) && ee.Hint != "" {
+		return exitFailure, ee.Hint
 	}
 	return exitFailure, hintFor(err)
 }

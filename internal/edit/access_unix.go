@@ -1,6 +1,6 @@
 //go:build !windows
 
-package cli
+package edit
 
 import "golang.org/x/sys/unix"
 

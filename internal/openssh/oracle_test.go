@@ -1,4 +1,4 @@
-package oracle
+package openssh
 
 import (
 	"context"
@@ -25,9 +25,10 @@ func TestNotFound(t *testing.T) {
 	if err == nil {
 		t.Error("SSH accepted a host starting with '-'")
 	}
-	t.Setenv("PATH", t.TempDir())
-	if _, err := FindSSH(); !errors.Is(err, ErrNotFound) {
-		t.Errorf("FindSSH with an empty PATH: %v, want ErrNotFound", err)
+	_, err = Find("keepalive-no-such-program")
+	var nf *NotInstalledError
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &nf) || nf.Name != "keepalive-no-such-program" {
+		t.Errorf("Find of a missing program: %v, want a NotInstalledError", err)
 	}
 }
 
@@ -51,10 +52,12 @@ func TestSSH(t *testing.T) {
 func TestSSHD(t *testing.T) {
 	sshd := testenv.Tool(t, "sshd")
 	dir := t.TempDir()
-	key, err := ThrowawayHostKey(dir)
+	hk, err := NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer hk.Close()
+	key := hk.Path
 	if info, err := os.Stat(key); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("host key %v: %v", info, err)
 	}

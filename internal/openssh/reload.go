@@ -1,4 +1,4 @@
-package sshd
+package openssh
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 // (Debian, Fedora and upstream builds with --with-pid-dir=/run).
 const DefaultPidFile = "/run/sshd.pid"
 
-// SystemdDir exists when systemd is the running init (sd_booted(3)).
-var SystemdDir = "/run/systemd/system"
+// systemdDir exists when systemd is the running init (sd_booted(3)).
+const systemdDir = "/run/systemd/system"
 
 // Units are the systemd units sshd runs as: "ssh" on Debian and Ubuntu,
 // "sshd" on Fedora, RHEL, Arch and SUSE.
@@ -24,9 +24,10 @@ var Units = []string{"ssh", "sshd"}
 // Reload says how to make the running sshd read its configuration again.
 // A reload keeps established sessions; keepalive never restarts sshd.
 type Reload struct {
-	Unit    string // the active systemd unit, if sshd runs under systemd
-	PidFile string // else the PidFile of a running sshd
-	Pid     int    // its process id; 0 when no sshd runs
+	Unit      string // the active systemd unit, if sshd runs under systemd
+	systemctl string // the systemctl that reloads Unit
+	PidFile   string // else the PidFile of a running sshd
+	Pid       int    // its process id; 0 when no sshd runs
 }
 
 // Running reports whether a running sshd was found.
@@ -47,14 +48,21 @@ func (r Reload) Command() string {
 // systemd is running, else the process whose id is in pidFile (the
 // PidFile of the configuration, DefaultPidFile when ""). A stale PidFile,
 // or one naming a process that is not sshd, counts as no sshd running.
-func FindReload(pidFile string) Reload {
-	if fi, err := os.Stat(SystemdDir); err == nil && fi.IsDir() {
-		for _, u := range Units {
-			ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-			err := exec.CommandContext(ctx, "systemctl", "is-active", "--quiet", u+".service").Run()
-			cancel()
-			if err == nil {
-				return Reload{Unit: u}
+func FindReload(pidFile string) Reload { return FindReloadIn(systemdDir, pidFile) }
+
+// FindReloadIn is FindReload with systemd's run directory at systemd (a
+// directory that does not exist: systemd is not running).
+
+func FindReloadIn(systemd, pidFile string) Reload {
+	if fi, err := os.Stat(systemd); err == nil && fi.IsDir() {
+		if systemctl, err := Find("systemctl"); err == nil {
+			for _, u := range Units {
+				ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+				err := exec.CommandContext(ctx, systemctl, "is-active", "--quiet", u+".service").Run()
+				cancel()
+				if err == nil {
+					return Reload{Unit: u, systemctl: systemctl}
+				}
 			}
 		}
 	}
@@ -82,7 +90,7 @@ func (r Reload) Do() error {
 	case r.Unit != "":
 		ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 		defer cancel()
-		out, err := exec.CommandContext(ctx, "systemctl", "reload", r.Unit).CombinedOutput()
+		out, err := exec.CommandContext(ctx, r.systemctl, "reload", r.Unit).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("systemctl reload %s: %v: %s", r.Unit, err, strings.TrimSpace(string(out)))
 		}

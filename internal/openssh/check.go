@@ -1,52 +1,17 @@
-// Package sshd runs the OpenSSH server for what keepalive needs from it:
-// checking a configuration with `sshd -t` before it is put in place,
-// printing the effective one with `sshd -T`, and making a running server
-// read its configuration again (systemd reload or SIGHUP, never a restart).
-package sshd
+package openssh
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 )
-
-// ErrNotFound is returned by Find when no sshd binary is installed.
-var ErrNotFound = errors.New("sshd is not installed")
-
-// Timeout bounds one run of sshd -t or -T.
-var Timeout = 30 * time.Second
-
-// Find returns the path of the sshd binary: from $PATH, else the places
-// packages install it (sbin is often not in a user's PATH).
-func Find() (string, error) {
-	name := "sshd"
-	dirs := []string{"/usr/sbin", "/usr/local/sbin", "/sbin", "/opt/homebrew/sbin"}
-	if runtime.GOOS == "windows" {
-		name = "sshd.exe"
-		dirs = []string{filepath.Join(os.Getenv("SystemRoot"), "System32", "OpenSSH"), filepath.Join(os.Getenv("ProgramFiles"), "OpenSSH")}
-	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, d := range dirs {
-		p := filepath.Join(d, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			return p, nil
-		}
-	}
-	return "", ErrNotFound
-}
 
 // Checker runs sshd -t and -T. Missing or unreadable host keys must not
 // make a valid configuration look invalid (sshd -t exits with "no hostkeys
@@ -57,26 +22,27 @@ func Find() (string, error) {
 // environmental).
 type Checker struct {
 	Bin     string
-	dir     string
+	scratch *atomicfile.Scratch
 	hostKey string
+	copies  int // trees copied so far, each in its own subdirectory
 }
 
 // NewChecker prepares a Checker for the sshd at bin. Close removes its
-// temporary files.
+// scratch directory.
 func NewChecker(bin string) (*Checker, error) {
-	dir, err := os.MkdirTemp("", "keepalive-sshd-")
+	s, err := atomicfile.NewScratch()
 	if err != nil {
 		return nil, fmt.Errorf("prepare sshd check: %w", err)
 	}
-	c := &Checker{Bin: bin, dir: dir}
-	if key, err := oracle.ThrowawayHostKey(dir); err == nil {
+	c := &Checker{Bin: bin, scratch: s}
+	if key, err := writeHostKey(s); err == nil {
 		c.hostKey = key
 	}
 	return c, nil
 }
 
-// Close removes the Checker's temporary files.
-func (c *Checker) Close() error { return os.RemoveAll(c.dir) }
+// Close removes the Checker's scratch directory.
+func (c *Checker) Close() error { return c.scratch.Close() }
 
 // Problem is one complaint of sshd about a configuration.
 type Problem struct {
@@ -127,8 +93,8 @@ func (c *Checker) Test(config string) error {
 // Dump runs `sshd -T -f config` (with `-C spec` when spec is not empty)
 // and returns the effective values by lower-case keyword; keywords sshd
 // prints several times (listenaddress, hostkey, ...) keep their first
-// value. It fails with ErrUnavailable when sshd cannot print them here.
-func (c *Checker) Dump(config, spec string) (map[string]string, error) {
+// value (Config.Get). It fails with ErrUnavailable when sshd cannot print them here.
+func (c *Checker) Dump(config, spec string) (Config, error) {
 	out, err := c.run("-T", config, spec)
 	if err != nil {
 		return nil, err
@@ -136,17 +102,7 @@ func (c *Checker) Dump(config, spec string) (map[string]string, error) {
 	if out == "" {
 		return nil, ErrUnavailable
 	}
-	vals := map[string]string{}
-	for _, line := range strings.Split(out, "\n") {
-		k, v, _ := strings.Cut(strings.TrimSpace(line), " ")
-		if k == "" {
-			continue
-		}
-		if _, ok := vals[k]; !ok {
-			vals[k] = v
-		}
-	}
-	return vals, nil
+	return Parse([]byte(out)), nil
 }
 
 // ErrUnavailable says sshd checked the configuration but could not print

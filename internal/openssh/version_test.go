@@ -1,8 +1,8 @@
-package cli
+package openssh
 
 import "testing"
 
-func TestOldDebianSSH(t *testing.T) {
+func TestDebianSetupTimeOut(t *testing.T) {
 	for v, want := range map[string]bool{
 		"OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026": true,
 		"OpenSSH_8.9p1 Ubuntu-3ubuntu0.10, OpenSSL 3.0.2 15 Mar 2022": true,
@@ -12,8 +12,9 @@ func TestOldDebianSSH(t *testing.T) {
 		"OpenSSH_9.6p1, LibreSSL 3.3.6":                               false,
 		"garbage":                                                     false,
 	} {
-		if got := oldDebianSSH(v); got != want {
-			t.Errorf("oldDebianSSH(%q) = %v, want %v", v, got, want)
+		ver, _ := ParseVersion(v)
+		if got := ver.DebianSetupTimeOut(); got != want {
+			t.Errorf("DebianSetupTimeOut of %q = %v, want %v", v, got, want)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package sshd
+package openssh
 
 import "syscall"
 

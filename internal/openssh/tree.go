@@ -1,9 +1,8 @@
-package sshd
+package openssh
 
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -41,22 +40,20 @@ type Tree struct {
 
 // TestTree runs sshd -t on a copy of the tree.
 func (c *Checker) TestTree(t Tree) error {
-	main, back, cleanup, err := c.mirror(t)
+	main, back, err := c.mirror(t)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
 	return back.mapError(t, c.Test(main))
 }
 
 // DumpTree runs sshd -T (with -C spec when not empty) on a copy of the
 // tree.
-func (c *Checker) DumpTree(t Tree, spec string) (map[string]string, error) {
-	main, back, cleanup, err := c.mirror(t)
+func (c *Checker) DumpTree(t Tree, spec string) (Config, error) {
+	main, back, err := c.mirror(t)
 	if err != nil {
 		return nil, err
 	}
-	defer cleanup()
 	vals, err := c.Dump(main, spec)
 	return vals, back.mapError(t, err)
 }
@@ -67,31 +64,26 @@ type pathMap struct {
 	files map[string]string // copy → real
 }
 
-func (c *Checker) mirror(t Tree) (main string, back *pathMap, cleanup func(), err error) {
-	dir, err := os.MkdirTemp(c.dir, "tree-")
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("prepare sshd check: %w", err)
-	}
-	cleanup = func() { os.RemoveAll(dir) }
+func (c *Checker) mirror(t Tree) (main string, back *pathMap, err error) {
+	c.copies++
+	sub := fmt.Sprintf("tree-%d", c.copies)
+	dir := c.scratch.Path(sub)
+	// Each copy stays until the Checker is closed: the scratch directory
+	// goes then, with everything in it.
 	back = &pathMap{dir: dir, files: map[string]string{}}
 	for path, data := range t.Files {
 		cp := copyPath(dir, path)
 		back.files[cp] = path
-		if err := os.MkdirAll(filepath.Dir(cp), 0o700); err != nil {
-			cleanup()
-			return "", nil, nil, fmt.Errorf("prepare sshd check: %w", err)
-		}
-		if err := os.WriteFile(cp, rewriteIncludes(data, dir, t.Root), 0o600); err != nil {
-			cleanup()
-			return "", nil, nil, fmt.Errorf("prepare sshd check: %w", err)
+		rel, _ := filepath.Rel(c.scratch.Dir(), cp)
+		if err := c.scratch.WriteFile(rel, rewriteIncludes(data, dir, t.Root)); err != nil {
+			return "", nil, fmt.Errorf("prepare sshd check: %w", err)
 		}
 	}
 	main = copyPath(dir, t.Main)
 	if _, ok := t.Files[t.Main]; !ok {
-		cleanup()
-		return "", nil, nil, fmt.Errorf("prepare sshd check: %s is not in the set", t.Main)
+		return "", nil, fmt.Errorf("prepare sshd check: %s is not in the set", t.Main)
 	}
-	return main, back, cleanup, nil
+	return main, back, nil
 }
 
 // copyPath is where a file on disk lives in the copy under dir.

@@ -1,11 +1,12 @@
-// Package oracle asks the real OpenSSH what it makes of a configuration:
-// `ssh -G` for the client and `sshd -T` for the server print every
-// effective value after evaluating Host, Match and Include. keepalive uses
-// it for `show --verify` and its tests use it as the reference.
+package openssh
+
+// What the real OpenSSH makes of a configuration: `ssh -G` for the client
+// and `sshd -T` for the server print every effective value after
+// evaluating Host, Match and Include. keepalive uses them for `show
+// --verify` and after an edit; its tests use them as the reference.
 //
 // Running ssh -G executes the commands of reachable `Match exec` blocks;
 // callers decide whether that is acceptable before calling SSH.
-package oracle
 
 import (
 	"bufio"
@@ -13,19 +14,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 )
-
-// Timeout bounds one run of ssh or sshd: ssh -G may try DNS while
-// canonicalizing a host name.
-const Timeout = 20 * time.Second
-
-// ErrNotFound is returned when the program is not installed.
-var ErrNotFound = errors.New("not installed")
 
 // Config is what ssh -G or sshd -T printed: lower-case keyword to the
 // values of its lines (keywords such as sendenv print one line per value).
@@ -66,7 +58,7 @@ type Sandbox struct {
 
 // SSHQuery is one `ssh -G` run.
 type SSHQuery struct {
-	Bin  string // default: ssh found in PATH
+	Bin  string // default: Find("ssh")
 	File string // -F: read only this file
 	Host string
 	User string // -l, if set
@@ -78,7 +70,7 @@ type SSHQuery struct {
 
 // SSH runs `ssh -G [-F file] [-l user] host`.
 func SSH(ctx context.Context, q SSHQuery) (Config, error) {
-	bin, err := find(q.Bin, "ssh")
+	bin, err := program(q.Bin, "ssh")
 	if err != nil {
 		return nil, err
 	}
@@ -98,13 +90,13 @@ func SSH(ctx context.Context, q SSHQuery) (Config, error) {
 
 // SSHDQuery is one `sshd -T` run.
 type SSHDQuery struct {
-	Bin  string // default: sshd found in PATH or an sbin directory
+	Bin  string // default: Find("sshd")
 	File string // -f: the config to test instead of the default
 	// Conn is a -C connection spec ("user=bob,host=h,addr=1.2.3.4"); empty
 	// dumps the global values, where only "Match all" blocks apply.
 	Conn string
 	// HostKey is passed with -h. sshd refuses to test a config without a
-	// readable host key; ThrowawayHostKey makes one.
+	// readable host key; NewHostKey makes one.
 	HostKey string
 	Env     []string
 	Sandbox *Sandbox
@@ -112,7 +104,7 @@ type SSHDQuery struct {
 
 // SSHD runs `sshd -T [-f file] [-h key] [-C spec]`.
 func SSHD(ctx context.Context, q SSHDQuery) (Config, error) {
-	bin, err := find(q.Bin, "sshd")
+	bin, err := program(q.Bin, "sshd")
 	if err != nil {
 		return nil, err
 	}
@@ -129,29 +121,12 @@ func SSHD(ctx context.Context, q SSHDQuery) (Config, error) {
 	return run(ctx, q.Sandbox, q.Env, bin, args)
 }
 
-// FindSSH returns the path of ssh, or an error wrapping ErrNotFound.
-func FindSSH() (string, error) { return find("", "ssh") }
-
-// FindSSHD returns the path of sshd, or an error wrapping ErrNotFound.
-// sshd usually lives in an sbin directory that is not in a user's PATH.
-func FindSSHD() (string, error) { return find("", "sshd") }
-
-func find(bin, name string) (string, error) {
+// program is bin, or the installed program name.
+func program(bin, name string) (string, error) {
 	if bin != "" {
 		return bin, nil
 	}
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	if name == "sshd" {
-		for _, d := range []string{"/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/libexec"} {
-			p := filepath.Join(d, name)
-			if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() && info.Mode()&0o111 != 0 {
-				return p, nil
-			}
-		}
-	}
-	return "", fmt.Errorf("%s: %w", name, ErrNotFound)
+	return Find(name)
 }
 
 func run(ctx context.Context, sb *Sandbox, env []string, bin string, args []string) (Config, error) {
@@ -171,14 +146,40 @@ func run(ctx context.Context, sb *Sandbox, env []string, bin string, args []stri
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("%s: %w", what, ctx.Err())
 	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		return nil, &Failed{Command: what, Stderr: stderr.String(), Status: exitErr.ExitCode()}
+	}
 	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("%s: %s", what, firstLines(msg, 5))
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return Parse(stdout.Bytes()), nil
+}
+
+// Failed is the error of ssh -G or sshd -T exiting with an error status.
+type Failed struct {
+	Command string // "ssh -G -F FILE HOST"
+	Stderr  string
+	Status  int
+}
+
+func (e *Failed) Error() string {
+	msg := strings.TrimSpace(e.Stderr)
+	if msg == "" {
+		msg = fmt.Sprintf("exit status %d", e.Status)
+	}
+	return e.Command + ": " + firstLines(msg, 5)
+}
+
+// Problems are the complaints about the configuration, each with the
+// path:line the program named (none when it failed for another reason).
+func (e *Failed) Problems() []Problem { return parseProblems(e.Stderr) }
+
+// NeedsConnection reports that sshd -T refused to print global values
+// because the config has Match LocalPort/LocalAddress criteria that only a
+// connection spec (-C) can answer.
+func (e *Failed) NeedsConnection() bool {
+	return strings.Contains(e.Stderr, "not in connection test specification")
 }
 
 // wrap runs bin inside `unshare -m` after the bind mounts. Arguments reach

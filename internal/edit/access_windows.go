@@ -1,6 +1,6 @@
 //go:build windows
 
-package cli
+package edit
 
 // accessWrite is left to the write itself on Windows, whose ACLs access(2)
 // cannot express; the write then fails with nothing changed.

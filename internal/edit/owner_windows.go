@@ -1,6 +1,6 @@
 //go:build windows
 
-package cli
+package edit
 
 // fileOwner is not needed on Windows, which has no sudo: SetOwner is never
 // set there.

@@ -1,13 +1,15 @@
-package cli
+package edit
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
@@ -58,23 +60,28 @@ func TestEditReplacedDuringEdit(t *testing.T) {
 			}
 			before := dirNames(t, dir)
 
-			var out, errb bytes.Buffer
-			s := Streams{Out: &out, Err: &errb}
-			cf := &clientFlags{File: path, Host: "*"}
+			var errb bytes.Buffer
 			settings := []placement.Setting{{Key: sshconf.ServerAliveInterval, Value: "300"}}
-			err := editClient(s, cf, writeFlags{}, func(sc placement.Scope) *placement.Plan {
-				p := placement.Enable(sc, settings)
-				tc.change(t, dir, cfg)
-				return p
-			}, "test", "already set: test")
-
+			tx := Config{
+				Scope: placement.Scope{Host: "*", Opts: resolve.Options{
+					Dialect: sshconf.Client, Home: dir, Files: []resolve.Input{{Path: path, User: true}},
+				}},
+				Plan: func(sc placement.Scope) (*placement.Plan, error) {
+					p := placement.Enable(sc, settings)
+					tc.change(t, dir, cfg)
+					return p, nil
+				},
+				Summary: "test", Idle: "already set: test", Warn: &errb,
+			}
+			res, err := tx.Run()
 			if err == nil {
-				t.Fatalf("the edit went ahead over the other program's change; stdout %q", out.String())
+				t.Fatalf("the edit went ahead over the other program's change: %+v", res)
 			}
 			msg := err.Error()
-			if code, _ := exitCode(err); code != exitFailure || strings.Contains(msg, "\n") ||
+			var e *Error
+			if !errors.As(err, &e) || e.Hint == "" || strings.Contains(msg, "\n") ||
 				!strings.Contains(msg, path) || !strings.Contains(msg, "changed") {
-				t.Errorf("want one line naming %s and saying it changed, exit 1: %q (exit %d)", path, msg, code)
+				t.Errorf("want one line naming %s and saying it changed, with a hint: %q", path, msg)
 			}
 			got, rerr := os.ReadFile(path)
 			switch {

@@ -1,4 +1,4 @@
-package sshd
+package openssh
 
 import (
 	"errors"
@@ -77,8 +77,8 @@ func TestServerCheckMissingHostKey(t *testing.T) {
 	if errors.Is(err, ErrUnavailable) {
 		testenv.Unavailable(t, "sshd -T cannot print here (no /run/sshd?)")
 	}
-	if err != nil || vals["clientaliveinterval"] != "30" {
-		t.Fatalf("Dump: %v, clientaliveinterval %q", err, vals["clientaliveinterval"])
+	if err != nil || vals.Get("clientaliveinterval") != "30" {
+		t.Fatalf("Dump: %v, clientaliveinterval %q", err, vals.Get("clientaliveinterval"))
 	}
 }
 
@@ -117,8 +117,8 @@ func TestServerCheckTree(t *testing.T) {
 	if errors.Is(err, ErrUnavailable) {
 		testenv.Unavailable(t, "sshd -T cannot print here (no /run/sshd?)")
 	}
-	if err != nil || vals["clientaliveinterval"] != "42" || vals["clientalivecountmax"] != "7" {
-		t.Fatalf("DumpTree: %v, interval %q count %q; want the drop-in's 42 and extra.conf's 7", err, vals["clientaliveinterval"], vals["clientalivecountmax"])
+	if err != nil || vals.Get("clientaliveinterval") != "42" || vals.Get("clientalivecountmax") != "7" {
+		t.Fatalf("DumpTree: %v, interval %q count %q; want the drop-in's 42 and extra.conf's 7", err, vals.Get("clientaliveinterval"), vals.Get("clientalivecountmax"))
 	}
 	bad := filepath.Join(etc, "sshd_config.d", "20-bad.conf")
 	tr.Files[bad] = []byte("# broken\nKexAlgorithms no-such-kex\n")
@@ -140,16 +140,14 @@ func TestServerCheckTree(t *testing.T) {
 func TestServerReloadSIGHUP(t *testing.T) {
 	srv := sshdtest.Prepare(t, "")
 	srv.Start(t)
-	old := SystemdDir
-	SystemdDir = filepath.Join(t.TempDir(), "no-systemd")
-	t.Cleanup(func() { SystemdDir = old })
+	noSystemd := filepath.Join(t.TempDir(), "no-systemd")
 
 	pidFile := filepath.Join(srv.Dir, "sshd.pid")
 	deadline := time.Now().Add(5 * time.Second)
 	for !fileHas(pidFile) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	r := FindReload(pidFile)
+	r := FindReloadIn(noSystemd, pidFile)
 	if r.Pid != srv.Pid() || r.Command() != "kill -HUP "+strconv.Itoa(srv.Pid()) {
 		t.Fatalf("FindReload = %+v, want pid %d", r, srv.Pid())
 	}
@@ -163,10 +161,10 @@ func TestServerReloadSIGHUP(t *testing.T) {
 	// A stale PidFile, or one naming another program, is no running sshd.
 	other := filepath.Join(t.TempDir(), "other.pid")
 	write(t, other, strconv.Itoa(os.Getpid())+"\n")
-	if r := FindReload(other); r.Running() {
+	if r := FindReloadIn(noSystemd, other); r.Running() {
 		t.Errorf("FindReload(test process) = %+v, want not running", r)
 	}
-	if r := FindReload(filepath.Join(t.TempDir(), "missing.pid")); r.Running() || r.Command() != "" {
+	if r := FindReloadIn(noSystemd, filepath.Join(t.TempDir(), "missing.pid")); r.Running() || r.Command() != "" {
 		t.Errorf("FindReload(missing) = %+v", r)
 	}
 }

@@ -1,0 +1,37 @@
+package cli
+
+import (
+	"sync"
+
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
+	"github.com/keepalive-ssh/keepalive/internal/putty"
+)
+
+// Machine is what commands take from the system they run on besides the
+// streams: the OpenSSH programs, the PuTTY session store, how sshd is
+// reloaded. Main uses SystemMachine; tests pass their own.
+type Machine struct {
+	// FindProgram finds an OpenSSH program ("ssh", "sshd").
+	FindProgram func(name string) (string, error)
+	// PuttyStore opens the current user's PuTTY sessions.
+	PuttyStore func() (putty.Store, error)
+	// FindReload says how to make the running sshd read its config again.
+	FindReload func(pidFile string) openssh.Reload
+	// DebianSetupTimeOut reports whether the installed ssh reads
+	// SetupTimeOut as ServerAliveInterval; called only for a config that
+	// has such a line.
+	DebianSetupTimeOut func() bool
+}
+
+// SystemMachine is the machine keepalive runs on.
+func SystemMachine() Machine {
+	return Machine{
+		FindProgram: openssh.Find,
+		PuttyStore:  putty.DefaultStore,
+		FindReload:  openssh.FindReload,
+		DebianSetupTimeOut: sync.OnceValue(func() bool {
+			v, err := openssh.InstalledVersion()
+			return err == nil && v.DebianSetupTimeOut()
+		}),
+	}
+}

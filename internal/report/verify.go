@@ -1,0 +1,111 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
+)
+
+// VerifyOptions say how to run the real programs for Verify.
+type VerifyOptions struct {
+	// Find finds an OpenSSH program ("ssh", "sshd").
+	Find func(name string) (string, error)
+	// ClientFile is ssh -F (only that file); "" for ssh's own chain.
+	ClientFile string
+	// ServerFile is sshd -f.
+	ServerFile string
+	// AllowExec lets ssh -G run a config's Match exec commands.
+	AllowExec bool
+}
+
+// Verify cross-checks the report with the real ssh -G and sshd -T and adds
+// what it finds. It returns true when a program disagrees with keepalive.
+func (r *Report) Verify(o VerifyOptions) bool {
+	ctx := context.Background()
+	disagree := false
+	if c := r.Client; c != nil {
+		if pos := MatchExec(c.Result); pos != "" && !o.AllowExec {
+			r.Add(Warning, SectionClient, pos, "not verified with ssh -G: it would run this Match exec command; --verify=exec allows that")
+		} else {
+			bin, err := o.Find("ssh")
+			var cfg openssh.Config
+			if err == nil {
+				cfg, err = openssh.SSH(ctx, openssh.SSHQuery{Bin: bin, File: o.ClientFile, Host: c.Host})
+			}
+			disagree = r.compare(SectionClient, "ssh -G", cfg, err, c.values())
+		}
+	}
+	if sv := r.Server; sv != nil {
+		cfg, err := sshdDump(ctx, o)
+		disagree = r.compare(SectionServer, "sshd -T", cfg, err, sv.values()) || disagree
+	}
+	return disagree
+}
+
+// sshdDump runs sshd -T with a throwaway host key, since sshd refuses to
+// test a config without one it can read.
+func sshdDump(ctx context.Context, o VerifyOptions) (openssh.Config, error) {
+	bin, err := o.Find("sshd")
+	if err != nil {
+		return nil, err
+	}
+	key, err := openssh.NewHostKey()
+	if err != nil {
+		return nil, err
+	}
+	defer key.Close()
+	return openssh.SSHD(ctx, openssh.SSHDQuery{Bin: bin, File: o.ServerFile, HostKey: key.Path})
+}
+
+func (r *Report) compare(sec Section, prog string, cfg openssh.Config, err error, vals []keyed) bool {
+	var failed *openssh.Failed
+	switch {
+	case errors.Is(err, openssh.ErrNotFound):
+		r.Add(Info, sec, "", "not verified: %v", err)
+		return false
+	case errors.As(err, &failed) && failed.NeedsConnection():
+		// Match LocalPort/LocalAddress: sshd -T has no global view to print.
+		r.Add(Info, sec, "", "not verified: sshd -T cannot print global values for this config without a connection (-C): %v", err)
+		return false
+	case errors.As(err, &failed) && len(failed.Problems()) > 0:
+		// The program refuses the config: say so with its own path:line,
+		// which is not a disagreement with keepalive.
+		for _, p := range failed.Problems() {
+			r.Add(Error, sec, p.Pos(), "%s rejects this config: %s", strings.Fields(prog)[0], p.Msg)
+		}
+		return false
+	case err != nil:
+		r.Add(Error, sec, "", "verification failed: %v", err)
+		return true
+	}
+	bad := false
+	for _, kv := range vals {
+		v := kv.v
+		if got := cfg.Get(kv.key); got != v.String() {
+			r.Add(Error, sec, v.Source, "%s says %s %s, keepalive computed %s (from %s)", prog, kv.key, got, v.String(), v.Source)
+			bad = true
+		}
+	}
+	if !bad {
+		r.Add(Info, sec, "", "verified: %s agrees", prog)
+	}
+	return bad
+}
+
+// keyed is a value with its lower-case keyword, as ssh -G prints it.
+type keyed struct {
+	key string
+	v   Value
+}
+
+// values are the client's values in the order show prints them.
+func (c *Client) values() []keyed {
+	return []keyed{{"serveraliveinterval", c.ServerAliveInterval}, {"serveralivecountmax", c.ServerAliveCountMax}, {"tcpkeepalive", c.TCPKeepAlive}}
+}
+
+// values are the server's values in the order show prints them.
+func (s *Server) values() []keyed {
+	return []keyed{{"clientaliveinterval", s.ClientAliveInterval}, {"clientalivecountmax", s.ClientAliveCountMax}, {"tcpkeepalive", s.TCPKeepAlive}}
+}
