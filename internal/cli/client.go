@@ -64,25 +64,35 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 		return placement.Scope{}, account.Account{}, err
 	}
 	in := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
+	home := acct.Home
 	switch {
 	case cf.File != "":
 		in = resolve.Input{Path: cf.File, User: !cf.System}
 	case cf.System:
 		in = resolve.Input{Path: account.SystemClientConfig(cf.Root)}
+	case cf.Root != "":
+		// The image's own user config: root's /root/.ssh/config (or the
+		// --user's home) inside it, '~' and relative Includes there too.
+		home = account.HomeIn(cf.Root, acct.Name)
+		in = resolve.Input{Path: filepath.Join(cf.Root, account.UserConfig(home)), User: true}
 	}
 	opts := resolve.Options{
 		Dialect:             sshconf.Client,
 		SetupTimeOutIsAlive: m.DebianSetupTimeOut,
 		FS:                  resolve.FS{Root: cf.Root},
-		Home:                acct.Home,
+		Home:                home,
 		Files:               []resolve.Input{in},
 		LocalUser:           acct.Name,
 	}
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }
 
-// writeOptions are the atomicfile options for a config of acct.
-func writeOptions(acct account.Account) atomicfile.Options {
+// writeOptions are the atomicfile options for a config of acct: a user's
+// config is 0600, a system one 0644 so that every user's ssh can read it.
+func writeOptions(acct account.Account, system bool) atomicfile.Options {
+	if system {
+		return atomicfile.Options{Perm: 0o644, DirPerm: 0o755}
+	}
 	wo := atomicfile.Options{Perm: 0o600, DirPerm: 0o700}
 	if acct.Sudo {
 		wo.SetOwner, wo.UID, wo.GID = true, acct.UID, acct.GID
@@ -105,7 +115,27 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
 			main, acct.Home, account.UserConfig(acct.PwHome))
 	}
-	return &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct)}, nil
+	if err := requireRoot(cf.Root); err != nil {
+		return nil, err
+	}
+	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct, cf.System)}
+	if cf.File == "" && !cf.System {
+		t.CreateDir = filepath.Dir(main) // ~/.ssh, 0700, the one directory keepalive creates
+	}
+	return t, nil
+}
+
+// requireRoot refuses a --root that is not a directory: keepalive creates
+// no directory trees.
+func requireRoot(root string) error {
+	if root == "" {
+		return nil
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return withHint(fmt.Errorf("--root %s: not a directory; nothing was written", root),
+			"give the directory where the image or container is mounted")
+	}
+	return nil
 }
 
 // parseCount reads --count: a positive whole number.

@@ -124,6 +124,9 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool
 	if sf.Reload && sf.Root != "" {
 		return nil, nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
 	}
+	if err := requireRoot(sf.Root); err != nil {
+		return nil, nil, err
+	}
 	main := sf.File
 	if main == "" {
 		main = account.ServerConfig(sf.Root)

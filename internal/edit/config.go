@@ -45,6 +45,10 @@ type Config struct {
 	// to write it, Write mode fails at once, before sshd runs, even with
 	// nothing to change (the usual cause is a missing sudo).
 	Privileged bool
+	// CreateDir is the one missing directory a write may create (the
+	// user's ~/.ssh, whose parent must exist); a file in any other
+	// missing directory is an error, not a reason to create directories.
+	CreateDir string
 }
 
 // Run performs the edit.
@@ -71,6 +75,11 @@ func (c *Config) Run() (*Result, error) {
 		return nil, err
 	}
 	changed := p.Changed()
+	for _, path := range changed {
+		if err := requireDir(path, c.CreateDir); err != nil {
+			return nil, err
+		}
+	}
 	for _, path := range changed {
 		// Only a change needs write permission: checking a configuration
 		// that is already right works for anyone who can read it.

@@ -50,6 +50,9 @@ type Client struct {
 	// Write are the atomicfile options for the edited files (owner under
 	// sudo --user, modes).
 	Write atomicfile.Options
+	// CreateDir is the one missing directory the edit may create (the
+	// user's ~/.ssh); "" for none.
+	CreateDir string
 }
 
 func (c *Client) Enable(v Values) (*Result, error) {
@@ -79,7 +82,7 @@ func (c *Client) run(plan func(placement.Scope) (*placement.Plan, error), summar
 	wo.Backup = c.Backup
 	tx := Config{
 		Scope: c.Scope, Plan: plan, Mode: c.Mode, Diff: c.Diff, Write: wo,
-		Summary: summary, Idle: idle, Warn: c.Warn,
+		Summary: summary, Idle: idle, Warn: c.Warn, CreateDir: c.CreateDir,
 	}
 	return tx.Run()
 }
