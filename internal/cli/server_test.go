@@ -457,6 +457,13 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 		if got := srvSSHDT(t, etc, "").Get("clientaliveinterval"); got != "77" {
 			t.Errorf("sshd -T: %q", got)
 		}
+		// disable takes keepalive's drop-in away again: every file as before.
+		if code, out, errs := srvRun("disable", "--server", "--root", root); code != 0 || !strings.Contains(out, "removed the file, which keepalive had created") {
+			t.Fatalf("disable: exit %d: %s%s", code, out, errs)
+		}
+		if got := srvSnapshot(t, etc); !srvSameFiles(before, got) {
+			t.Errorf("after disable: %v, want %v", got, before)
+		}
 	})
 	t.Run("drop-in shadowed by an earlier one", func(t *testing.T) {
 		root := t.TempDir()
@@ -464,9 +471,14 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 		early := filepath.Join(etc, "sshd_config.d", "00-aaa.conf")
 		os.WriteFile(early, []byte("ClientAliveInterval 9\n"), 0o644)
 		before := srvSnapshot(t, etc)
-		code, _, errs := srvRun("server", "--root", root, "--drop-in")
+		code, _, errs := srvRun("server", "--root", root, "--drop-in", "--interval", "60")
 		if code != exitFailure || !strings.Contains(errs, early+":1") || !srvSameFiles(before, srvSnapshot(t, etc)) {
 			t.Fatalf("exit %d, %s", code, errs)
+		}
+		// Without --interval the value in effect is kept, and said where.
+		code, out, errs := srvRun("server", "--root", root, "--drop-in")
+		if code != 0 || !strings.Contains(out, "kept ClientAliveInterval 9 ("+early+":1); pass --interval to change it") || !srvSameFiles(before, srvSnapshot(t, etc)) {
+			t.Fatalf("without --interval: exit %d, %s%s", code, out, errs)
 		}
 	})
 	t.Run("drop-in without an Include", func(t *testing.T) {

@@ -136,6 +136,9 @@ func (c *Config) Run() (*Result, error) {
 	if len(p.Changes) > 0 {
 		for _, path := range changed {
 			what := p.Describe(path)
+			if p.Remove[path] {
+				what += "; removed the file, which keepalive had created"
+			}
 			if what == "" {
 				what = "keepalive's comments" // the record of a line changed since
 			}
@@ -156,6 +159,12 @@ func (c *Config) Run() (*Result, error) {
 		return res, nil
 	}
 	for _, path := range changed {
+		if p.Remove[path] {
+			if err := removeChecked(path, p.Orig[path]); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := writeChecked(path, p.Orig[path], p.Files[path].Bytes(), c.Write); err != nil {
 			return nil, err
 		}
@@ -178,6 +187,18 @@ func flagFor(key string) string {
 		return "--interval"
 	}
 	return ""
+}
+
+// removeChecked deletes path if it still holds orig.
+func removeChecked(path string, orig []byte) error {
+	snap, err := atomicfile.Read(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(snap.Data, orig) {
+		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
+	}
+	return snap.Remove()
 }
 
 // writeChecked replaces path with data if it still holds orig.

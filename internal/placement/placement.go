@@ -52,6 +52,9 @@ type Plan struct {
 	Changes []Change
 	Kept    []Kept
 	Pinned  []Pinned
+	// Remove are files to delete rather than write: keepalive's own
+	// drop-in (DropInName), once disable has taken everything out of it.
+	Remove map[string]bool
 
 	// unedited is newPlan's evaluation, for a caller to reuse until its
 	// first edit; nil when newPlan had to add an empty main file.

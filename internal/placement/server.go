@@ -400,6 +400,14 @@ func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 	}
 	p.undo(occ, all)
 	p.finish(nil)
+	for path, f := range p.Files {
+		if filepath.Base(path) == DropInName && len(f.Lines) == 0 && len(p.Orig[path]) > 0 {
+			if p.Remove == nil {
+				p.Remove = map[string]bool{}
+			}
+			p.Remove[path] = true // keepalive's own file: gone, as before server --drop-in
+		}
+	}
 	return p
 }
 
@@ -425,12 +433,28 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 		return nil, fmt.Errorf("%s has no Include of a drop-in directory (such as Include /etc/ssh/sshd_config.d/*.conf) before its first Match, so a drop-in file would not be read", s.Main())
 	}
 	_, exists := p.Files[path]
+	before := p.resolve(&s)
 	if !exists {
 		p.add(path, sshconf.Parse(nil))
 	}
 	f := p.Files[path]
-	for _, set := range settings {
+	keptFirst := false
+	var applied []Setting // the settings not kept as they were
+	for k, set := range settings {
 		key := s.Opts.Dialect.Canon(set.Key)
+		if set.Default {
+			if eff, ok := before.Effective(key); ok && !(isInterval(key) && isOff(eff.Line().Value())) {
+				if eff.Line().Value() != set.Value {
+					p.keptAt(eff, KeptInEffect)
+				}
+				keptFirst = keptFirst || k == 0
+				continue
+			}
+			if keptFirst {
+				continue
+			}
+		}
+		applied = append(applied, set)
 		b := f.Blocks()[0]
 		found := false
 		for i := b.Start; i < b.End; i++ {
@@ -451,10 +475,12 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 	}
 	p.finish(nil)
 	if exists {
-		p.check(&s, settings) // the resolver reads the file from disk
+		p.check(&s, applied) // the resolver reads the file from disk
 		return p, nil
 	}
-	p.checkNewDropIn(&s, settings, inc, arg, path)
+	if len(applied) > 0 {
+		p.checkNewDropIn(&s, applied, inc, arg, path)
+	}
 	return p, nil
 }
 
