@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -75,6 +74,7 @@ func printResult(s Streams, wf writeFlags, res *edit.Result, err error) error {
 		printChanges(s, res, would)
 	}
 	if !wf.JSON {
+		// Values kept as they were, hosts that keep their own.
 		for _, n := range res.Notes {
 			fmt.Fprintln(s.Out, n)
 		}
@@ -85,46 +85,10 @@ func printResult(s Streams, wf writeFlags, res *edit.Result, err error) error {
 	return nil
 }
 
-// printChanges says which files changed (or would) and how: one line for
-// a config edit, one per session for PuTTY-family sessions.
+// printChanges says which files changed (or would) and how.
 func printChanges(s Streams, res *edit.Result, would bool) {
-	if res.Sessions == nil {
-		if res.Changed {
-			verb := "changed"
-			if would {
-				verb = "would change"
-			}
-			if len(res.Described) == 0 {
-				fmt.Fprintf(s.Out, "%s %s: %s\n", verb, strings.Join(res.Files, ", "), res.Summary)
-			}
-			// Each file once, with what changed in it.
-			for _, fc := range res.Described {
-				fmt.Fprintf(s.Out, "%s %s: %s\n", verb, fc.Path, fc.What)
-			}
-		}
-		return
-	}
-	for _, ch := range res.Sessions {
-		if !ch.Changed {
-			continue
-		}
-		verb := "changed"
-		if ch.Created {
-			verb = "created"
-		}
-		if would {
-			verb = "would " + strings.TrimSuffix(verb, "d")
-		}
-		switch {
-		case ch.Created:
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After))
-		case ch.Restored:
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive restored to %s (was %s)\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
-		case ch.Before == ch.After:
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q: removed keepalive's record (the keep-alive %s was changed since)\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After))
-		default:
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
-		}
+	for _, l := range res.Lines(would) {
+		fmt.Fprintln(s.Out, l)
 	}
 }
 

@@ -86,7 +86,7 @@ func (s *Sessions) Run() (*Result, error) {
 	if len(changes) != 1 {
 		n = strconv.Itoa(len(changes)) + " sessions"
 	}
-	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", FormatSeconds(s.Seconds), n, s.Store.Where())
+	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", putty.FormatInterval(s.Seconds), n, s.Store.Where())
 	if s.undo {
 		res.Idle = fmt.Sprintf("nothing to undo: keepalive set no keep-alive in %s in %s", n, s.Store.Where())
 	}
@@ -94,9 +94,9 @@ func (s *Sessions) Run() (*Result, error) {
 		switch {
 		case !ch.Kept:
 		case ch.Why == "in effect":
-			res.Notes = append(res.Notes, fmt.Sprintf("kept PuTTY session %q keep-alive %s (%s); pass --interval to change it", ch.Session, FormatSeconds(ch.Before.Interval()), ch.Location))
+			res.Notes = append(res.Notes, fmt.Sprintf("kept PuTTY session %q keep-alive %s (%s); pass --interval to change it", ch.Session, putty.FormatInterval(ch.Before.Interval()), ch.Location))
 		default:
-			res.Notes = append(res.Notes, fmt.Sprintf("%s kept: %s (PuTTY session %q keep-alive %s); --all removes it too", ch.Location, ch.Why, ch.Session, FormatSeconds(ch.Before.Interval())))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s kept: %s (PuTTY session %q keep-alive %s); --all removes it too", ch.Location, ch.Why, ch.Session, putty.FormatInterval(ch.Before.Interval())))
 		}
 	}
 	for i, ch := range changes {
@@ -231,12 +231,4 @@ func sessionError(ch putty.Change, err error) error {
 		return hinted(err, "PuTTY sessions belong to their user: run keepalive as that user, and check the permissions of "+ch.Location)
 	}
 	return err
-}
-
-// FormatSeconds shows a keep-alive interval: "60s", or "off" for 0.
-func FormatSeconds(n int) string {
-	if n == 0 {
-		return "off"
-	}
-	return strconv.Itoa(n) + "s"
 }

@@ -8,6 +8,8 @@ package report
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -265,4 +267,16 @@ func docPaths(res *resolve.Result) []string {
 		out = append(out, d.Path)
 	}
 	return out
+}
+
+// NoteHomeMismatch says so when $HOME has an ssh config (homeConfig) that
+// ssh will not read, because ssh reads sshReads, in the account's home
+// directory of the password database.
+func (r *Report) NoteHomeMismatch(sshReads, homeConfig string, fsys resolve.FS) {
+	if filepath.Clean(homeConfig) == filepath.Clean(sshReads) {
+		return
+	}
+	if _, err := os.Stat(fsys.Real(homeConfig)); err == nil {
+		r.Add(Info, SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", sshReads, homeConfig)
+	}
 }
