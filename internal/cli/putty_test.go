@@ -431,6 +431,10 @@ func TestPuttyUndo(t *testing.T) {
 			t.Errorf("%s: %q, want the original %q", p, got, want)
 		}
 	}
+	// The Default Settings keepalive created is gone again.
+	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
+		t.Error("Default Settings left behind")
+	}
 }
 
 // puttyFailingStore fails SetKeepAlive for one session, planning (dry run)

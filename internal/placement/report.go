@@ -152,7 +152,7 @@ func (p *Plan) Describe(path string) string {
 		var s string
 		switch {
 		case c.Removed && c.Others:
-			s = fmt.Sprintf("removed %s %s (%s; --all removes it too)", c.Key, c.Was, KeptNotOurs)
+			s = fmt.Sprintf("removed %s %s (%s; --all removes it)", c.Key, c.Was, KeptNotOurs)
 		case c.Removed:
 			s = fmt.Sprintf("removed %s %s", c.Key, c.Was)
 		case c.Restored:

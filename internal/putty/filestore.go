@@ -256,6 +256,12 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 	if !ch.Changed || opts.DryRun {
 		return ch, nil
 	}
+	if opts.Undo && ch.Restored && name == DefaultSettings && len(data) == 0 && !opts.Backup {
+		// A Default Settings that held only what keepalive wrote was
+		// created by keepalive: gone again, as before (PuTTY reads a
+		// missing one as its built-in defaults).
+		return ch, snap.Remove()
+	}
 	wo := atomicfile.Options{Backup: opts.Backup}
 	if !snap.Exists {
 		// Root creating a session in a user's PuTTY directory: the new file
