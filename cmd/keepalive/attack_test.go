@@ -245,7 +245,7 @@ func (k *keepalive) testIncludeInUserDirectory(t *testing.T) {
 		printf 'ServerAliveInterval 10\n' >"$OUT/victim"
 		ln -s "$OUT/victim" "$H/inc.conf"; chown -h 4242:4242 "$H/inc.conf"
 		printf 'Include %s/inc.conf\n' "$H" >"$OUT/etcssh/ssh_config"
-		code=0; HOME="$OUT/root" "$K" enable --system >"$OUT/run.stdout" 2>"$OUT/run.stderr" || code=$?
+		code=0; HOME="$OUT/root" "$K" enable --system --interval 60 >"$OUT/run.stdout" 2>"$OUT/run.stderr" || code=$?
 		echo $code >"$OUT/run.code"
 	`)
 	r := saved(t, out, "run")
