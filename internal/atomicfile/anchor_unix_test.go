@@ -115,4 +115,3 @@ func TestReadInRoot(t *testing.T) {
 		t.Error("ReadIn of a path outside the root succeeded")
 	}
 }
-
