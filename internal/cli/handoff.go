@@ -38,7 +38,7 @@ func actAsController(path string) error {
 	}
 	o, err := privilege.Controller(path)
 	if errors.Is(err, privilege.ErrShared) {
-		return withHint(fmt.Errorf("refusing to edit %s as root: %w, so they could redirect the edit; nothing was written", path, err),
+		return withHint(fmt.Errorf("refusing to use %s as root: %w, so they could redirect it; nothing was written", path, err),
 			"run keepalive as the user who owns the file, or keep the file in a directory only its owner can write")
 	}
 	if err != nil {
