@@ -55,8 +55,8 @@ func actAsController(path string) error {
 // and every Include in it, is then read and written as them.
 func sudoUserHandoff(args []string, m Machine) *handoff {
 	acct, ok := privilege.SudoUser()
-	if !ok || !wantsUser(args, m) {
-		return nil
+	if !ok || acct.Home == "" || !wantsUser(args, m) {
+		return nil // without a home in the user database, the edit says why it cannot go on
 	}
 	return &handoff{acct: acct, home: acct.Home}
 }
