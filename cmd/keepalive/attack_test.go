@@ -236,7 +236,7 @@ func (k *keepalive) testSudoUserDisclosure(t *testing.T) {
 		printf 'Host secret-root-host\n  ServerAliveInterval 10\n# ROOT-SECRET\n' >"$OUT/rootonly/config"
 		chmod 600 "$OUT/rootonly/config"
 		mkdir -m 700 "$H/.ssh"
-		printf 'Include %s/rootonly/config\n' "$OUT" >"$H/.ssh/config"
+		printf 'Include %s/rootonly/config\nHost alice-box\n  User a\n' "$OUT" >"$H/.ssh/config"
 		chown -R 4242:4242 "$H/.ssh"
 		sudo inc-dry "$OUT/root" enable --user --dry-run --host secret-root-host
 		sudo inc-check "$OUT/root" enable --user --check --json --host secret-root-host
@@ -259,6 +259,10 @@ func (k *keepalive) testSudoUserDisclosure(t *testing.T) {
 		notShown(t, r, "ROOT-SECRET", "secret-root-host\t", "SECRET-HASH")
 	}
 	sameBytes(t, filepath.Join(out, "shadow"), []byte("root:SECRET-HASH:19000:0:99999:7:::\n"))
+	// What alice can read is still there.
+	if r := saved(t, out, "inc-complete"); !strings.Contains(r.stdout, "alice-box\t") {
+		t.Errorf("completion does not offer alice's own Host: %v", r)
+	}
 }
 
 // testIncludeInUserDirectory: root's own config Includes a file in
