@@ -293,7 +293,7 @@ def check_options(module):
     if target == 'putty':
         for name in ('count', 'path'):
             if p[name] is not None:
-                module.fail_json(msg="%s: not for target putty, which has no such setting; remove %s" % (name, name))
+                module.fail_json(msg="%s: not for target putty; remove %s" % (name, name))
 
 
 def command_line(module, binary):
