@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -134,11 +133,8 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		serverFile = account.ServerConfig(o.Root)
 	}
 	if !o.NoServer {
-		opts.Server = &resolve.Options{
-			Dialect: sshconf.Server,
-			FS:      fsys,
-			Files:   []resolve.Input{{Path: serverFile}},
-		}
+		so := serverChain(serverFile, o.Root)
+		opts.Server = &so
 	}
 	if o.NoPutty {
 		opts.PuttyNote = ""
@@ -151,7 +147,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	}
 	rep := report.Build(opts)
 	if o.File == "" {
-		noteHomeMismatch(rep, o.env, fsys)
+		rep.NoteHomeMismatch(o.env.UserConfig, account.UserConfig(o.env.Home), fsys)
 	}
 
 	disagree := false
@@ -173,18 +169,6 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 			"please report this with the config files involved")
 	}
 	return nil
-}
-
-// noteHomeMismatch says so when $HOME has an ssh config that ssh will not
-// read because the account's home directory is elsewhere.
-func noteHomeMismatch(rep *report.Report, env account.View, fsys resolve.FS) {
-	other := account.UserConfig(env.Home)
-	if filepath.Clean(other) == filepath.Clean(env.UserConfig) {
-		return
-	}
-	if _, err := os.Stat(fsys.Real(other)); err == nil {
-		rep.Add(report.Info, report.SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", env.UserConfig, other)
-	}
 }
 
 // verify cross-checks the report with the real ssh -G and sshd -T.
