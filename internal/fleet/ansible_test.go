@@ -228,6 +228,37 @@ func wantBytes(t *testing.T, what string, files map[string]string) {
 	}
 }
 
+// tree lists every path under the directories, with each file's size and
+// modification time, to show that a run created, removed and touched nothing.
+func tree(t *testing.T, dirs ...string) []string {
+	t.Helper()
+	var paths []string
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Name() == ".ansible" && d.IsDir() {
+				return filepath.SkipDir // ansible's own temporary files
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			entry := p
+			if !d.IsDir() {
+				entry = fmt.Sprintf("%s %d %s", p, info.Size(), info.ModTime().Format(time.RFC3339Nano))
+			}
+			paths = append(paths, entry)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
+}
+
 // module is a task of the keepalive module with these option lines.
 func (m *machine) module(name string, options ...string) string {
 	var b strings.Builder
@@ -268,6 +299,7 @@ func TestAnsibleClient(t *testing.T) {
 		m.module("the build host, for the user", "host: build", "interval: 30s", "count: 3")
 
 	// test that --check --diff shows both diffs, reports changed and writes nothing
+	before := tree(t, m.etc, m.home)
 	r := m.play(t, tasks, "--check", "--diff")
 	r.want(t, "--check --diff", 2, 0)
 	for _, re := range []string{
@@ -282,6 +314,9 @@ func TestAnsibleClient(t *testing.T) {
 		}
 	}
 	wantBytes(t, "after --check --diff", original)
+	if after := tree(t, m.etc, m.home); !slices.Equal(before, after) {
+		t.Fatalf("--check --diff touched files:\nbefore %v\nafter  %v", before, after)
+	}
 
 	// test that a real run changes both files and ssh -G sees the values
 	r = m.play(t, tasks)
@@ -323,6 +358,7 @@ func TestAnsibleServer(t *testing.T) {
 		m.module("sftp users", "target: server", "match: Group sftp", "interval: 1m30s")
 
 	// test that --check --diff shows the diff and writes nothing
+	before := tree(t, m.etc)
 	r := m.play(t, tasks, "--check", "--diff")
 	r.want(t, "--check --diff", 2, 0)
 	for _, re := range []string{`(?m)^--- /etc/ssh/sshd_config$`, `(?m)^\+ClientAliveInterval 60$`, `(?m)^\+ClientAliveCountMax 3$`, `(?m)^\+\s+ClientAliveInterval 90$`} {
@@ -331,6 +367,9 @@ func TestAnsibleServer(t *testing.T) {
 		}
 	}
 	wantBytes(t, "after --check --diff", original)
+	if after := tree(t, m.etc); !slices.Equal(before, after) {
+		t.Fatalf("--check --diff touched files:\nbefore %v\nafter  %v", before, after)
+	}
 
 	// test that a real run changes the file, which sshd -T reads as set
 	m.play(t, tasks).want(t, "apply", 2, 0)
