@@ -70,6 +70,9 @@ func newMachine(t *testing.T) *machine {
 		realHome: u.HomeDir,
 		work:     t.TempDir(),
 	}
+	if info, err := os.Stat(m.realHome); err != nil || !info.IsDir() || filepath.Clean(m.realHome) == "/" {
+		t.Fatalf("root's home directory %q is not a directory of its own to bind a scratch home over (%v)", m.realHome, err)
+	}
 	m.keepalive = buildKeepalive(t, m.repo, t.TempDir())
 	if err := os.MkdirAll(filepath.Join(m.etc, "ssh_config.d"), 0o755); err != nil {
 		t.Fatal(err)
