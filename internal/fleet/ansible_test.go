@@ -173,18 +173,32 @@ func wrap(sb *openssh.Sandbox, bin string, args []string) (string, []string) {
 // failedMsg returns the msg of the first failed task in the output.
 func failedMsg(t *testing.T, out string) string {
 	t.Helper()
-	const marker = "FAILED! => "
-	i := strings.Index(out, marker)
-	if i < 0 {
+	msgs := failedMsgs(t, out)
+	if len(msgs) == 0 {
 		t.Fatalf("no failed task in:\n%s", out)
 	}
-	var res struct {
-		Msg string `json:"msg"`
+	return msgs[0]
+}
+
+// failedMsgs returns the msg of each failed task, in order.
+func failedMsgs(t *testing.T, out string) []string {
+	t.Helper()
+	const marker = "FAILED! => "
+	var msgs []string
+	for rest := out; ; {
+		i := strings.Index(rest, marker)
+		if i < 0 {
+			return msgs
+		}
+		rest = rest[i+len(marker):]
+		var res struct {
+			Msg string `json:"msg"`
+		}
+		if err := json.NewDecoder(strings.NewReader(rest)).Decode(&res); err != nil {
+			t.Fatalf("a failed task's result is not JSON: %v\n%s", err, out)
+		}
+		msgs = append(msgs, res.Msg)
 	}
-	if err := json.NewDecoder(strings.NewReader(out[i+len(marker):])).Decode(&res); err != nil {
-		t.Fatalf("the failed task's result is not JSON: %v\n%s", err, out)
-	}
-	return res.Msg
 }
 
 func (r playResult) want(t *testing.T, what string, changed, failed int) {
@@ -434,7 +448,7 @@ func TestAnsibleServerRejected(t *testing.T) {
 // task before keepalive runs, and keepalive's usage errors come back as msg.
 func TestAnsibleUsageErrors(t *testing.T) {
 	m := newMachine(t)
-	for _, c := range []struct {
+	cases := []struct {
 		options []string
 		msg     string
 	}{
@@ -444,11 +458,21 @@ func TestAnsibleUsageErrors(t *testing.T) {
 		{[]string{"interval: soon"}, `invalid --interval "soon"`},
 		{[]string{"interval: true"}, "interval: want seconds (300) or an OpenSSH time (5m, 1m30s), got True"},
 		{[]string{"scope: everyone"}, "value of scope must be one of: user, system"},
-	} {
-		r := m.play(t, m.module("bad", c.options...))
-		r.want(t, strings.Join(c.options, ", "), 0, 1)
-		if msg := failedMsg(t, r.out); !strings.Contains(msg, c.msg) {
-			t.Errorf("%v: msg %q, want it to contain %q", c.options, msg, c.msg)
+	}
+	// One playbook: each task fails, and ignore_errors lets the next run.
+	var tasks strings.Builder
+	for _, c := range cases {
+		tasks.WriteString(m.module(strings.Join(c.options, ", "), c.options...) + "      ignore_errors: true\n")
+	}
+	r := m.play(t, tasks.String())
+	r.want(t, "the bad options", 0, 0)
+	msgs := failedMsgs(t, r.out)
+	if len(msgs) != len(cases) {
+		t.Fatalf("%d failed tasks, want %d:\n%s", len(msgs), len(cases), r.out)
+	}
+	for i, c := range cases {
+		if !strings.Contains(msgs[i], c.msg) {
+			t.Errorf("%v: msg %q, want it to contain %q", c.options, msgs[i], c.msg)
 		}
 	}
 }
