@@ -68,7 +68,34 @@ type Result struct {
 	// structure asked for too much work (see maxSteps): the result then
 	// covers only part of the configuration.
 	Stopped *Problem
+	// Incomplete lists why keepalive's evaluation may differ from
+	// OpenSSH's: a Match exec (in any spelling) it will not run, an
+	// Include it skipped (unreadable, too large, not a regular file, too
+	// much to glob), an Include token it cannot expand. Empty when the
+	// evaluation is complete. Running ssh -G on an incomplete config may
+	// run a command: see Complete.
+	Incomplete []Problem
+	// Version is the OpenSSH release the evaluation followed, when some
+	// line depended on it (nil when none did: Options.Version was not
+	// asked).
+	Version *Version
 	server  bool
+}
+
+// Complete reports whether keepalive evaluated the configuration as
+// OpenSSH would, with nothing skipped: only then is it safe to run ssh -G
+// on it (ssh -G runs Match exec commands).
+func (r *Result) Complete() bool { return len(r.Incomplete) == 0 }
+
+// Rejected returns the first problem that makes OpenSSH refuse the
+// configuration, or nil.
+func (r *Result) Rejected() *Problem {
+	for i := range r.Problems {
+		if r.Stopped == nil || r.Problems[i] != *r.Stopped {
+			return &r.Problems[i]
+		}
+	}
+	return nil
 }
 
 // Effective returns the occurrence that sets key (canonical, any case), if
@@ -145,10 +172,16 @@ type Options struct {
 	// Server query.
 	Conn *Conn
 
-	// SetupTimeOutIsAlive, when set, is asked (only if a SetupTimeOut line
-	// is met) whether the installed ssh is Debian's before 1:9.9, which
-	// reads SetupTimeOut as ServerAliveInterval rather than ConnectTimeout.
+	// SetupTimeOutIsAlive, when set and Version is not, is asked (only if
+	// a SetupTimeOut line is met) whether the installed ssh is Debian's
+	// before 1:9.9, which reads SetupTimeOut as ServerAliveInterval rather
+	// than ConnectTimeout.
 	SetupTimeOutIsAlive func() bool
+
+	// Version returns the OpenSSH release to follow where releases differ
+	// (see Version). It is called at most once, and only when a line
+	// depends on it; nil, or an unknown Version, means the newest release.
+	Version func() Version
 
 	// Override supplies file contents by path on disk instead of reading
 	// them: used to evaluate a planned edit before writing it.
@@ -214,6 +247,9 @@ type walker struct {
 	finalHost string
 	steps     int
 	seen      map[Problem]bool // problems reported, so a re-walked file adds none
+	ver       *Version
+	failed    map[string]error // reads that failed, by path: tried once
+	byID      map[fileID]*Doc  // files read, by device and inode
 	globs     map[string]globResult
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
 	canons    map[string]string // Dialect.Canon by spelling, see canon
@@ -225,8 +261,15 @@ func (w *walker) canon(key string) string {
 	c, ok := w.canons[key]
 	if !ok {
 		c = w.opts.Dialect.Canon(key)
-		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") && w.opts.SetupTimeOutIsAlive != nil && w.opts.SetupTimeOutIsAlive() {
-			c = "serveraliveinterval"
+		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
+			switch {
+			case w.opts.Version != nil:
+				if w.version().setupTimeOutIsAlive() {
+					c = "serveraliveinterval"
+				}
+			case w.opts.SetupTimeOutIsAlive != nil && w.opts.SetupTimeOutIsAlive():
+				c = "serveraliveinterval"
+			}
 		}
 		if w.canons == nil {
 			w.canons = map[string]string{}
@@ -267,6 +310,39 @@ func (w *walker) run(pass int) {
 	}
 }
 
+// version returns the OpenSSH release to follow, asking Options.Version
+// the first time.
+func (w *walker) version() Version {
+	if w.ver == nil {
+		v := Version{}
+		if w.opts.Version != nil {
+			v = w.opts.Version()
+		}
+		w.ver = &v
+		w.res.Version = &v
+	}
+	return *w.ver
+}
+
+// prog names the program whose config is evaluated.
+func (w *walker) prog() string {
+	if w.opts.Dialect.Server {
+		return "sshd"
+	}
+	return "ssh"
+}
+
+// incomplete records why the evaluation may differ from OpenSSH's.
+func (w *walker) incomplete(pos, format string, args ...any) {
+	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	for _, q := range w.res.Incomplete {
+		if q == p {
+			return
+		}
+	}
+	w.res.Incomplete = append(w.res.Incomplete, p)
+}
+
 func (w *walker) problem(pos, format string, args ...any) {
 	if w.pass != 1 {
 		return
@@ -299,6 +375,7 @@ func (w *walker) stop(pos, msg string) {
 	p := Problem{Pos: pos, Msg: msg}
 	w.res.Stopped = &p
 	w.res.Problems = append(w.res.Problems, p)
+	w.res.Incomplete = append(w.res.Incomplete, p)
 }
 
 func (w *walker) load(path string) (*Doc, error) {
@@ -318,14 +395,43 @@ func (w *walker) load(path string) (*Doc, error) {
 		}
 		f = o
 	} else {
-		data, err := w.opts.FS.ReadFile(path)
-		if err != nil {
+		if err, ok := w.failed[path]; ok {
 			return nil, err
 		}
-		if !w.step(len(data)/bytesPerStep, path) {
+		var seen *Doc
+		data, id, n, err := w.opts.FS.readFile(path, func(id fileID) bool {
+			seen = w.byID[id]
+			return seen != nil
+		})
+		// What was read costs steps whether or not it was usable: a
+		// hostile Include of /proc/self/pagemap is charged what it read.
+		if !w.step(n/bytesPerStep, path) {
 			return nil, errStopped
 		}
+		if errors.Is(err, errSeen) {
+			// The same file spelled differently (a symlink, /etc/ssh/./x):
+			// read once, evaluated again wherever it is included.
+			w.docs[path] = seen
+			return seen, nil
+		}
+		if err != nil {
+			if w.failed == nil {
+				w.failed = map[string]error{}
+			}
+			w.failed[path] = err
+			return nil, err
+		}
 		f = sshconf.Parse(data)
+		d := &Doc{Path: path, File: f}
+		if id != (fileID{}) {
+			if w.byID == nil {
+				w.byID = map[fileID]*Doc{}
+			}
+			w.byID[id] = d
+		}
+		w.docs[path] = d
+		w.res.Docs = append(w.res.Docs, d)
+		return d, nil
 	}
 	d := &Doc{Path: path, File: f}
 	w.docs[path] = d
@@ -346,7 +452,14 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
 			return // a missing top-level config is simply empty
 		}
-		w.problem(path, "%v", unwrapPath(err))
+		switch {
+		case errors.Is(err, ErrTooLarge), errors.Is(err, ErrNotRegular):
+			// OpenSSH would read it; keepalive will not.
+			w.incomplete(path, "keepalive did not read this file: %v", unwrapPath(err))
+		default:
+			w.problem(path, "%v", unwrapPath(err))
+			w.incomplete(path, "keepalive could not read this file: %v", unwrapPath(err))
+		}
 		return
 	}
 	for i, l := range doc.File.Lines {
@@ -370,7 +483,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
 			header = l
 		case key == "match":
-			*active = min(limit, w.match(linePos(path, i), l.Args))
+			*active = min(limit, w.match(linePos(path, i), l))
 			header = l
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)

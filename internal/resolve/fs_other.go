@@ -1,0 +1,17 @@
+//go:build !linux
+
+package resolve
+
+import (
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+func openNonblock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
+
+func openInRoot(root, rel string) (*os.File, error) { return openRootFallback(root, rel) }
+
+func lstatInRoot(root, rel string) (fs.FileInfo, error) { return lstatRootFallback(root, rel) }
