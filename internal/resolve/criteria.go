@@ -136,7 +136,15 @@ func (w *walker) matchServer(pos string, crit []Criterion) State {
 		return stateOf(w.pass == 2)
 	}
 	c := w.opts.Conn
-	if w.pass == 1 || c == nil {
+	if w.pass == 1 {
+		return Inactive
+	}
+	if c == nil {
+		for _, cr := range crit {
+			if cr.Attr == "localport" {
+				w.incomplete(pos, "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
+			}
+		}
 		return Inactive
 	}
 	result := Active
@@ -171,7 +179,7 @@ func (w *walker) matchServer(pos string, crit []Criterion) State {
 			r = stateOf(c.LAddr != "" && addrMatchList(c.LAddr, arg) == 1)
 		case "localport":
 			if c.LPort == "" {
-				w.problem(pos, "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
+				w.incomplete(pos, "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
 				r = Maybe
 				break
 			}

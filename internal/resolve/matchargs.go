@@ -263,7 +263,7 @@ func criteriaFrom(next func() (string, bool), consumed func() bool, server, equa
 			attributes++
 		}
 		lower := strings.ToLower(c.Attr)
-		if lower == "canonical" || lower == "final" || server && lower == "invalid-user" {
+		if !server && (lower == "canonical" || lower == "final") || server && lower == "invalid-user" && version().AtLeast(9, 9) {
 			if err := known(table, lower, c.Attr, version); err != nil {
 				return nil, err
 			}
@@ -328,7 +328,7 @@ func known(table map[string][2]int, lower, attr string, version func() Version) 
 		return nil
 	}
 	if ok {
-		return fmt.Errorf("Unsupported Match attribute %s (%s knows it from OpenSSH %d.%d)", attr, version(), since[0], since[1])
+		return fmt.Errorf("Unsupported Match attribute %s (new in OpenSSH %d.%d; this is %s)", attr, since[0], since[1], version())
 	}
 	return fmt.Errorf("Unsupported Match attribute %s", attr)
 }

@@ -178,6 +178,14 @@ type Options struct {
 	// than ConnectTimeout.
 	SetupTimeOutIsAlive func() bool
 
+	// Getenv looks up the environment variables of ${VAR} in a client
+	// Include (OpenSSH 9.9 and later); nil: none is set.
+	Getenv func(string) (string, bool)
+	// LocalHost and UID are the local machine's host name and the local
+	// user's uid, for the %l, %L, %C and %i tokens of a client Include;
+	// "" when unknown (an Include using them is then not evaluated).
+	LocalHost, UID string
+
 	// Version returns the OpenSSH release to follow where releases differ
 	// (see Version). It is called at most once, and only when a line
 	// depends on it; nil, or an unknown Version, means the newest release.
@@ -319,7 +327,9 @@ func (w *walker) version() Version {
 			v = w.opts.Version()
 		}
 		w.ver = &v
-		w.res.Version = &v
+		if w.res != nil {
+			w.res.Version = &v
+		}
 	}
 	return *w.ver
 }
@@ -334,6 +344,9 @@ func (w *walker) prog() string {
 
 // incomplete records why the evaluation may differ from OpenSSH's.
 func (w *walker) incomplete(pos, format string, args ...any) {
+	if w.res == nil {
+		return
+	}
 	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 	for _, q := range w.res.Incomplete {
 		if q == p {
@@ -344,7 +357,7 @@ func (w *walker) incomplete(pos, format string, args ...any) {
 }
 
 func (w *walker) problem(pos, format string, args ...any) {
-	if w.pass != 1 {
+	if w.pass != 1 || w.res == nil {
 		return
 	}
 	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
@@ -518,7 +531,11 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 		if !w.step(1, pos) {
 			return
 		}
-		p, err := w.includePath(arg, user)
+		expanded, ok := w.expandInclude(pos, arg)
+		if !ok {
+			continue
+		}
+		p, err := w.includePath(expanded, user)
 		if err != nil {
 			w.problem(pos, "Include %s: %v", arg, err)
 			continue

@@ -1,0 +1,143 @@
+package resolve
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+)
+
+// The real programs this package's tests consult, in one place.
+
+// installedVersion is the installed ssh's version, as keepalive reads it.
+func installedVersion(t *testing.T, ssh string) Version {
+	t.Helper()
+	out, err := exec.Command(ssh, "-V").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ssh -V: %v: %s", err, out)
+	}
+	v := ParseVersion(string(out))
+	if !v.Known() {
+		t.Fatalf("ssh -V: no version in %q", out)
+	}
+	return v
+}
+
+// realSSH runs ssh -G -F cfg host: the value of key, or ok false when ssh
+// refuses the config.
+func realSSH(t *testing.T, ssh, cfg, host, key string) (string, bool, string) {
+	t.Helper()
+	c, err := oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, File: cfg, Host: host})
+	if err != nil {
+		return "", false, err.Error()
+	}
+	return c.Get(key), true, ""
+}
+
+// realSSHD runs sshd -T -f cfg [-C conn] with a throwaway host key.
+func realSSHD(t *testing.T, sshd, cfg, conn, key string) (string, bool, string) {
+	t.Helper()
+	hk, err := oracle.ThrowawayHostKey(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Bin: sshd, File: cfg, HostKey: hk, Conn: conn})
+	if err != nil {
+		return "", false, err.Error()
+	}
+	return c.Get(key), true, ""
+}
+
+// TestMatchAgainstSSH: Match lines in their many spellings, evaluated by
+// keepalive following the installed release, and by the installed ssh -G:
+// same value, and refused by both or neither.
+func TestMatchAgainstSSH(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	v := installedVersion(t, ssh)
+	lines := []string{
+		"host=b", "host = b", "Host=b,c", "host=m !user xxxyfake", "host=b !user=nobody",
+		`host "b"`, `host "b c"`, `host 'b'`, `host b"x y"z`, "host b # comment", "!host=a",
+		"host", "host #b", "all", "!all", "final all", "host b all", "all host b", "canonical final all",
+		"bogus b", "tagged b", "version OpenSSH_*", "originalhost=b user=*", "localuser=nobody",
+		`host b "" user x`, "host=b\r", "host b\ruser=*",
+	}
+	for _, line := range lines {
+		cfg := filepath.Join(t.TempDir(), "config")
+		os.WriteFile(cfg, []byte("Match "+line+"\n  ServerAliveInterval 202\nHost *\n  ServerAliveInterval 5\n"), 0o600)
+		r := Resolve(Options{Files: []Input{{Path: cfg, User: true}}, Host: "b", LocalUser: currentUser(t), Version: fixed(v)})
+		got := "5"
+		if o, ok := r.Effective("serveraliveinterval"); ok {
+			got = o.Line().Value()
+		}
+		want, accepted, msg := realSSH(t, ssh, cfg, "b", "serveraliveinterval")
+		if accepted != (r.Rejected() == nil) {
+			t.Errorf("Match %q: ssh -G accepts: %v (%s); keepalive rejects: %v", line, accepted, msg, r.Rejected())
+			continue
+		}
+		if accepted && got != want {
+			t.Errorf("Match %q: ssh -G says %s, keepalive %s", line, want, got)
+		}
+	}
+}
+
+// TestServerMatchAgainstSSHD: sshd Match lines and connection specs,
+// evaluated by keepalive and by the installed sshd -T -C.
+func TestServerMatchAgainstSSHD(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	sshd := testenv.Tool(t, "sshd")
+	v := installedVersion(t, ssh)
+	lines := []string{
+		"User u1", "user=u1", "User=u1 Host=b", "user u1,!u2 host *.example.com", "Host B", "!User u1",
+		"Address 10.0.0.0/8", "Address=10.0.0.0/8,!10.9.9.9", "Address 10.0.1.0/8", "Address 1.2.3.4/33",
+		"Address 10.0.0.*", "Address 1.2.3.4/129", "Address ,10.0.0.1", "LocalAddress 192.168.0.0/16",
+		"LocalPort 2222", "localport=22", "RDomain r1", "all", "all user u1", "User u1 all",
+		"User", `User "u1"`, `User 'u1'`, "User u1 # comment", "bogus x", "User=u1\r",
+	}
+	conns := []string{
+		"user=u1,host=b,addr=10.1.2.3,laddr=192.168.1.1,lport=22,rdomain=r1",
+		"user=u2,host=x.example.com,addr=10.9.9.9,lport=2222",
+		"user=u1,addr=1.2.3.4,lport=22",
+		"",
+	}
+	for _, line := range lines {
+		cfg := filepath.Join(t.TempDir(), "sshd_config")
+		os.WriteFile(cfg, []byte("ClientAliveInterval 1\nMatch "+line+"\n  ClientAliveInterval 2\n"), 0o600)
+		for _, spec := range conns {
+			conn, err := ParseConn(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Resolve(Options{Dialect: sshconf.Server, Files: []Input{{Path: cfg}}, Conn: conn, Version: fixed(v)})
+			got := "0"
+			if o, ok := r.Effective("clientaliveinterval"); ok {
+				got = o.Line().Value()
+			}
+			want, accepted, msg := realSSHD(t, sshd, cfg, spec, "clientaliveinterval")
+			kaAccepts := r.Rejected() == nil && r.Complete()
+			if accepted != kaAccepts {
+				t.Errorf("Match %q, -C %q: sshd -T accepts: %v (%s); keepalive: rejected %v, incomplete %v", line, spec, accepted, msg, r.Rejected(), r.Incomplete)
+				continue
+			}
+			if accepted && got != want {
+				t.Errorf("Match %q, -C %q: sshd -T says %s, keepalive %s", line, spec, want, got)
+			}
+		}
+	}
+}
+
+func currentUser(t *testing.T) string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	out, err := exec.Command("id", "-un").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}
