@@ -65,7 +65,7 @@ func TestRootConfinesSymlinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write(filepath.Join(host, "real.conf"), "ServerAliveInterval 1\n")     // the host's file
+	write(filepath.Join(host, "real.conf"), "ServerAliveInterval 1\n")      // the host's file
 	write(filepath.Join(img, host, "real.conf"), "ServerAliveInterval 2\n") // the image's file at the same path
 	os.MkdirAll(filepath.Join(img, "etc/ssh"), 0o755)
 	if err := os.Symlink(filepath.Join(host, "real.conf"), filepath.Join(img, "etc/ssh/ssh_config")); err != nil {
