@@ -69,13 +69,14 @@ func (cf *clientFlags) scope() (placement.Scope, account, error) {
 		in = resolve.Input{Path: systemClientConfig(cf.Root)}
 	}
 	opts := resolve.Options{
-		Dialect:             sshconf.Client,
-		SetupTimeOutIsAlive: debianSetupTimeOut,
-		FS:                  resolve.FS{Root: cf.Root},
-		Home:                acct.Home,
-		Files:               []resolve.Input{in},
-		LocalUser:           acct.Name,
+		Dialect:   sshconf.Client,
+		Version:   installedVersion(),
+		FS:        resolve.FS{Root: cf.Root},
+		Home:      acct.Home,
+		Files:     []resolve.Input{in},
+		LocalUser: acct.Name,
 	}
+	localTokens(&opts)
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }
 

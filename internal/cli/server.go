@@ -167,6 +167,7 @@ type serverEdit struct {
 	conn       *resolve.Conn // --match: a connection the criteria match
 	settings   []placement.Setting
 	summary    string
+	version    func() resolve.Version // the installed OpenSSH's, asked once
 }
 
 func (e *serverEdit) scope() placement.Scope {
@@ -174,8 +175,12 @@ func (e *serverEdit) scope() placement.Scope {
 	if main == "" {
 		main = serverConfig(e.root)
 	}
+	if e.version == nil {
+		e.version = installedVersion()
+	}
 	return placement.Scope{Opts: resolve.Options{
 		Dialect: sshconf.Server,
+		Version: e.version,
 		FS:      resolve.FS{Root: e.root},
 		Files:   []resolve.Input{{Path: main}},
 	}}

@@ -24,6 +24,7 @@ var showPuttyStore = putty.DefaultStore
 
 type showOptions struct {
 	Host       string
+	Connection string // sshd -T -C spec
 	JSON       bool
 	Verify     string // "" (off), "yes", "exec" (ssh -G may run Match exec)
 	AllowExec  bool
@@ -61,7 +62,10 @@ from or "default":
           and their Includes (--file: only that file, like "ssh -F FILE");
           without --host, for a host that only general blocks (Host *) match
   server  ClientAliveInterval, ClientAliveCountMax, TCPKeepAlive from
-          sshd_config and its drop-ins, the global values "sshd -T" prints
+          sshd_config and its drop-ins, the global values "sshd -T" prints;
+          with --connection user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R]
+          the values that connection gets from Match blocks, as
+          "sshd -T -C SPEC" prints them
   PuTTY   each saved session's keep-alive
 
 and warnings: lines that never take effect because an earlier one wins,
@@ -69,16 +73,25 @@ per-host values, a "Host *" at the top of a file, Match exec blocks keepalive
 does not evaluate, keep-alives that are off or longer than common NAT and
 load-balancer idle timeouts.
 
---verify runs the real "ssh -G" and "sshd -T" and reports any disagreement
-(exit 1). ssh -G runs the commands of Match exec blocks, so it is skipped for
-a config that has one unless --verify=exec (or --allow-exec) says so.`,
+A config that ssh or sshd would refuse (a bad Match line, an invalid address
+mask, an Include loop, ...) is reported as "ssh rejects this config" or
+"sshd rejects this config" with the line, and show exits 1: the values shown
+are then not in effect.
+
+--verify runs the real "ssh -G" and "sshd -T [-C]" and reports any
+disagreement (exit 1), or the program's own error for a config it refuses.
+ssh -G runs the commands of Match exec blocks, so it runs only on a config
+keepalive evaluated completely (no Match exec, no Include it could not
+read), unless --verify=exec (or --allow-exec) says so.`,
 		Example: `  keepalive show
   keepalive show --host build.example.com --verify
+  keepalive show --connection user=alice,host=laptop.lan,addr=10.0.0.7 --no-putty
   keepalive show --json --no-putty`,
 		RunE: func(*cobra.Command, []string) error { return runShow(s, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
+	f.StringVar(&o.Connection, "connection", "", "server values for this connection, as sshd -T -C `SPEC` (user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R])")
 	f.BoolVar(&o.JSON, "json", false, `print {"client": ..., "server": ..., "putty": [...], "warnings": [...]}`)
 	f.StringVar(&o.Verify, "verify", "", "cross-check with the real ssh -G and sshd -T; --verify=exec also lets ssh -G run Match exec commands")
 	f.Lookup("verify").NoOptDefVal = "yes"
@@ -104,6 +117,17 @@ func (o *showOptions) validate() error {
 	}
 	if o.Host != "" && (strings.HasPrefix(o.Host, "-") || strings.ContainsAny(o.Host, " \t\r\n\x00")) {
 		return usageErrorf("invalid --host %q: want a host name as typed after ssh, such as example.com", o.Host)
+	}
+	if o.Connection != "" {
+		if strings.ContainsAny(o.Connection, " \t\r\n\x00") {
+			return usageErrorf("invalid --connection %q: want user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R] without blanks", o.Connection)
+		}
+		if _, err := resolve.ParseConn(o.Connection); err != nil {
+			return usageErrorf("invalid --connection %q: %v", o.Connection, err)
+		}
+		if o.NoServer {
+			return usageErrorf("--connection asks for server values and cannot be combined with --no-server")
+		}
 	}
 	return nil
 }
@@ -167,28 +191,36 @@ func runShow(s Streams, o *showOptions) error {
 	if o.File != "" {
 		files = []resolve.Input{{Path: o.File, User: true}} // ssh -F reads it as a user config
 	}
+	version := installedVersion()
 	opts := report.Options{
 		Client: &resolve.Options{
-			Dialect:             sshconf.Client,
-			SetupTimeOutIsAlive: debianSetupTimeOut,
-			FS:                  fsys,
-			Home:                o.env.Home,
-			Files:               files,
-			Host:                host,
-			LocalUser:           o.env.LocalUser,
+			Dialect:   sshconf.Client,
+			Version:   version,
+			FS:        fsys,
+			Home:      o.env.Home,
+			Files:     files,
+			Host:      host,
+			LocalUser: o.env.LocalUser,
 		},
 		Probe:           probe,
 		CheckUserConfig: o.File == "",
 	}
+	localTokens(opts.Client)
 	serverFile := o.ServerFile
 	if serverFile == "" {
 		serverFile = serverConfig(o.Root)
 	}
 	if !o.NoServer {
+		conn, _ := resolve.ParseConn(o.Connection) // validated
+		if conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
+			conn.Groups = userGroups(conn.User) // as sshd looks them up for Match Group
+		}
 		opts.Server = &resolve.Options{
 			Dialect: sshconf.Server,
+			Version: version,
 			FS:      fsys,
 			Files:   []resolve.Input{{Path: serverFile}},
+			Conn:    conn,
 		}
 	}
 	if o.NoPutty {
@@ -219,7 +251,33 @@ func runShow(s Streams, o *showOptions) error {
 		return withHint(errors.New("--verify: the real ssh -G or sshd -T disagrees with keepalive (see the errors above)"),
 			"please report this with the config files involved")
 	}
+	if why := rep.Rejected(); why != "" {
+		return withHint(errors.New(why), "fix that line; until then the values shown are not in effect")
+	}
 	return nil
+}
+
+// userGroups lists the names of a user's groups, as sshd's Match Group sees
+// them; none when the user does not exist here.
+func userGroups(name string) []string {
+	if name == "" {
+		return nil
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil
+	}
+	ids, err := u.GroupIds()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, id := range ids {
+		if g, err := user.LookupGroupId(id); err == nil {
+			out = append(out, g.Name)
+		}
+	}
+	return out
 }
 
 // noteHomeMismatch says so when $HOME has an ssh config that ssh will not
@@ -270,11 +328,12 @@ func verifyShow(rep *report.Report, o *showOptions, serverFile string) bool {
 	ctx := context.Background()
 	disagree := false
 	if c := rep.Client; c != nil {
-		if pos := report.MatchExec(c.Result); pos != "" && !o.AllowExec {
-			rep.Add(report.Warning, report.SectionClient, pos, "not verified with ssh -G: it would run this Match exec command; --verify=exec allows that")
+		if !c.Result.Complete() && !o.AllowExec {
+			why := c.Result.Incomplete[0]
+			rep.Add(report.Warning, report.SectionClient, why.Pos, "not verified with ssh -G: keepalive did not evaluate this config completely (%s), and ssh -G would run any Match exec command in it; --verify=exec allows that", why.Msg)
 		} else {
 			cfg, err := oracle.SSH(ctx, oracle.SSHQuery{Bin: o.env.SSH, File: o.File, Host: c.Host})
-			disagree = compare(rep, report.SectionClient, "ssh -G", cfg, err, []keyValue{
+			disagree = compare(rep, report.SectionClient, "ssh -G", cfg, err, &c.Rejected, []keyValue{
 				{"serveraliveinterval", c.ServerAliveInterval},
 				{"serveralivecountmax", c.ServerAliveCountMax},
 				{"tcpkeepalive", c.TCPKeepAlive},
@@ -282,8 +341,12 @@ func verifyShow(rep *report.Report, o *showOptions, serverFile string) bool {
 		}
 	}
 	if sv := rep.Server; sv != nil {
-		cfg, err := sshdDump(ctx, o.env.SSHD, serverFile)
-		disagree = compare(rep, report.SectionServer, "sshd -T", cfg, err, []keyValue{
+		prog := "sshd -T"
+		if sv.Connection != "" {
+			prog = "sshd -T -C " + sv.Connection
+		}
+		cfg, err := sshdDump(ctx, o.env.SSHD, serverFile, sv.Connection)
+		disagree = compare(rep, report.SectionServer, prog, cfg, err, &sv.Rejected, []keyValue{
 			{"clientaliveinterval", sv.ClientAliveInterval},
 			{"clientalivecountmax", sv.ClientAliveCountMax},
 			{"tcpkeepalive", sv.TCPKeepAlive},
@@ -294,7 +357,7 @@ func verifyShow(rep *report.Report, o *showOptions, serverFile string) bool {
 
 // sshdDump runs sshd -T on file with a throwaway host key, since sshd
 // refuses to test a config without one it can read.
-func sshdDump(ctx context.Context, bin, file string) (oracle.Config, error) {
+func sshdDump(ctx context.Context, bin, file, conn string) (oracle.Config, error) {
 	if bin == "" {
 		b, err := oracle.FindSSHD()
 		if err != nil {
@@ -311,7 +374,7 @@ func sshdDump(ctx context.Context, bin, file string) (oracle.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return oracle.SSHD(ctx, oracle.SSHDQuery{Bin: bin, File: file, HostKey: key})
+	return oracle.SSHD(ctx, oracle.SSHDQuery{Bin: bin, File: file, HostKey: key, Conn: conn})
 }
 
 type keyValue struct {
@@ -319,17 +382,40 @@ type keyValue struct {
 	v   report.Value
 }
 
-func compare(rep *report.Report, sec report.Section, prog string, cfg oracle.Config, err error, kvs []keyValue) bool {
+// compare checks keepalive's values against what the real program printed.
+// A program that refuses the config sets *rejected to its own message
+// (with its path:line); it is a disagreement unless keepalive found the
+// config refused too.
+func compare(rep *report.Report, sec report.Section, prog string, cfg oracle.Config, err error, rejected *string, kvs []keyValue) bool {
+	name, _, _ := strings.Cut(prog, " ")
 	switch {
 	case errors.Is(err, oracle.ErrNotFound):
 		rep.Add(report.Info, sec, "", "not verified: %v", err)
 		return false
 	case err != nil && strings.Contains(err.Error(), "not in connection test specification"):
-		// Match LocalPort/LocalAddress: sshd -T has no global view to print.
-		rep.Add(report.Info, sec, "", "not verified: sshd -T cannot print global values for this config without a connection (-C): %v", err)
+		// Match LocalPort: sshd -T has no global view to print, and
+		// sshd -T -C needs lport= for it.
+		rep.Add(report.Info, sec, "", "not verified: %s cannot print values for this config without the connection's local port: %v", prog, err)
 		return false
-	case err != nil:
+	case err != nil && errors.Is(err, context.DeadlineExceeded):
 		rep.Add(report.Error, sec, "", "verification failed: %v", err)
+		return true
+	case err != nil:
+		// The program ran and refused the config: its own words.
+		_, msg, ok := strings.Cut(err.Error(), ": ")
+		if !ok {
+			msg = err.Error()
+		}
+		ours := *rejected
+		rep.Add(report.Error, sec, "", "%s rejects this config: %s", name, msg)
+		if ours == "" {
+			*rejected = msg
+			rep.Add(report.Error, sec, "", "%s refuses this config but keepalive found nothing wrong with it", prog)
+			return true
+		}
+		return false
+	case *rejected != "":
+		rep.Add(report.Error, sec, "", "%s accepts this config, but keepalive says %s rejects it (%s)", prog, name, *rejected)
 		return true
 	}
 	bad := false

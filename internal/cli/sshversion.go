@@ -1,35 +1,36 @@
 package cli
 
 import (
+	"os"
 	"os/exec"
-	"regexp"
 	"strconv"
-	"strings"
 	"sync"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
-// debianSetupTimeOut reports whether the installed ssh is Debian's (or
-// Ubuntu's) before 1:9.9, whose SetupTimeOut is an alias of
-// ServerAliveInterval; since then, and upstream, it means ConnectTimeout.
-// It runs `ssh -V` once, and only when a config has a SetupTimeOut line.
-var debianSetupTimeOut = sync.OnceValue(func() bool {
-	out, err := exec.Command("ssh", "-V").CombinedOutput()
-	if err != nil {
-		return false
-	}
-	return oldDebianSSH(string(out))
-})
+// installedVersion returns a function that runs `ssh -V` the first time it
+// is called, and only then, and returns the version it printed (unknown
+// when ssh is missing): the OpenSSH release whose semantics the resolver
+// follows where releases differ (resolve.Options.Version). One command run
+// builds one and passes it to every evaluation.
+func installedVersion() func() resolve.Version {
+	return sync.OnceValue(func() resolve.Version {
+		out, err := exec.Command("ssh", "-V").CombinedOutput()
+		if err != nil {
+			return resolve.Version{}
+		}
+		return resolve.ParseVersion(string(out))
+	})
+}
 
-var sshVersion = regexp.MustCompile(`OpenSSH_(\d+)\.(\d+)`)
-
-// oldDebianSSH reads `ssh -V` output such as
-// "OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL 3.0.19 27 Jan 2026".
-func oldDebianSSH(v string) bool {
-	m := sshVersion.FindStringSubmatch(v)
-	if m == nil || !(strings.Contains(v, "Debian") || strings.Contains(v, "Ubuntu")) {
-		return false
+// localTokens fills what %-tokens of a client Include need from the local
+// machine (OpenSSH 9.9 and later expand them) and the environment for
+// ${VAR}.
+func localTokens(o *resolve.Options) {
+	o.Getenv = os.LookupEnv
+	if h, err := os.Hostname(); err == nil {
+		o.LocalHost = h
 	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	return major < 9 || major == 9 && minor < 9
+	o.UID = strconv.Itoa(os.Getuid())
 }
