@@ -5,7 +5,7 @@ package main
 // The reliability and security tests (issue 6) run the real keepalive
 // binary, built once, the way users and scripts run it: many at once on one
 // file, on a full disk or a read-only mount, without permission, on hostile
-// files, with bad flags and under sudo. Each proves a promise of SPEC "File
+// files, with bad flags and under sudo. Each proves a promise of docs/SPEC.md "File
 // safety" and "Output and exit codes": the file is edited faithfully or not
 // at all, no temp file is left, errors are one line naming the file and the
 // cause (exit 1), bad usage names the flag and its range (exit 2), and

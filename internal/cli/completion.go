@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/putty"
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -20,7 +20,7 @@ import (
 // registerCompletions attaches completion to the flags of root's commands
 // by name, so that a command gets it by defining the flag. A command that
 // registers its own completion for a flag keeps it.
-func registerCompletions(root *cobra.Command) {
+func registerCompletions(root *cobra.Command, m *Machine) {
 	for _, c := range root.Commands() {
 		// enable and disable take a Host pattern; the others a host name.
 		patterns := c.Name() == "enable" || c.Name() == "disable"
@@ -28,7 +28,7 @@ func registerCompletions(root *cobra.Command) {
 			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
 		})
 		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			return completeSessions(prefix), cobra.ShellCompDirectiveNoFileComp
+			return completeSessions(m, prefix), cobra.ShellCompDirectiveNoFileComp
 		})
 		for _, name := range []string{"interval", "count"} {
 			setFlagCompletion(c, name, cobra.NoFileCompletions)
@@ -97,26 +97,26 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	root, _ := fl.GetString("root")
 	system, _ := fl.GetBool("system")
 	forUser, _ := fl.GetBool("user")
-	acct, err := currentAccount(forUser)
+	acct, err := account.Current(forUser)
 	if err != nil {
 		return resolve.Options{}, err
 	}
 	edits := cmd.Name() == "enable" || cmd.Name() == "disable"
-	main := resolve.Input{Path: userConfig(acct.Home), User: true}
+	main := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
 	switch {
 	case file != "":
 		main = resolve.Input{Path: file, User: !system}
 	case system:
-		main = resolve.Input{Path: systemClientConfig(root)}
+		main = resolve.Input{Path: account.SystemClientConfig(root)}
 	case !edits && acct.PwHome != "":
 		// show and probe read what ssh reads: the config in the password
 		// database's home directory, whatever $HOME says.
-		main.Path = userConfig(acct.PwHome)
+		main.Path = account.UserConfig(acct.PwHome)
 	}
 	files := []resolve.Input{main}
 	if !edits && file == "" && !system {
 		// ... and then the system config.
-		files = append(files, resolve.Input{Path: systemClientConfig(root)})
+		files = append(files, resolve.Input{Path: account.SystemClientConfig(root)})
 	}
 	return resolve.Options{
 		Dialect: sshconf.Client,
@@ -128,11 +128,8 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 
 // completeSessions offers the saved PuTTY sessions, "Default Settings"
 // first, each described by its keep-alive.
-//
-// TODO: when the putty command gains a flag that picks another session
-// store, honour it here as --file is honoured for --host.
-func completeSessions(prefix string) []string {
-	store, err := putty.DefaultStore()
+func completeSessions(m *Machine, prefix string) []string {
+	store, err := m.PuttyStore()
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/account"
 )
 
 // TestCompletionRegistered checks that every command defining --host or
 // --session completes it, so a new command cannot silently lose completion.
 func TestCompletionRegistered(t *testing.T) {
 	var out bytes.Buffer
-	root := newRootCmd(Streams{Out: &out, Err: &out})
+	root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
 	seen := map[string]bool{}
 	for _, c := range root.Commands() {
 		for _, flag := range []string{"host", "session"} {
@@ -36,7 +38,7 @@ func TestCompleteHostsNoConfig(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
 	t.Setenv("SUDO_USER", "")
 	var out bytes.Buffer
-	root := newRootCmd(Streams{Out: &out, Err: &out})
+	root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
 	enable, _, err := root.Find([]string{"enable"})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +54,7 @@ func TestHostCompletionFiles(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("SUDO_USER", "")
-	acct, err := currentAccount(false)
+	acct, err := account.Current(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,14 +66,14 @@ func TestHostCompletionFiles(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"enable"}, []string{userConfig(home)}},
-		{[]string{"disable", "--system", "--root", "/r"}, []string{systemClientConfig("/r")}},
+		{[]string{"enable"}, []string{account.UserConfig(home)}},
+		{[]string{"disable", "--system", "--root", "/r"}, []string{account.SystemClientConfig("/r")}},
 		{[]string{"enable", "--file", "x.conf"}, []string{"x.conf"}},
-		{[]string{"show"}, []string{userConfig(pw), systemClientConfig("")}},
+		{[]string{"show"}, []string{account.UserConfig(pw), account.SystemClientConfig("")}},
 		{[]string{"show", "--file", "x.conf"}, []string{"x.conf"}},
 	} {
 		var out bytes.Buffer
-		root := newRootCmd(Streams{Out: &out, Err: &out})
+		root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
 		cmd, rest, err := root.Find(tc.args)
 		if err != nil {
 			t.Fatal(err)

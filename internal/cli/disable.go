@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"fmt"
-
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/spf13/cobra"
-
-	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type disableOptions struct {
@@ -22,7 +18,7 @@ type disableOptions struct {
 	Sessions []string
 }
 
-func newDisableCmd(s Streams) *cobra.Command {
+func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
 		Use:   "disable",
@@ -32,7 +28,7 @@ config (--user, the default, or --system), ClientAliveInterval and
 ClientAliveCountMax from sshd_config (--server), or the keep-alive of PuTTY
 sessions (--putty). A file that had no keep-alive lines before enable is
 restored byte for byte.`,
-		RunE: func(*cobra.Command, []string) error { return runDisable(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
@@ -45,7 +41,7 @@ restored byte for byte.`,
 	return cmd
 }
 
-func runDisable(s Streams, o *disableOptions) error {
+func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	n := 0
 	for _, b := range []bool{o.User, o.System, o.Server, o.Putty} {
 		if b {
@@ -58,21 +54,35 @@ func runDisable(s Streams, o *disableOptions) error {
 	if !o.Server && (o.Match != "" || o.NoValidate || o.Reload) {
 		return usageErrorf("--match, --no-validate and --reload go with --server")
 	}
-	switch {
-	case o.Server:
-		return runServerDisable(s, o)
-	case o.Putty:
-		return runPuttyDisable(s, o.Sessions, o.writeFlags)
-	}
-	if len(o.Sessions) > 0 {
+	if !o.Putty && len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")
 	}
-	if err := o.clientFlags.validate(); err != nil {
+	t, done, err := o.target(s, m)
+	if err != nil {
 		return err
 	}
-	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
-	summary := fmt.Sprintf("removed ServerAliveInterval and ServerAliveCountMax for Host %s", o.Host)
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return placement.Disable(sc, keys)
-	}, summary, fmt.Sprintf("nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host %s", o.Host))
+	defer done()
+	res, err := t.Disable()
+	return printResult(s, o.writeFlags, res, err)
+}
+
+// target is what disable edits: the client config (the default), sshd's
+// config or the PuTTY sessions.
+func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, func(), error) {
+	switch {
+	case o.Server:
+		if o.Host != "*" {
+			return nil, nil, usageErrorf("--host goes with --user or --system; --server removes the global ClientAlive settings")
+		}
+		sf := serverFlags{Match: o.Match, File: o.File, Root: o.Root, Reload: o.Reload, NoValidate: o.NoValidate}
+		return sf.target(s, m, o.writeFlags, true)
+	case o.Putty:
+		t, err := sessionsTarget(s, m, o.Sessions, o.writeFlags)
+		return t, func() {}, err
+	}
+	if err := o.clientFlags.validate(); err != nil {
+		return nil, nil, err
+	}
+	t, err := o.clientFlags.target(s, m, o.writeFlags)
+	return t, func() {}, err
 }

@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"math"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
-// maxInterval is the largest interval OpenSSH's convtime accepts (INT_MAX
-// seconds); PuTTY stores the value in a C int as well.
-const maxInterval = math.MaxInt32
+// maxInterval is the largest interval OpenSSH and PuTTY accept.
+const maxInterval = sshconf.MaxTime
 
 // parseInterval reads a duration flag such as --interval and returns whole
 // seconds. It accepts what OpenSSH accepts in its config files (convtime in
@@ -25,53 +23,12 @@ func parseInterval(flag, value string) (int, error) {
 	if !strings.HasPrefix(flag, "-") {
 		flag = "--" + flag
 	}
-	bad := func(why string) error {
-		return usageErrorf("invalid %s %q: %s; want seconds (300) or an OpenSSH time (5m, 1m30s), from 1s to 2147483647s", flag, value, why)
+	n, why := sshconf.ParseTime(value, false)
+	if why == "" && n == 0 {
+		why = "zero would turn keep-alives off"
 	}
-	if value == "" {
-		return 0, bad("empty")
+	if why != "" {
+		return 0, usageErrorf("invalid %s %q: %s; want seconds (300) or an OpenSSH time (5m, 1m30s), from 1s to 2147483647s", flag, value, why)
 	}
-	total := 0
-	for p := value; p != ""; {
-		n, digits := 0, 0
-		for digits < len(p) && p[digits] >= '0' && p[digits] <= '9' {
-			// Checked per digit so a long run of digits cannot wrap around.
-			if n > (maxInterval-int(p[digits]-'0'))/10 {
-				return 0, bad("too large")
-			}
-			n = n*10 + int(p[digits]-'0')
-			digits++
-		}
-		if digits == 0 {
-			if p[0] == '-' {
-				return 0, bad("negative")
-			}
-			return 0, bad("not a number")
-		}
-		p = p[digits:]
-		mult := 1
-		if p != "" {
-			var ok bool
-			if mult, ok = sshconf.TimeUnit(p[0]); !ok {
-				return 0, bad("unknown unit " + quoteByte(p[0]))
-			}
-			p = p[1:]
-		}
-		if n > maxInterval/mult || total > maxInterval-n*mult {
-			return 0, bad("too large")
-		}
-		total += n * mult
-	}
-	if total == 0 {
-		return 0, bad("zero would turn keep-alives off")
-	}
-	return total, nil
-}
-
-// quoteByte renders one byte of user input for an error message.
-func quoteByte(b byte) string {
-	if b < 0x20 || b >= 0x7f {
-		return "\\x" + string("0123456789abcdef"[b>>4]) + string("0123456789abcdef"[b&15])
-	}
-	return "'" + string(b) + "'"
+	return n, nil
 }

@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"fmt"
-	"strconv"
-
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/spf13/cobra"
-
-	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type enableOptions struct {
@@ -16,7 +11,7 @@ type enableOptions struct {
 	Interval, Count string
 }
 
-func newEnableCmd(s Streams) *cobra.Command {
+func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
 	cmd := &cobra.Command{
 		Use:   "enable",
@@ -31,7 +26,7 @@ and a --host setting into its own Host block before the general ones.`,
 		Example: `  keepalive enable                          # ~/.ssh/config, every host
   keepalive enable --interval 60 --host '*.example.com'
   sudo keepalive enable --system            # /etc/ssh/ssh_config`,
-		RunE: func(*cobra.Command, []string) error { return runEnable(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runEnable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
@@ -40,7 +35,7 @@ and a --host setting into its own Host block before the general ones.`,
 	return cmd
 }
 
-func runEnable(s Streams, o *enableOptions) error {
+func runEnable(s Streams, m *Machine, o *enableOptions) error {
 	if err := o.clientFlags.validate(); err != nil {
 		return err
 	}
@@ -52,12 +47,10 @@ func runEnable(s Streams, o *enableOptions) error {
 	if err != nil {
 		return err
 	}
-	settings := []placement.Setting{
-		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(interval)},
-		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(count)},
+	t, err := o.clientFlags.target(s, m, o.writeFlags)
+	if err != nil {
+		return err
 	}
-	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", interval, count, o.Host)
-	return editClient(s, &o.clientFlags, o.writeFlags, func(sc placement.Scope) *placement.Plan {
-		return placement.Enable(sc, settings)
-	}, summary, "already set: "+summary)
+	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
+	return printResult(s, o.writeFlags, res, err)
 }

@@ -3,9 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 )
 
-// Exit codes (SPEC "Output and exit codes").
+// Exit codes (docs/SPEC.md "Output and exit codes").
 const (
 	exitOK      = 0
 	exitFailure = 1 // the tool could not do it
@@ -45,6 +47,10 @@ func exitCode(err error) (int, string) {
 	var ce *cliError
 	if errors.As(err, &ce) {
 		return ce.code, ce.hint
+	}
+	var ee *edit.Error
+	if errors.As(err, &ee) && ee.Hint != "" {
+		return exitFailure, ee.Hint
 	}
 	return exitFailure, hintFor(err)
 }

@@ -1,23 +1,17 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"unicode"
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/diff"
+	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 )
-
-// openPuttyStore finds the current user's PuTTY sessions; tests replace it.
-var openPuttyStore = putty.DefaultStore
 
 type puttyOptions struct {
 	writeFlags
@@ -28,7 +22,7 @@ type puttyOptions struct {
 	Create      bool
 }
 
-func newPuttyCmd(s Streams) *cobra.Command {
+func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 	o := &puttyOptions{}
 	cmd := &cobra.Command{
 		Use:   "putty",
@@ -59,7 +53,7 @@ A --session that is not saved is an error, unless --create asks to save it
   keepalive disable --putty                # turn them off again`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
-			return runPutty(s, o)
+			return runPutty(s, m, o)
 		},
 	}
 	f := cmd.Flags()
@@ -75,7 +69,7 @@ A --session that is not saved is an error, unless --create asks to save it
 	return cmd
 }
 
-func runPutty(s Streams, o *puttyOptions) error {
+func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 	names, err := sessionNames(o.Sessions)
 	if err != nil {
 		return err
@@ -89,7 +83,7 @@ func runPutty(s Streams, o *puttyOptions) error {
 				return usageErrorf("--list cannot be combined with %s: --list only shows the sessions", c.flag)
 			}
 		}
-		store, err := openPuttyStore()
+		store, err := m.PuttyStore()
 		if err != nil {
 			return err
 		}
@@ -99,26 +93,13 @@ func runPutty(s Streams, o *puttyOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := openPuttyStore()
+	t, err := sessionsTarget(s, m, names, o.writeFlags)
 	if err != nil {
 		return err
 	}
-	return setPutty(s, store, names, seconds, o.Create, o.writeFlags)
-}
-
-// runPuttyDisable turns the keep-alive off (0) in the named sessions, or in
-// every saved session and Default Settings. It is `keepalive disable
-// --putty`.
-func runPuttyDisable(s Streams, sessions []string, wf writeFlags) error {
-	names, err := sessionNames(sessions)
-	if err != nil {
-		return err
-	}
-	store, err := openPuttyStore()
-	if err != nil {
-		return err
-	}
-	return setPutty(s, store, names, 0, false, wf)
+	t.Create = o.Create
+	res, err := t.Enable(edit.Values{Interval: seconds})
+	return printResult(s, o.writeFlags, res, err)
 }
 
 // sessionNames checks and de-duplicates --session values. PuTTY maps an
@@ -138,87 +119,16 @@ func sessionNames(in []string) ([]string, error) {
 	return out, nil
 }
 
-// puttyTargets are the sessions an edit is for: the named ones, all of
-// which must exist unless create, or every saved one and Default Settings.
-func puttyTargets(store putty.Store, names []string, create bool) ([]string, error) {
-	if len(names) == 0 {
-		saved, err := store.Sessions()
-		if err != nil {
-			return nil, fmt.Errorf("list PuTTY sessions in %s: %w", store.Where(), err)
-		}
-		targets := []string{putty.DefaultSettings}
-		for _, ss := range saved {
-			if ss.Name != putty.DefaultSettings {
-				targets = append(targets, ss.Name)
-			}
-		}
-		return targets, nil
+// sessionsTarget is the edit of the named PuTTY sessions (all when none).
+func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*edit.Sessions, error) {
+	names, err := sessionNames(sessions)
+	if err != nil {
+		return nil, err
 	}
-	var unknown []string
-	for _, n := range names {
-		_, err := store.Session(n)
-		if errors.Is(err, putty.ErrNoSession) {
-			unknown = append(unknown, n)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
+	store, err := m.PuttyStore()
+	if err != nil {
+		return nil, err
 	}
-	if len(unknown) > 0 && !create {
-		return nil, unknownSessions(store, unknown)
-	}
-	return names, nil
-}
-
-// unknownSessions is the error for --session names that are not saved:
-// it names them and lists the ones that are.
-func unknownSessions(store putty.Store, unknown []string) error {
-	quote := func(ns []string) string {
-		q := make([]string, len(ns))
-		for i, n := range ns {
-			q[i] = strconv.Quote(n)
-		}
-		return strings.Join(q, ", ")
-	}
-	what := "no PuTTY session"
-	if len(unknown) > 1 {
-		what = "no PuTTY sessions"
-	}
-	have := []string{putty.DefaultSettings}
-	if saved, err := store.Sessions(); err == nil {
-		for _, ss := range saved {
-			if ss.Name != putty.DefaultSettings {
-				have = append(have, ss.Name)
-			}
-		}
-	}
-	return withHint(fmt.Errorf("%s %s in %s; the sessions are: %s", what, quote(unknown), store.Where(), quote(have)),
-		"check the spelling (names are case-sensitive), or add --create to save it as a copy of Default Settings")
-}
-
-// puttyResult is what `keepalive putty --json` prints: the fields every
-// editing command prints, and each session.
-type puttyResult struct {
-	Changed  bool            `json:"changed"`
-	Files    []string        `json:"files"`
-	Diff     string          `json:"diff,omitempty"`
-	Sessions []puttyChangeJS `json:"sessions"`
-}
-
-type puttyChangeJS struct {
-	Session  string `json:"session"`
-	Location string `json:"location"`
-	Before   int    `json:"before"`
-	After    int    `json:"after"`
-	Changed  bool   `json:"changed"`
-	Created  bool   `json:"created"`
-}
-
-// setPutty sets the keep-alive of sessions to seconds. It plans every
-// change before writing any, so an unknown or unreadable session leaves
-// everything as it was; each write then re-reads its file under the lock.
-func setPutty(s Streams, store putty.Store, names []string, seconds int, create bool, wf writeFlags) error {
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
@@ -228,117 +138,7 @@ func setPutty(s Streams, store putty.Store, names []string, seconds int, create 
 			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", store.Where())
 		}
 	}
-	targets, err := puttyTargets(store, names, create)
-	if err != nil {
-		return err
-	}
-	exists, err := store.Exists()
-	if err != nil {
-		return fmt.Errorf("%s: %w", store.Where(), err)
-	}
-	if !exists && seconds != 0 && !create {
-		return withHint(fmt.Errorf("PuTTY has saved no settings in %s: it does not exist", store.Where()),
-			"save a session in PuTTY first, or add --create to create Default Settings there")
-	}
-
-	var changes []putty.Change
-	for _, name := range targets {
-		ch, err := store.SetKeepAlive(name, seconds, putty.SetOptions{DryRun: true, Create: create})
-		if err != nil {
-			return puttyError(ch, err)
-		}
-		changes = append(changes, ch)
-	}
-	res := puttyResult{Files: []string{}, Sessions: []puttyChangeJS{}}
-	var diffs strings.Builder
-	for _, ch := range changes {
-		if ch.Changed {
-			res.Changed = true
-			res.Files = append(res.Files, ch.Location)
-			old := ch.Location
-			if ch.OldText == nil {
-				old = "/dev/null"
-			}
-			diffs.WriteString(diff.Unified(old, ch.Location, ch.OldText, ch.NewText))
-		}
-	}
-	res.Diff = diffs.String()
-
-	if !wf.DryRun && !wf.Check {
-		for i, ch := range changes {
-			if !ch.Changed {
-				continue
-			}
-			done, err := store.SetKeepAlive(ch.Session, seconds, putty.SetOptions{Create: create, Backup: wf.Backup})
-			if err != nil {
-				// Say what was written before the failure.
-				printPuttyChanges(s, changes[:i], false)
-				return puttyError(ch, err)
-			}
-			changes[i] = done
-		}
-	}
-	for _, ch := range changes {
-		res.Sessions = append(res.Sessions, puttyChangeJS{
-			Session: ch.Session, Location: ch.Location,
-			Before: ch.Before.Interval(), After: ch.After.Interval(),
-			Changed: ch.Changed, Created: ch.Created,
-		})
-	}
-
-	switch {
-	case wf.JSON:
-		if err := writeJSON(s, res); err != nil {
-			return err
-		}
-	case !res.Changed:
-		n := "1 session"
-		if len(changes) != 1 {
-			n = strconv.Itoa(len(changes)) + " sessions"
-		}
-		fmt.Fprintf(s.Out, "already set: PuTTY keep-alive %s in %s in %s\n", fmtSeconds(seconds), n, store.Where())
-	default:
-		if wf.DryRun || wf.Check || wf.Verbose {
-			writeDiff(s, res.Diff)
-		}
-		printPuttyChanges(s, changes, wf.DryRun || wf.Check)
-	}
-	if wf.Check && res.Changed {
-		return &cliError{code: exitChanged, err: errors.New("changes would be made")}
-	}
-	return nil
-}
-
-// printPuttyChanges says which session files changed (or would) and how.
-func printPuttyChanges(s Streams, changes []putty.Change, would bool) {
-	for _, ch := range changes {
-		if !ch.Changed {
-			continue
-		}
-		verb := "changed"
-		if ch.Created {
-			verb = "created"
-		}
-		if would {
-			verb = "would " + strings.TrimSuffix(verb, "d")
-		}
-		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()))
-		} else {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, fmtSeconds(ch.After.Interval()), fmtSeconds(ch.Before.Interval()))
-		}
-	}
-}
-
-// puttyError adds what to do to a failed session write.
-func puttyError(ch putty.Change, err error) error {
-	if errors.Is(err, putty.ErrNoSession) {
-		return withHint(fmt.Errorf("%s: %w", ch.Location, err), "add --create to save it as a copy of Default Settings")
-	}
-	if errors.Is(err, fs.ErrPermission) {
-		return withHint(err, "PuTTY sessions belong to their user: run keepalive as that user, and check the permissions of "+ch.Location)
-	}
-	return err
+	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil
 }
 
 // puttyListJS is one session in `keepalive putty --list --json`.
@@ -354,36 +154,9 @@ type puttyListJS struct {
 // listPutty prints sessions and their keep-alive: Default Settings (saved
 // or not) and every saved session, or the named ones.
 func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error {
-	var sessions []putty.Session
-	if len(names) == 0 {
-		saved, err := store.Sessions()
-		if err != nil {
-			return fmt.Errorf("list PuTTY sessions in %s: %w", store.Where(), err)
-		}
-		if len(saved) == 0 || saved[0].Name != putty.DefaultSettings {
-			ds, err := store.Session(putty.DefaultSettings)
-			if err != nil {
-				return err
-			}
-			sessions = append(sessions, ds)
-		}
-		sessions = append(sessions, saved...)
-	} else {
-		var unknown []string
-		for _, n := range names {
-			ss, err := store.Session(n)
-			if errors.Is(err, putty.ErrNoSession) {
-				unknown = append(unknown, n)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			sessions = append(sessions, ss)
-		}
-		if len(unknown) > 0 {
-			return unknownSessions(store, unknown)
-		}
+	sessions, err := (&edit.Sessions{Store: store, Names: names}).List()
+	if err != nil {
+		return err
 	}
 	if asJSON {
 		out := make([]puttyListJS, 0, len(sessions))
@@ -399,7 +172,7 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 	tw := tabwriter.NewWriter(s.Out, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "SESSION\tKEEP-ALIVE\tWHERE")
 	for _, ss := range sessions {
-		ka := fmtSeconds(ss.KeepAlive.Interval())
+		ka := edit.FormatSeconds(ss.KeepAlive.Interval())
 		if ss.KeepAlive.Minutes != 0 {
 			// The legacy minutes are easy to miss: say where the value
 			// comes from.
@@ -412,14 +185,6 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", displayName(ss.Name), ka, where)
 	}
 	return tw.Flush()
-}
-
-// fmtSeconds shows a keep-alive interval.
-func fmtSeconds(n int) string {
-	if n == 0 {
-		return "off"
-	}
-	return strconv.Itoa(n) + "s"
 }
 
 // displayName quotes a session name only when it would not print cleanly.

@@ -29,18 +29,29 @@ func puttyHome(t *testing.T, withDir bool) (home, dir string) {
 		t.Setenv(k, "")
 	}
 	t.Setenv("HOME", home)
-	old := openPuttyStore
-	openPuttyStore = func() (putty.Store, error) {
-		return putty.FindFileStore(putty.Env{Getenv: os.Getenv, PasswdHome: home}), nil
-	}
-	t.Cleanup(func() { openPuttyStore = old })
 	return home, dir
 }
 
+// puttyRunCLI runs keepalive with the PuTTY sessions of $HOME (which
+// puttyHome set).
 func puttyRunCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return puttyRunOn(*puttyMachine(), args...)
+}
+
+// puttyMachine is the real machine with the PuTTY sessions of $HOME.
+func puttyMachine() *Machine {
+	m := SystemMachine()
+	m.PuttyStore = func() (putty.Store, error) {
+		return putty.FindFileStore(putty.Env{Getenv: os.Getenv, PasswdHome: os.Getenv("HOME")}), nil
+	}
+	return &m
+}
+
+// puttyRunOn runs keepalive on the machine m.
+func puttyRunOn(m Machine, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = Main(args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb})
+	code = Run(args, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, m)
 	return code, out.String(), errb.String()
 }
 
@@ -363,14 +374,14 @@ func TestPuttyDisable(t *testing.T) {
 	off := puttyPut(t, dir, "off", "HostName=h\n")
 	var out, errb bytes.Buffer
 	s := Streams{Out: &out, Err: &errb}
-	if err := runPuttyDisable(s, nil, writeFlags{DryRun: true}); err != nil {
+	if err := runPuttyDisable(s, puttyMachine(), nil, writeFlags{DryRun: true}); err != nil {
 		t.Fatal(err)
 	}
 	if puttyState(t, my).data != puttyLegacySession || !strings.Contains(out.String(), "-PingInterval=1\n") {
 		t.Errorf("dry run wrote, or printed no diff:\n%s", out.String())
 	}
 	out.Reset()
-	if err := runPuttyDisable(s, nil, writeFlags{}); err != nil {
+	if err := runPuttyDisable(s, puttyMachine(), nil, writeFlags{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := puttyState(t, my).data; got != strings.Replace(puttyLegacySession, "PingInterval=1", "PingInterval=0", 1) {
@@ -382,7 +393,7 @@ func TestPuttyDisable(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
 		t.Error("Default Settings created just to say off")
 	}
-	if err := runPuttyDisable(s, []string{"nope"}, writeFlags{}); err == nil {
+	if err := runPuttyDisable(s, puttyMachine(), []string{"nope"}, writeFlags{}); err == nil {
 		t.Error("disable of an unknown session succeeded")
 	}
 	// Through the command, as users run it.
@@ -416,11 +427,12 @@ func TestPuttyFailures(t *testing.T) {
 		a := puttyPut(t, dir, "a", "")
 		puttyPut(t, dir, "b", "")
 		c := puttyPut(t, dir, "c", "")
-		openPuttyStore = func() (putty.Store, error) {
+		m := SystemMachine()
+		m.PuttyStore = func() (putty.Store, error) {
 			fs := putty.FindFileStore(putty.Env{Getenv: os.Getenv, PasswdHome: home})
 			return &puttyFailingStore{FileStore: fs, session: "b", onWrite: onWrite, failWith: os.ErrPermission}, nil
 		}
-		code, out, errs := puttyRunCLI(t, "putty", "--session", "a", "--session", "b", "--session", "c")
+		code, out, errs := puttyRunOn(m, "putty", "--session", "a", "--session", "b", "--session", "c")
 		if code != exitFailure || !strings.Contains(errs, "open b: permission denied") || !strings.Contains(errs, "keepalive: hint: PuTTY sessions belong to their user") {
 			t.Errorf("onWrite=%v: exit %d, stderr %q", onWrite, code, errs)
 		}
@@ -436,4 +448,9 @@ func TestPuttyFailures(t *testing.T) {
 			t.Errorf("onWrite=%v: stdout %q", onWrite, out)
 		}
 	}
+}
+
+// runPuttyDisable is `keepalive disable --putty [--session ...]`.
+func runPuttyDisable(s Streams, m *Machine, sessions []string, wf writeFlags) error {
+	return runDisable(s, m, &disableOptions{Putty: true, Sessions: sessions, writeFlags: wf, clientFlags: clientFlags{Host: "*"}})
 }

@@ -50,8 +50,11 @@ func version() string {
 
 // Main runs keepalive with args and returns the process exit code. It is the
 // only place that prints errors.
-func Main(args []string, s Streams) int {
-	root := newRootCmd(s)
+func Main(args []string, s Streams) int { return Run(args, s, SystemMachine()) }
+
+// Run is Main on a given machine: tests pass their own programs and stores.
+func Run(args []string, s Streams, m Machine) int {
+	root := newRootCmd(s, &m)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -68,7 +71,7 @@ func Main(args []string, s Streams) int {
 	return code
 }
 
-func newRootCmd(s Streams) *cobra.Command {
+func newRootCmd(s Streams, m *Machine) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "keepalive",
 		Short: "Keep SSH sessions alive through NAT firewalls",
@@ -89,16 +92,16 @@ usage, 3 --check found that a change would be made.`,
 		return &cliError{code: exitUsage, err: err}
 	})
 	root.AddCommand(
-		newEnableCmd(s),
-		newDisableCmd(s),
-		newServerCmd(s),
-		newShowCmd(s),
-		newPuttyCmd(s),
+		newEnableCmd(s, m),
+		newDisableCmd(s, m),
+		newServerCmd(s, m),
+		newShowCmd(s, m),
+		newPuttyCmd(s, m),
 		newProbeCmd(s),
 	)
 	// cobra adds "completion" itself; make sure it exists for --help.
 	root.InitDefaultCompletionCmd()
-	registerCompletions(root)
+	registerCompletions(root, m)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			c.Args = noArgs

@@ -16,8 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
-	"github.com/keepalive-ssh/keepalive/internal/sshd"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/sshdtest"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
@@ -48,12 +47,14 @@ func srvScratchEtcSSH(t *testing.T) {
 		t.Fatalf("bind %s over /etc/ssh: %v", scratch, err)
 	}
 	defer unix.Unmount("/etc/ssh", unix.MNT_DETACH)
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	hk, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	real := func(conn string) oracle.Config {
-		cfg, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{HostKey: key, Conn: conn})
+	t.Cleanup(func() { hk.Close() })
+	key := hk.Path
+	real := func(conn string) openssh.Config {
+		cfg, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{HostKey: key, Conn: conn})
 		if err != nil {
 			t.Fatalf("sshd -T: %v", err)
 		}
@@ -182,9 +183,9 @@ func TestServerLive(t *testing.T) {
 func TestServerReload(t *testing.T) {
 	srv := sshdtest.Prepare(t, "")
 	srv.Start(t)
-	old := sshd.SystemdDir
-	sshd.SystemdDir = filepath.Join(t.TempDir(), "no-systemd") // never the machine's own sshd
-	t.Cleanup(func() { sshd.SystemdDir = old })
+	m := SystemMachine()
+	noSystemd := filepath.Join(t.TempDir(), "no-systemd") // never the machine's own sshd
+	m.FindReload = func(pidFile string) openssh.Reload { return openssh.FindReloadIn(noSystemd, pidFile) }
 	pid := strconv.Itoa(srv.Pid())
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
@@ -194,14 +195,14 @@ func TestServerReload(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 
-	code, _, errs := srvRun("server", "--file", srv.Config, "--interval", "7")
+	code, _, errs := srvRunOn(m, "server", "--file", srv.Config, "--interval", "7")
 	if code != 0 || !strings.Contains(errs, "run `kill -HUP "+pid+"` (or pass --reload)") {
 		t.Fatalf("without --reload: exit %d: %s", code, errs)
 	}
 	if strings.Contains(srv.Log(), "Received SIGHUP") {
 		t.Fatal("sshd was reloaded without --reload")
 	}
-	code, out, errs := srvRun("server", "--file", srv.Config, "--interval", "7", "--reload")
+	code, out, errs := srvRunOn(m, "server", "--file", srv.Config, "--interval", "7", "--reload")
 	if code != 0 || !strings.HasPrefix(out, "already set") || !strings.Contains(errs, "reloaded sshd (kill -HUP "+pid+")") {
 		t.Fatalf("--reload: exit %d: %s%s", code, out, errs)
 	}
@@ -219,12 +220,11 @@ func TestServerRefusesRejectedCandidate(t *testing.T) {
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	old := findSSHD
-	findSSHD = func() (string, error) { return fake, nil }
-	t.Cleanup(func() { findSSHD = old })
+	m := SystemMachine()
+	m.FindProgram = func(string) (string, error) { return fake, nil }
 	cfg := filepath.Join(dir, "sshd_config")
 	os.WriteFile(cfg, []byte("Port 22\n"), 0o644)
-	code, out, errs := srvRun("server", "--file", cfg)
+	code, out, errs := srvRunOn(m, "server", "--file", cfg)
 	if code != exitFailure || !strings.Contains(errs, "sshd would reject the edited config") || !strings.Contains(errs, cfg+":9: Bad ClientAliveCountMax") {
 		t.Fatalf("exit %d: %s%s", code, out, errs)
 	}

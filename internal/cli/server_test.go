@@ -9,18 +9,40 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
-	"github.com/keepalive-ssh/keepalive/internal/sshd"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
 // srvRun runs keepalive with args and returns the exit code and output.
 func srvRun(args ...string) (int, string, string) {
+	return srvRunOn(SystemMachine(), args...)
+}
+
+// srvRunOn is srvRun on the machine m.
+func srvRunOn(m Machine, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := Main(args, Streams{Out: &out, Err: &errb})
+	code := Run(args, Streams{Out: &out, Err: &errb}, m)
 	return code, out.String(), errb.String()
+}
+
+// sysMachine is the real machine, for tests that pass one.
+func sysMachine() *Machine {
+	m := SystemMachine()
+	return &m
+}
+
+// noSSHD is the real machine without sshd.
+func noSSHD() Machine {
+	m := SystemMachine()
+	m.FindProgram = func(name string) (string, error) {
+		if name == "sshd" {
+			return "", &openssh.NotInstalledError{Name: name}
+		}
+		return openssh.Find(name)
+	}
+	return m
 }
 
 // srvEtc copies a fixture directory (an /etc/ssh) to root/etc/ssh, with
@@ -103,22 +125,24 @@ func srvHasClientAlive(data string) bool {
 // srvSSHDT runs the real sshd -T with etc bound over /etc/ssh in a private
 // mount namespace, so that sshd reads /etc/ssh/sshd_config and its
 // Includes at their real paths.
-func srvSSHDT(t *testing.T, etc, conn string) oracle.Config {
+func srvSSHDT(t *testing.T, etc, conn string) openssh.Config {
 	t.Helper()
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	hk, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := oracle.SSHDQuery{
+	t.Cleanup(func() { hk.Close() })
+	key := hk.Path
+	q := openssh.SSHDQuery{
 		File: "/etc/ssh/sshd_config", HostKey: key, Conn: conn,
-		Sandbox: &oracle.Sandbox{Binds: map[string]string{etc: "/etc/ssh"}},
+		Sandbox: &openssh.Sandbox{Binds: map[string]string{etc: "/etc/ssh"}},
 	}
-	cfg, err := oracle.SSHD(context.Background(), q)
+	cfg, err := openssh.SSHD(context.Background(), q)
 	if err != nil && conn == "" && strings.Contains(err.Error(), "not in connection test specification") {
 		// Match LocalPort and the like need a connection to evaluate: one
 		// that no Match block of the corpus aims at.
 		q.Conn = "user=keepalive-probe,host=keepalive-probe.invalid,addr=192.0.2.1,laddr=192.0.2.2,lport=1"
-		cfg, err = oracle.SSHD(context.Background(), q)
+		cfg, err = openssh.SSHD(context.Background(), q)
 	}
 	if err != nil {
 		t.Fatalf("sshd -T: %v", err)
@@ -169,19 +193,17 @@ func TestServerUsageErrors(t *testing.T) {
 }
 
 func TestServerWithoutSSHD(t *testing.T) {
-	old := findSSHD
-	findSSHD = func() (string, error) { return "", sshd.ErrNotFound }
-	t.Cleanup(func() { findSSHD = old })
+	m := noSSHD()
 	cfg := filepath.Join(t.TempDir(), "sshd_config")
 	os.WriteFile(cfg, []byte("Port 22\n"), 0o644)
-	code, _, errs := srvRun("server", "--file", cfg)
+	code, _, errs := srvRunOn(m, "server", "--file", cfg)
 	if code != exitFailure || !strings.Contains(errs, "--no-validate") || !strings.Contains(errs, "not installed") {
 		t.Fatalf("exit %d, %q; want 1 with a hint to pass --no-validate", code, errs)
 	}
 	if b, _ := os.ReadFile(cfg); string(b) != "Port 22\n" {
 		t.Fatalf("config changed: %q", b)
 	}
-	if code, _, errs := srvRun("server", "--file", cfg, "--no-validate"); code != 0 {
+	if code, _, errs := srvRunOn(m, "server", "--file", cfg, "--no-validate"); code != 0 {
 		t.Fatalf("--no-validate: exit %d: %s", code, errs)
 	}
 	if b, _ := os.ReadFile(cfg); string(b) != "Port 22\nClientAliveInterval 300\nClientAliveCountMax 2\n" {
@@ -214,9 +236,7 @@ func srvCorpusOK(t *testing.T) map[string]bool {
 func TestServerCorpus(t *testing.T) {
 	// As on a machine without sshd: disable validates when sshd is there
 	// (and --no-validate is not given), so take it away.
-	old := findSSHD
-	findSSHD = func() (string, error) { return "", sshd.ErrNotFound }
-	t.Cleanup(func() { findSSHD = old })
+	m := noSSHD()
 	for _, src := range testenv.CorpusFiles(t, "server") {
 		name := filepath.Base(src)
 		if name == "SOURCES.tsv" {
@@ -232,16 +252,16 @@ func TestServerCorpus(t *testing.T) {
 			if err := os.WriteFile(main, orig, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			srvCorpusEdit(t, filepath.Dir(filepath.Dir(etc)), main, string(orig), "--no-validate")
+			srvCorpusEdit(t, m, filepath.Dir(filepath.Dir(etc)), main, string(orig), "--no-validate")
 		})
 	}
 }
 
 // srvCorpusEdit runs server on main (under root) and checks the promises.
-func srvCorpusEdit(t *testing.T, root, main, orig string, extra ...string) {
+func srvCorpusEdit(t *testing.T, m Machine, root, main, orig string, extra ...string) {
 	t.Helper()
 	args := append([]string{"server", "--root", root, "--interval", "77", "--count", "5"}, extra...)
-	if code, out, errs := srvRun(args...); code != 0 {
+	if code, out, errs := srvRunOn(m, args...); code != 0 {
 		t.Fatalf("server: exit %d\n%s%s", code, out, errs)
 	}
 	b, _ := os.ReadFile(main)
@@ -260,14 +280,14 @@ func srvCorpusEdit(t *testing.T, root, main, orig string, extra ...string) {
 		}
 	}
 	fi, _ := os.Stat(main)
-	code, out, errs := srvRun(args...)
+	code, out, errs := srvRunOn(m, args...)
 	fi2, _ := os.Stat(main)
 	if b, _ := os.ReadFile(main); code != 0 || string(b) != edited || !strings.HasPrefix(out, "already set") || !fi.ModTime().Equal(fi2.ModTime()) {
 		t.Fatalf("second run: exit %d, %s%s, changed %v", code, out, errs, string(b) != edited)
 	}
 	if !srvHasClientAlive(orig) {
 		dargs := []string{"disable", "--server", "--root", root}
-		if code, out, errs := srvRun(dargs...); code != 0 {
+		if code, out, errs := srvRunOn(m, dargs...); code != 0 {
 			t.Fatalf("disable: exit %d\n%s%s", code, out, errs)
 		}
 		if b, _ := os.ReadFile(main); string(b) != orig {
@@ -308,7 +328,7 @@ func TestServerCorpusSSHD(t *testing.T) {
 				}
 				return
 			}
-			srvCorpusEdit(t, root, main, string(orig))
+			srvCorpusEdit(t, SystemMachine(), root, main, string(orig))
 			cfg := srvSSHDT(t, etc, "")
 			if cfg.Get("clientaliveinterval") != "77" || cfg.Get("clientalivecountmax") != "5" {
 				t.Fatalf("sshd -T: clientaliveinterval %q clientalivecountmax %q, want 77 and 5",

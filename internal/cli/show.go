@@ -1,26 +1,20 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
-
-// showPuttyStore finds the PuTTY sessions show lists; tests replace it.
-var showPuttyStore = putty.DefaultStore
 
 type showOptions struct {
 	Host       string
@@ -34,22 +28,10 @@ type showOptions struct {
 	NoServer   bool
 	NoPutty    bool
 
-	env showEnv
+	env account.View
 }
 
-// showEnv is where show looks; zero fields are filled from the process.
-type showEnv struct {
-	// UserConfig is the file ssh reads as the user's config: .ssh/config in
-	// the home directory of the password database (ssh ignores $HOME here).
-	UserConfig string
-	// Home is what '~' means in an Include: ssh expands it from $HOME.
-	Home      string
-	LocalUser string
-	// SSH and SSHD are the programs --verify runs ("" finds them).
-	SSH, SSHD string
-}
-
-func newShowCmd(s Streams) *cobra.Command {
+func newShowCmd(s Streams, m *Machine) *cobra.Command {
 	o := &showOptions{}
 	cmd := &cobra.Command{
 		Use:   "show",
@@ -87,7 +69,7 @@ read), unless --verify=exec (or --allow-exec) says so.`,
   keepalive show --host build.example.com --verify
   keepalive show --connection user=alice,host=laptop.lan,addr=10.0.0.7 --no-putty
   keepalive show --json --no-putty`,
-		RunE: func(*cobra.Command, []string) error { return runShow(s, o) },
+		RunE: func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
@@ -132,44 +114,11 @@ func (o *showOptions) validate() error {
 	return nil
 }
 
-// fill completes the environment from the process, as ssh finds it.
-func (e *showEnv) fill() error {
-	u, uerr := user.Current()
-	if e.UserConfig == "" {
-		home := ""
-		if uerr == nil {
-			home = u.HomeDir
-		}
-		if home == "" {
-			h, err := os.UserHomeDir()
-			if err != nil {
-				return fmt.Errorf("find the home directory: %w", err)
-			}
-			home = h
-		}
-		e.UserConfig = userConfig(home)
-	}
-	if e.Home == "" {
-		e.Home = os.Getenv("HOME")
-		if e.Home == "" {
-			e.Home = filepath.Dir(filepath.Dir(e.UserConfig))
-		}
-	}
-	if e.LocalUser == "" {
-		if uerr == nil {
-			e.LocalUser = u.Username
-		} else {
-			e.LocalUser = os.Getenv("USER")
-		}
-	}
-	return nil
-}
-
-func runShow(s Streams, o *showOptions) error {
+func runShow(s Streams, m *Machine, o *showOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	if err := o.env.fill(); err != nil {
+	if err := o.env.Fill(); err != nil {
 		return err
 	}
 	fsys := resolve.FS{Root: o.Root}
@@ -187,15 +136,14 @@ func runShow(s Streams, o *showOptions) error {
 	if host == "" {
 		host, probe = placement.ProbeHost("*"), true
 	}
-	files := []resolve.Input{{Path: fsys.Real(o.env.UserConfig), User: true}, {Path: systemClientConfig(o.Root)}}
+	files := []resolve.Input{{Path: fsys.Real(o.env.UserConfig), User: true}, {Path: account.SystemClientConfig(o.Root)}}
 	if o.File != "" {
 		files = []resolve.Input{{Path: o.File, User: true}} // ssh -F reads it as a user config
 	}
-	version := installedVersion()
 	opts := report.Options{
 		Client: &resolve.Options{
 			Dialect:   sshconf.Client,
-			Version:   version,
+			Version:   m.Version,
 			FS:        fsys,
 			Home:      o.env.Home,
 			Files:     files,
@@ -208,16 +156,16 @@ func runShow(s Streams, o *showOptions) error {
 	localTokens(opts.Client)
 	serverFile := o.ServerFile
 	if serverFile == "" {
-		serverFile = serverConfig(o.Root)
+		serverFile = account.ServerConfig(o.Root)
 	}
 	if !o.NoServer {
 		conn, _ := resolve.ParseConn(o.Connection) // validated
 		if conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
-			conn.Groups = userGroups(conn.User) // as sshd looks them up for Match Group
+			conn.Groups = report.UserGroups(conn.User) // as sshd looks them up for Match Group
 		}
 		opts.Server = &resolve.Options{
 			Dialect: sshconf.Server,
-			Version: version,
+			Version: m.Version,
 			FS:      fsys,
 			Files:   []resolve.Input{{Path: serverFile}},
 			Conn:    conn,
@@ -226,7 +174,11 @@ func runShow(s Streams, o *showOptions) error {
 	if o.NoPutty {
 		opts.PuttyNote = ""
 	} else {
-		opts.Putty, opts.PuttyNote = puttySessions()
+		if store, err := m.PuttyStore(); err != nil {
+			opts.PuttyNote = fmt.Sprintf("cannot read PuTTY sessions: %v", err)
+		} else {
+			opts.Putty, opts.PuttyNote = report.PuttySessions(store)
+		}
 	}
 	rep := report.Build(opts)
 	if o.File == "" {
@@ -235,7 +187,7 @@ func runShow(s Streams, o *showOptions) error {
 
 	disagree := false
 	if o.Verify != "" {
-		disagree = verifyShow(rep, o, serverFile)
+		disagree = verify(rep, m, o, serverFile)
 	}
 
 	var err error
@@ -257,33 +209,10 @@ func runShow(s Streams, o *showOptions) error {
 	return nil
 }
 
-// userGroups lists the names of a user's groups, as sshd's Match Group sees
-// them; none when the user does not exist here.
-func userGroups(name string) []string {
-	if name == "" {
-		return nil
-	}
-	u, err := user.Lookup(name)
-	if err != nil {
-		return nil
-	}
-	ids, err := u.GroupIds()
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, id := range ids {
-		if g, err := user.LookupGroupId(id); err == nil {
-			out = append(out, g.Name)
-		}
-	}
-	return out
-}
-
 // noteHomeMismatch says so when $HOME has an ssh config that ssh will not
 // read because the account's home directory is elsewhere.
-func noteHomeMismatch(rep *report.Report, env showEnv, fsys resolve.FS) {
-	other := userConfig(env.Home)
+func noteHomeMismatch(rep *report.Report, env account.View, fsys resolve.FS) {
+	other := account.UserConfig(env.Home)
 	if filepath.Clean(other) == filepath.Clean(env.UserConfig) {
 		return
 	}
@@ -292,142 +221,11 @@ func noteHomeMismatch(rep *report.Report, env showEnv, fsys resolve.FS) {
 	}
 }
 
-// puttySessions lists the saved PuTTY sessions and their keep-alive, or
-// says why there are none.
-func puttySessions() ([]report.PuttySession, string) {
-	store, err := showPuttyStore()
-	if err != nil {
-		return nil, fmt.Sprintf("cannot read PuTTY sessions: %v", err)
-	}
-	if ok, err := store.Exists(); err != nil {
-		return nil, fmt.Sprintf("cannot read PuTTY sessions in %s: %v", store.Where(), err)
-	} else if !ok {
-		return []report.PuttySession{}, "none (no PuTTY settings in " + store.Where() + ")"
-	}
-	sessions, err := store.Sessions()
-	if err != nil {
-		return nil, fmt.Sprintf("cannot read PuTTY sessions in %s: %v", store.Where(), err)
-	}
-	out := []report.PuttySession{}
-	for _, ss := range sessions {
-		out = append(out, report.PuttySession{Session: ss.Name, Value: ss.KeepAlive.Interval(), Source: ss.Source(), Minutes: ss.KeepAlive.Minutes})
-	}
-	if len(out) == 0 {
-		return out, "no saved sessions in " + store.Where()
-	}
-	return out, ""
-}
-
-// verifyShow cross-checks the report with the real ssh -G and sshd -T,
-// adding what it finds to the report. It returns true on a disagreement.
-func verifyShow(rep *report.Report, o *showOptions, serverFile string) bool {
+// verify cross-checks the report with the real ssh -G and sshd -T.
+func verify(rep *report.Report, m *Machine, o *showOptions, serverFile string) bool {
 	if o.Root != "" && filepath.Clean(o.Root) != "/" {
 		rep.Add(report.Info, report.SectionClient, "", "not verified: ssh and sshd cannot be made to read a --root directory")
 		return false
 	}
-	ctx := context.Background()
-	disagree := false
-	if c := rep.Client; c != nil {
-		if !c.Result.Complete() && !o.AllowExec {
-			why := c.Result.Incomplete[0]
-			rep.Add(report.Warning, report.SectionClient, why.Pos, "not verified with ssh -G: keepalive did not evaluate this config completely (%s), and ssh -G would run any Match exec command in it; --verify=exec allows that", why.Msg)
-		} else {
-			cfg, err := oracle.SSH(ctx, oracle.SSHQuery{Bin: o.env.SSH, File: o.File, Host: c.Host})
-			disagree = compare(rep, report.SectionClient, "ssh -G", cfg, err, &c.Rejected, []keyValue{
-				{"serveraliveinterval", c.ServerAliveInterval},
-				{"serveralivecountmax", c.ServerAliveCountMax},
-				{"tcpkeepalive", c.TCPKeepAlive},
-			})
-		}
-	}
-	if sv := rep.Server; sv != nil {
-		prog := "sshd -T"
-		if sv.Connection != "" {
-			prog = "sshd -T -C " + sv.Connection
-		}
-		cfg, err := sshdDump(ctx, o.env.SSHD, serverFile, sv.Connection)
-		disagree = compare(rep, report.SectionServer, prog, cfg, err, &sv.Rejected, []keyValue{
-			{"clientaliveinterval", sv.ClientAliveInterval},
-			{"clientalivecountmax", sv.ClientAliveCountMax},
-			{"tcpkeepalive", sv.TCPKeepAlive},
-		}) || disagree
-	}
-	return disagree
-}
-
-// sshdDump runs sshd -T on file with a throwaway host key, since sshd
-// refuses to test a config without one it can read.
-func sshdDump(ctx context.Context, bin, file, conn string) (oracle.Config, error) {
-	if bin == "" {
-		b, err := oracle.FindSSHD()
-		if err != nil {
-			return nil, err
-		}
-		bin = b
-	}
-	dir, err := os.MkdirTemp("", "keepalive-verify-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	key, err := oracle.ThrowawayHostKey(dir)
-	if err != nil {
-		return nil, err
-	}
-	return oracle.SSHD(ctx, oracle.SSHDQuery{Bin: bin, File: file, HostKey: key, Conn: conn})
-}
-
-type keyValue struct {
-	key string
-	v   report.Value
-}
-
-// compare checks keepalive's values against what the real program printed.
-// A program that refuses the config sets *rejected to its own message
-// (with its path:line); it is a disagreement unless keepalive found the
-// config refused too.
-func compare(rep *report.Report, sec report.Section, prog string, cfg oracle.Config, err error, rejected *string, kvs []keyValue) bool {
-	name, _, _ := strings.Cut(prog, " ")
-	switch {
-	case errors.Is(err, oracle.ErrNotFound):
-		rep.Add(report.Info, sec, "", "not verified: %v", err)
-		return false
-	case err != nil && strings.Contains(err.Error(), "not in connection test specification"):
-		// Match LocalPort: sshd -T has no global view to print, and
-		// sshd -T -C needs lport= for it.
-		rep.Add(report.Info, sec, "", "not verified: %s cannot print values for this config without the connection's local port: %v", prog, err)
-		return false
-	case err != nil && errors.Is(err, context.DeadlineExceeded):
-		rep.Add(report.Error, sec, "", "verification failed: %v", err)
-		return true
-	case err != nil:
-		// The program ran and refused the config: its own words.
-		_, msg, ok := strings.Cut(err.Error(), ": ")
-		if !ok {
-			msg = err.Error()
-		}
-		ours := *rejected
-		rep.Add(report.Error, sec, "", "%s rejects this config: %s", name, msg)
-		if ours == "" {
-			*rejected = msg
-			rep.Add(report.Error, sec, "", "%s refuses this config but keepalive found nothing wrong with it", prog)
-			return true
-		}
-		return false
-	case *rejected != "":
-		rep.Add(report.Error, sec, "", "%s accepts this config, but keepalive says %s rejects it (%s)", prog, name, *rejected)
-		return true
-	}
-	bad := false
-	for _, kv := range kvs {
-		got := cfg.Get(kv.key)
-		if got != kv.v.String() {
-			rep.Add(report.Error, sec, kv.v.Source, "%s says %s %s, keepalive computed %s (from %s)", prog, kv.key, got, kv.v.String(), kv.v.Source)
-			bad = true
-		}
-	}
-	if !bad {
-		rep.Add(report.Info, sec, "", "verified: %s agrees", prog)
-	}
-	return bad
+	return rep.Verify(report.VerifyOptions{Find: m.FindProgram, ClientFile: o.File, ServerFile: serverFile, AllowExec: o.AllowExec})
 }

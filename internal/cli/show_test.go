@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/account"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
@@ -64,14 +65,20 @@ func layoutRoot(t *testing.T, name string) string {
 
 // layoutEnv is the environment of the user whose home is /root under the
 // layout's root.
-var layoutEnv = showEnv{UserConfig: "/root/.ssh/config", Home: "/root", LocalUser: "root"}
+var layoutEnv = account.View{UserConfig: "/root/.ssh/config", Home: "/root", LocalUser: "root"}
 
 // runShowJSON runs show --json and decodes the result.
 func runShowJSON(t *testing.T, o *showOptions) (showJSON, error) {
 	t.Helper()
+	return runShowJSONOn(t, sysMachine(), o)
+}
+
+// runShowJSONOn runs show --json on the machine m.
+func runShowJSONOn(t *testing.T, m *Machine, o *showOptions) (showJSON, error) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	o.JSON = true
-	err := runShow(Streams{Out: &out, Err: &errb}, o)
+	err := runShow(Streams{Out: &out, Err: &errb}, m, o)
 	var j showJSON
 	if jerr := json.Unmarshal(out.Bytes(), &j); jerr != nil {
 		t.Fatalf("show --json printed invalid JSON (%v):\n%s\nerr=%v", jerr, out.String(), err)
@@ -220,16 +227,18 @@ func TestShowLayoutsAgainstOpenSSH(t *testing.T) {
 	if home, _ := os.UserHomeDir(); home != "/root" {
 		testenv.Unavailable(t, "root's home is %s, not /root", home)
 	}
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	hk, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { hk.Close() })
+	key := hk.Path
 	for _, lc := range layoutCases {
 		root := layoutRoot(t, lc.layout)
 		if err := os.MkdirAll(filepath.Join(root, "root"), 0o700); err != nil {
 			t.Fatal(err)
 		}
-		sb := &oracle.Sandbox{Binds: map[string]string{
+		sb := &openssh.Sandbox{Binds: map[string]string{
 			filepath.Join(root, "etc", "ssh"): "/etc/ssh",
 			filepath.Join(root, "root"):       "/root",
 		}}
@@ -244,7 +253,7 @@ func TestShowLayoutsAgainstOpenSSH(t *testing.T) {
 				if h == "" {
 					h = placement.ProbeHost("*")
 				}
-				cfg, err := oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, Host: h, Env: env, Sandbox: sb})
+				cfg, err := openssh.SSH(context.Background(), openssh.SSHQuery{Bin: ssh, Host: h, Env: env, Sandbox: sb})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -256,7 +265,7 @@ func TestShowLayoutsAgainstOpenSSH(t *testing.T) {
 				if lc.server == nil {
 					return
 				}
-				scfg, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Bin: sshd, HostKey: key, Sandbox: sb})
+				scfg, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{Bin: sshd, HostKey: key, Sandbox: sb})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -280,7 +289,7 @@ func jsonString(v any) string {
 func TestShowJSONShape(t *testing.T) {
 	root := layoutRoot(t, "debian")
 	var out bytes.Buffer
-	if err := runShow(Streams{Out: &out, Err: &out}, &showOptions{JSON: true, Host: "build", Root: root, NoPutty: true, env: layoutEnv}); err != nil {
+	if err := runShow(Streams{Out: &out, Err: &out}, sysMachine(), &showOptions{JSON: true, Host: "build", Root: root, NoPutty: true, env: layoutEnv}); err != nil {
 		t.Fatal(err)
 	}
 	var top map[string]json.RawMessage
@@ -338,7 +347,7 @@ func TestShowJSONShape(t *testing.T) {
 	}
 
 	out.Reset()
-	if err := runShow(Streams{Out: &out, Err: &out}, &showOptions{JSON: true, Root: layoutRoot(t, "noserver"), NoPutty: true, env: layoutEnv}); err != nil {
+	if err := runShow(Streams{Out: &out, Err: &out}, sysMachine(), &showOptions{JSON: true, Root: layoutRoot(t, "noserver"), NoPutty: true, env: layoutEnv}); err != nil {
 		t.Fatal(err)
 	}
 	json.Unmarshal(out.Bytes(), &top)
@@ -591,7 +600,7 @@ func TestShowPermissions(t *testing.T) {
 	if j.hasWarning("error", cfg, "Bad owner or permissions") {
 		t.Errorf("ssh -F does not check the file's permissions, show should not complain:\n%s", dumpWarnings(j))
 	}
-	j, _ = runShowJSON(t, &showOptions{NoServer: true, NoPutty: true, Root: dir, env: showEnv{UserConfig: "/config", Home: dir, LocalUser: "root"}})
+	j, _ = runShowJSON(t, &showOptions{NoServer: true, NoPutty: true, Root: dir, env: account.View{UserConfig: "/config", Home: dir, LocalUser: "root"}})
 	if !j.hasWarning("error", cfg, "Bad owner or permissions") {
 		t.Errorf("no error for a world-writable ~/.ssh/config:\n%s", dumpWarnings(j))
 	}
@@ -607,11 +616,10 @@ func TestShowPutty(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "my%20server"), []byte("HostName=example.com\nPingInterval=0\nPingIntervalSecs=30\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "old"), []byte("HostName=old.example.com\n"), 0o600)
 	os.WriteFile(filepath.Join(dir, "legacy"), []byte("PingIntervalSecs=30\nPingInterval=1\n"), 0o600)
-	old := showPuttyStore
-	showPuttyStore = func() (putty.Store, error) { return &putty.FileStore{Dir: dir}, nil }
-	t.Cleanup(func() { showPuttyStore = old })
+	m := SystemMachine()
+	m.PuttyStore = func() (putty.Store, error) { return &putty.FileStore{Dir: dir}, nil }
 
-	j, err := runShowJSON(t, &showOptions{File: writeFile(t, "config", ""), NoServer: true, env: layoutEnv})
+	j, err := runShowJSONOn(t, &m, &showOptions{File: writeFile(t, "config", ""), NoServer: true, env: layoutEnv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -690,10 +698,10 @@ func TestShowVerifyDisagreement(t *testing.T) {
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	env := layoutEnv
-	env.SSH = fake
+	m := SystemMachine()
+	m.FindProgram = func(string) (string, error) { return fake, nil }
 	cfg := writeFile(t, "config", "ServerAliveInterval 30\n")
-	j, err := runShowJSON(t, &showOptions{File: cfg, Host: "h", Verify: "yes", NoServer: true, NoPutty: true, env: env})
+	j, err := runShowJSONOn(t, &m, &showOptions{File: cfg, Host: "h", Verify: "yes", NoServer: true, NoPutty: true, env: layoutEnv})
 	if code, _ := exitCode(err); err == nil || code != exitFailure {
 		t.Fatalf("err %v, want exit 1", err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
@@ -20,18 +20,19 @@ import (
 
 // The real programs these tests consult, in one place.
 
-func truthSSH(t *testing.T, cfg, host string) (oracle.Config, error) {
+func truthSSH(t *testing.T, cfg, host string) (openssh.Config, error) {
 	t.Helper()
-	return oracle.SSH(context.Background(), oracle.SSHQuery{Bin: testenv.Tool(t, "ssh"), File: cfg, Host: host})
+	return openssh.SSH(context.Background(), openssh.SSHQuery{Bin: testenv.Tool(t, "ssh"), File: cfg, Host: host})
 }
 
-func truthSSHD(t *testing.T, cfg, conn string) (oracle.Config, error) {
+func truthSSHD(t *testing.T, cfg, conn string) (openssh.Config, error) {
 	t.Helper()
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	key, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return oracle.SSHD(context.Background(), oracle.SSHDQuery{Bin: testenv.Tool(t, "sshd"), File: cfg, HostKey: key, Conn: conn})
+	defer key.Close()
+	return openssh.SSHD(context.Background(), openssh.SSHDQuery{Bin: testenv.Tool(t, "sshd"), File: cfg, HostKey: key.Path, Conn: conn})
 }
 
 // truthShow runs keepalive show --json with args and returns the decoded

@@ -164,3 +164,28 @@ func span(from, to int) string {
 	}
 	return fmt.Sprintf("%d,%d", from+1, n)
 }
+
+// Colorize adds terminal colours to a unified diff: bold file names, green
+// additions, red removals, cyan hunk headers.
+func Colorize(d string) string {
+	var b strings.Builder
+	for _, line := range strings.SplitAfter(d, "\n") {
+		color := ""
+		switch {
+		case strings.HasPrefix(line, "+++"), strings.HasPrefix(line, "---"):
+			color = "\x1b[1m"
+		case strings.HasPrefix(line, "+"):
+			color = "\x1b[32m"
+		case strings.HasPrefix(line, "-"):
+			color = "\x1b[31m"
+		case strings.HasPrefix(line, "@@"):
+			color = "\x1b[36m"
+		}
+		if color == "" || line == "" {
+			b.WriteString(line)
+			continue
+		}
+		b.WriteString(color + strings.TrimSuffix(line, "\n") + "\x1b[0m\n")
+	}
+	return b.String()
+}

@@ -1,5 +1,5 @@
 // Package placement decides where keep-alive directives go so that they take
-// effect (SPEC "Where an edit goes"), applies the edit to the syntax trees,
+// effect (docs/SPEC.md "Where an edit goes"), applies the edit to the syntax trees,
 // and checks the result by evaluating the configuration again.
 package placement
 

@@ -11,7 +11,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
-// Server placement (SPEC "Where an edit goes", server): sshd reads its
+// Server placement (docs/SPEC.md "Where an edit goes", server): sshd reads its
 // global configuration first (Match blocks inactive), then the Match blocks
 // that apply to a connection, whose values override the global ones. The
 // first value obtained wins in each pass.

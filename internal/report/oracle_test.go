@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -111,7 +111,7 @@ func TestClientCorpusAgainstSSH(t *testing.T) {
 				if pos := MatchExec(rep.Client.Result); pos != "" {
 					t.Skipf("%s: Match exec: ssh -G would run it", pos)
 				}
-				cfg, err := oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, File: file, Host: host, Env: envWithHome(home)})
+				cfg, err := openssh.SSH(context.Background(), openssh.SSHQuery{Bin: ssh, File: file, Host: host, Env: envWithHome(home)})
 				if err != nil {
 					t.Fatalf("host %s: %v", host, err)
 				}
@@ -128,23 +128,25 @@ func TestClientCorpusAgainstSSH(t *testing.T) {
 // `sshd -T -f FILE` prints.
 func TestServerCorpusAgainstSSHD(t *testing.T) {
 	sshd := testenv.Tool(t, "sshd")
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	hk, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { hk.Close() })
+	key := hk.Path
 	for _, file := range acceptedCorpus(t, "server") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
 			opts := resolve.Options{Dialect: sshconf.Server, Files: []resolve.Input{{Path: file}}}
-			q := oracle.SSHDQuery{Bin: sshd, File: file, HostKey: key}
-			cfg, err := oracle.SSHD(context.Background(), q)
+			q := openssh.SSHDQuery{Bin: sshd, File: file, HostKey: key}
+			cfg, err := openssh.SSHD(context.Background(), q)
 			if err != nil && strings.Contains(err.Error(), "not in connection test specification") {
 				// sshd -T cannot dump a config with Match LocalPort or
 				// LocalAddress without -C: give it a connection that
 				// matches no such block, and evaluate the same one.
 				q.Conn = "laddr=192.0.2.2,lport=1"
 				opts.Conn = &resolve.Conn{LAddr: "192.0.2.2", LPort: "1"}
-				cfg, err = oracle.SSHD(context.Background(), q)
+				cfg, err = openssh.SSHD(context.Background(), q)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -161,24 +163,15 @@ func TestServerCorpusAgainstSSHD(t *testing.T) {
 	}
 }
 
-// keyed is a value show reports, with the name ssh -G or sshd -T prints
-// it under.
-type keyed struct {
-	key string
-	v   Value
-}
-
 // disagreements compares what show reports for a client (ssh -G names) or
 // server (sshd -T names) with the oracle's output, one line per difference.
-func disagreements(c *Client, s *Server, cfg oracle.Config, tool string) []string {
+func disagreements(c *Client, s *Server, cfg openssh.Config, tool string) []string {
 	var vals []keyed
 	if c != nil {
-		vals = append(vals, keyed{"serveraliveinterval", c.ServerAliveInterval},
-			keyed{"serveralivecountmax", c.ServerAliveCountMax}, keyed{"tcpkeepalive", c.TCPKeepAlive})
+		vals = append(vals, c.values()...)
 	}
 	if s != nil {
-		vals = append(vals, keyed{"clientaliveinterval", s.ClientAliveInterval},
-			keyed{"clientalivecountmax", s.ClientAliveCountMax}, keyed{"tcpkeepalive", s.TCPKeepAlive})
+		vals = append(vals, s.values()...)
 	}
 	var out []string
 	for _, kv := range vals {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
@@ -77,7 +77,7 @@ func TestRandomConfigsAgainstSSH(t *testing.T) {
 				Files: []resolve.Input{{Path: main, User: true}}}
 			rep := Build(Options{Client: &opts})
 			c := rep.Client
-			cfg, err := oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, File: main, Host: host, Env: envWithHome(dir)})
+			cfg, err := openssh.SSH(context.Background(), openssh.SSHQuery{Bin: ssh, File: main, Host: host, Env: envWithHome(dir)})
 			if err != nil {
 				// ssh refuses the config (an Include loop): show must
 				// say so too.
@@ -145,10 +145,12 @@ func randomServerConfig(r *rand.Rand, dir string) string {
 // sshd -T: the global view, and one connection given with -C.
 func TestRandomServerConfigsAgainstSSHD(t *testing.T) {
 	sshd := testenv.Tool(t, "sshd")
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	hk, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { hk.Close() })
+	key := hk.Path
 	r := rand.New(rand.NewPCG(7, 1))
 	for i := range 40 {
 		dir := t.TempDir()
@@ -157,11 +159,11 @@ func TestRandomServerConfigsAgainstSSHD(t *testing.T) {
 			nil,
 			{User: "bob", Host: "h.example", Addr: "10.1.2.3", LAddr: "192.0.2.1", LPort: "2222"},
 		} {
-			q := oracle.SSHDQuery{Bin: sshd, File: main, HostKey: key}
+			q := openssh.SSHDQuery{Bin: sshd, File: main, HostKey: key}
 			if conn != nil {
 				q.Conn = fmt.Sprintf("user=%s,host=%s,addr=%s,laddr=%s,lport=%s", conn.User, conn.Host, conn.Addr, conn.LAddr, conn.LPort)
 			}
-			cfg, err := oracle.SSHD(context.Background(), q)
+			cfg, err := openssh.SSHD(context.Background(), q)
 			if err != nil {
 				if strings.Contains(err.Error(), "not in connection test specification") {
 					continue // Match LocalPort without -C

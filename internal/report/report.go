@@ -2,8 +2,8 @@
 // OpenSSH's client and server would use, each with the line it comes from
 // (or "default"), PuTTY sessions' keep-alive, and the warnings a user
 // needs to understand why a value is what it is. It renders the report as
-// an aligned table or as JSON. It runs nothing: cross-checking with the
-// real ssh and sshd is the caller's business (see package oracle).
+// an aligned table or as JSON. Build runs nothing; Verify cross-checks the
+// values with the real ssh -G and sshd -T (through package openssh).
 package report
 
 import (
@@ -25,7 +25,7 @@ const (
 	BatchModeInterval = 300
 )
 
-// Idle timeouts of common middleboxes, in seconds (SPEC "The problem").
+// Idle timeouts of common middleboxes, in seconds (docs/SPEC.md "The problem").
 const (
 	AzureLBIdle = 240 // Azure load balancer: beyond it, a warning
 	AWSALBIdle  = 60  // AWS application load balancer: beyond it, a note

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -34,9 +34,10 @@ func TestResolverServerIncludeMatch(t *testing.T) {
 	os.WriteFile(dropin, []byte("Match all\n    ClientAliveInterval 30\n"), 0o600)
 
 	evidence := ""
-	if sshd, err := oracle.FindSSHD(); err == nil {
-		if key, err := oracle.ThrowawayHostKey(t.TempDir()); err == nil {
-			cfg, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Bin: sshd, File: main, HostKey: key})
+	if sshd, err := openssh.Find("sshd"); err == nil {
+		if key, err := openssh.NewHostKey(); err == nil {
+			defer key.Close()
+			cfg, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{Bin: sshd, File: main, HostKey: key.Path})
 			if err == nil {
 				evidence = " (sshd -T: clientaliveinterval " + cfg.Get("clientaliveinterval") + ")"
 			}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
@@ -41,10 +41,12 @@ func TestParseTime(t *testing.T) {
 func TestValuesAgainstOpenSSH(t *testing.T) {
 	ssh := testenv.Tool(t, "ssh")
 	sshd := testenv.Tool(t, "sshd")
-	key, err := oracle.ThrowawayHostKey(t.TempDir())
+	hk, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { hk.Close() })
+	key := hk.Path
 	type check struct {
 		keyword string
 		server  bool
@@ -63,15 +65,15 @@ func TestValuesAgainstOpenSSH(t *testing.T) {
 			if err := os.WriteFile(path, []byte(c.keyword+" "+val+"\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			var cfg oracle.Config
+			var cfg openssh.Config
 			var v Value
 			if c.server {
-				cfg, err = oracle.SSHD(context.Background(), oracle.SSHDQuery{Bin: sshd, File: path, HostKey: key})
+				cfg, err = openssh.SSHD(context.Background(), openssh.SSHDQuery{Bin: sshd, File: path, HostKey: key})
 				opts := resolve.Options{Dialect: sshconf.Server, Files: []resolve.Input{{Path: path}}}
 				s := Build(Options{Server: &opts}).Server
 				v = map[string]Value{"ClientAliveInterval": s.ClientAliveInterval, "ClientAliveCountMax": s.ClientAliveCountMax, "TCPKeepAlive": s.TCPKeepAlive}[c.keyword]
 			} else {
-				cfg, err = oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, File: path, Host: "h"})
+				cfg, err = openssh.SSH(context.Background(), openssh.SSHQuery{Bin: ssh, File: path, Host: "h"})
 				opts := resolve.Options{Dialect: sshconf.Client, Files: []resolve.Input{{Path: path, User: true}}, Host: "h"}
 				cl := Build(Options{Client: &opts}).Client
 				v = map[string]Value{"ServerAliveInterval": cl.ServerAliveInterval, "ServerAliveCountMax": cl.ServerAliveCountMax, "TCPKeepAlive": cl.TCPKeepAlive}[c.keyword]

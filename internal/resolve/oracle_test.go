@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keepalive-ssh/keepalive/internal/oracle"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
@@ -33,7 +33,7 @@ func installedVersion(t *testing.T, ssh string) Version {
 // refuses the config.
 func realSSH(t *testing.T, ssh, cfg, host, key string) (string, bool, string) {
 	t.Helper()
-	c, err := oracle.SSH(context.Background(), oracle.SSHQuery{Bin: ssh, File: cfg, Host: host})
+	c, err := openssh.SSH(context.Background(), openssh.SSHQuery{Bin: ssh, File: cfg, Host: host})
 	if err != nil {
 		return "", false, err.Error()
 	}
@@ -43,11 +43,13 @@ func realSSH(t *testing.T, ssh, cfg, host, key string) (string, bool, string) {
 // realSSHD runs sshd -T -f cfg [-C conn] with a throwaway host key.
 func realSSHD(t *testing.T, sshd, cfg, conn, key string) (string, bool, string) {
 	t.Helper()
-	hk, err := oracle.ThrowawayHostKey(t.TempDir())
+	hostKey, err := openssh.NewHostKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := oracle.SSHD(context.Background(), oracle.SSHDQuery{Bin: sshd, File: cfg, HostKey: hk, Conn: conn})
+	defer hostKey.Close()
+	hk := hostKey.Path
+	c, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{Bin: sshd, File: cfg, HostKey: hk, Conn: conn})
 	if err != nil {
 		return "", false, err.Error()
 	}

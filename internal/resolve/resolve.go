@@ -172,12 +172,6 @@ type Options struct {
 	// Server query.
 	Conn *Conn
 
-	// SetupTimeOutIsAlive, when set and Version is not, is asked (only if
-	// a SetupTimeOut line is met) whether the installed ssh is Debian's
-	// before 1:9.9, which reads SetupTimeOut as ServerAliveInterval rather
-	// than ConnectTimeout.
-	SetupTimeOutIsAlive func() bool
-
 	// Getenv looks up the environment variables of ${VAR} in a client
 	// Include (OpenSSH 9.9 and later); nil: none is set.
 	Getenv func(string) (string, bool)
@@ -270,12 +264,8 @@ func (w *walker) canon(key string) string {
 	if !ok {
 		c = w.opts.Dialect.Canon(key)
 		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
-			switch {
-			case w.opts.Version != nil:
-				if w.version().setupTimeOutIsAlive() {
-					c = "serveraliveinterval"
-				}
-			case w.opts.SetupTimeOutIsAlive != nil && w.opts.SetupTimeOutIsAlive():
+			// Debian's before 1:9.9 read it as ServerAliveInterval.
+			if w.version().setupTimeOutIsAlive() {
 				c = "serveraliveinterval"
 			}
 		}

@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// seedCorpus adds the shared real-world configs and testdata, when present.
+// seedCorpus adds the real-world configs and the other testdata.
 func seedCorpus(f *testing.F) {
-	for _, pattern := range []string{"../../../shared/corpus/*/*", "../../testdata/*/*"} {
+	for _, pattern := range []string{"../../testdata/corpus/*/*", "../../testdata/*/*"} {
 		files, _ := filepath.Glob(pattern)
 		for _, p := range files {
 			if data, err := os.ReadFile(p); err == nil {

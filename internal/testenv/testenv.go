@@ -1,5 +1,5 @@
 // Package testenv is what tests need from the machine: the real OpenSSH and
-// PuTTY tools, root, and the shared corpus of real-world configs. Outside CI
+// PuTTY tools, root, and the corpus of real-world configs. Outside CI
 // a missing piece skips the test with the reason; under CI=true it fails it,
 // so that CI never reports a skipped check as passing.
 package testenv
@@ -67,14 +67,13 @@ func ModuleRoot(t testing.TB) string {
 	}
 }
 
-// Corpus returns ../shared/corpus beside the repository, where CI and the
-// developers' machines keep real-world configs (they are not copied into
-// the repository).
+// Corpus returns testdata/corpus: real-world configs, each listed with its
+// source and licence in SOURCES.tsv.
 func Corpus(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join(ModuleRoot(t), "..", "shared", "corpus")
+	dir := filepath.Join(ModuleRoot(t), "testdata", "corpus")
 	if _, err := os.Stat(filepath.Join(dir, "SOURCES.tsv")); err != nil {
-		Unavailable(t, "the shared corpus is not at %s", dir)
+		t.Fatalf("the corpus is missing from %s: %v", dir, err)
 	}
 	return dir
 }

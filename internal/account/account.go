@@ -1,0 +1,139 @@
+// Package account knows whose files keepalive reads and edits, and where
+// OpenSSH keeps them: the user whose ~/.ssh/config is meant (under sudo the
+// invoking user only when asked), the home directory ssh itself reads, and
+// the system directory (/etc/ssh, %ProgramData%\ssh) under --root.
+package account
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+)
+
+// Account is whose user config an edit reads: the home directory, and
+// under sudo the invoking user, who must own any file created for them.
+type Account struct {
+	Home     string
+	Name     string
+	UID, GID int
+	Sudo     bool // the invoking user of sudo, not the process's own
+	// PwHome is the home in the password database, which is where ssh
+	// itself looks (it ignores $HOME); empty when unknown.
+	PwHome string
+}
+
+// Current returns the user whose ~/.ssh/config is meant. Under sudo
+// that is root's own unless forUser (an explicit --user) asks for the
+// invoking user's, named by SUDO_USER.
+func Current(forUser bool) (Account, error) {
+	if sudoUser := os.Getenv("SUDO_USER"); forUser && sudoUser != "" && os.Geteuid() == 0 && sudoUser != "root" {
+		u, err := user.Lookup(sudoUser)
+		if err != nil {
+			return Account{}, fmt.Errorf("look up SUDO_USER %q: %w", sudoUser, err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		return Account{Home: u.HomeDir, Name: u.Username, UID: uid, GID: gid, Sudo: true}, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return Account{}, fmt.Errorf("find the home directory: %w", err)
+	}
+	pwHome := ""
+	if u, err := user.Current(); err == nil {
+		pwHome = u.HomeDir
+	}
+	if os.Getenv("SUDO_USER") != "" && os.Geteuid() == 0 && pwHome != "" {
+		// Under sudo without --user, root's own config is meant, even when
+		// sudo kept the invoking user's $HOME (sudo -E): root must not
+		// edit another user's files unasked.
+		home = pwHome
+	}
+	name := os.Getenv("USER")
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return Account{Home: home, PwHome: pwHome, Name: name, UID: -1, GID: -1}, nil
+}
+
+// UserConfig is the user's ssh client config.
+func UserConfig(home string) string {
+	return filepath.Join(home, ".ssh", "config")
+}
+
+// SystemDir is where OpenSSH keeps its system-wide files, under root.
+func SystemDir(root string) string {
+	if runtime.GOOS == "windows" && root != "" {
+		return filepath.Join(root, "ProgramData", "ssh")
+	}
+	if runtime.GOOS == "windows" {
+		return resolve.SystemDir()
+	}
+	return filepath.Join(rootDir(root), "etc", "ssh")
+}
+
+func rootDir(root string) string {
+	if root == "" {
+		return "/"
+	}
+	return root
+}
+
+// SystemClientConfig is /etc/ssh/ssh_config (under --root).
+func SystemClientConfig(root string) string {
+	return filepath.Join(SystemDir(root), "ssh_config")
+}
+
+// ServerConfig is /etc/ssh/sshd_config (under --root).
+func ServerConfig(root string) string {
+	return filepath.Join(SystemDir(root), "sshd_config")
+}
+
+// View is what ssh itself reads for the user running keepalive (show): it
+// takes the user config from the password database's home, ignoring $HOME,
+// but expands '~' in an Include from $HOME. Zero fields are filled by Fill.
+type View struct {
+	// UserConfig is the file ssh reads as the user's config.
+	UserConfig string
+	// Home is what '~' means in an Include.
+	Home      string
+	LocalUser string
+}
+
+// Fill completes the view from the process, as ssh finds it.
+func (v *View) Fill() error {
+	u, uerr := user.Current()
+	if v.UserConfig == "" {
+		home := ""
+		if uerr == nil {
+			home = u.HomeDir
+		}
+		if home == "" {
+			h, err := os.UserHomeDir()
+			if err != nil {
+				return fmt.Errorf("find the home directory: %w", err)
+			}
+			home = h
+		}
+		v.UserConfig = UserConfig(home)
+	}
+	if v.Home == "" {
+		v.Home = os.Getenv("HOME")
+		if v.Home == "" {
+			v.Home = filepath.Dir(filepath.Dir(v.UserConfig))
+		}
+	}
+	if v.LocalUser == "" {
+		if uerr == nil {
+			v.LocalUser = u.Username
+		} else {
+			v.LocalUser = os.Getenv("USER")
+		}
+	}
+	return nil
+}

@@ -1,7 +1,0 @@
-//go:build windows
-
-package cli
-
-// fileOwner is not needed on Windows, which has no sudo: SetOwner is never
-// set there.
-func fileOwner(path string) (uid int, err error) { return -1, nil }

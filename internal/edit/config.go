@@ -1,0 +1,194 @@
+package edit
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/diff"
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Config is one edit of an OpenSSH configuration.
+type Config struct {
+	Scope placement.Scope
+	// Plan computes the edit from the files as read under the lock.
+	Plan func(placement.Scope) (*placement.Plan, error)
+	// PlanHint is the hint for an error of Plan.
+	PlanHint string
+	// Validator checks the configuration before and after the edit; nil
+	// skips validation.
+	Validator Validator
+	// After runs once the files are written (Write mode only): sshd's
+	// reload. changed says whether any file changed.
+	After func(p *placement.Plan, changed bool) error
+
+	Mode Mode
+	// Diff asks for the unified diff in the Result even in Write mode
+	// (--verbose, --json); DryRun and Check always have it.
+	Diff  bool
+	Write atomicfile.Options
+	// Summary says what the change does; Idle is the line for no change.
+	// " in FILE" is added to both.
+	Summary, Idle string
+	// Where names the files that already hold the values, for Idle (on
+	// Debian often a drop-in rather than the main file); nil: the main file.
+	Where func(p *placement.Plan) string
+	// Warn receives warnings that do not stop the edit.
+	Warn io.Writer
+	// Privileged says the main file is a system file: without permission
+	// to write it, Write mode fails at once, before sshd runs, even with
+	// nothing to change (the usual cause is a missing sudo).
+	Privileged bool
+}
+
+// Run performs the edit.
+func (c *Config) Run() (*Result, error) {
+	main := c.Scope.Main()
+	if err := requireConfigFile(main); err != nil {
+		return nil, err
+	}
+	if c.Privileged && c.Mode.Writes() {
+		if err := requireWritable(main); err != nil {
+			return nil, err
+		}
+	}
+	unlock, err := atomicfile.Lock(main)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	p, err := c.Plan(c.Scope)
+	if err != nil {
+		return nil, hinted(err, c.PlanHint)
+	}
+	if err := requireComplete(c.Scope, p); err != nil {
+		return nil, err
+	}
+	changed := p.Changed()
+	for _, path := range changed {
+		// Only a change needs write permission: checking a configuration
+		// that is already right works for anyone who can read it.
+		if c.Mode.Writes() {
+			if err := requireWritable(path); err != nil {
+				return nil, err
+			}
+		}
+		if filepath.Dir(path) == filepath.Dir(main) {
+			continue
+		}
+		u, err := atomicfile.Lock(path) // a drop-in in another directory
+		if err != nil {
+			return nil, err
+		}
+		defer u()
+	}
+	if c.Validator != nil && fileExists(main) {
+		if err := c.Validator.Current(tree(p, c.Scope, p.Orig)); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range p.MayApply {
+		fmt.Fprintf(c.Warn, "keepalive: warning: %s: %s %s is in a block keepalive does not evaluate (%s) and may apply first\n",
+			o.Pos(), o.Line().Key, o.Line().Value(), o.Header.Value())
+	}
+	if len(p.Shadowed) > 0 {
+		var msgs []string
+		for _, sh := range p.Shadowed {
+			msgs = append(msgs, sh.Error())
+		}
+		return nil, hintedf("change or remove the line named above, then run keepalive again",
+			"%s would not take effect, so nothing was written:\n  %s", c.Summary, strings.Join(msgs, "\n  "))
+	}
+	if c.Validator != nil && len(changed) > 0 {
+		cand := map[string][]byte{}
+		for path, f := range p.Files {
+			cand[path] = f.Bytes()
+		}
+		if err := c.Validator.Candidate(tree(p, c.Scope, cand)); err != nil {
+			return nil, err
+		}
+	}
+
+	res := &Result{Changed: len(changed) > 0, Files: changed, Mode: c.Mode}
+	if res.Files == nil {
+		res.Files = []string{}
+	}
+	where := main
+	if len(changed) == 0 && c.Where != nil {
+		where = c.Where(p)
+	}
+	res.Summary, res.Idle = c.Summary+" in "+where, c.Idle+" in "+where
+	// On a 100,000-host file the diff costs a third of the run: only when
+	// it is shown.
+	if c.Diff || !c.Mode.Writes() {
+		var diffs strings.Builder
+		for _, path := range changed {
+			diffs.WriteString(diff.Unified(path, path, p.Orig[path], p.Files[path].Bytes()))
+		}
+		res.Diff = diffs.String()
+	}
+	if !c.Mode.Writes() {
+		return res, nil
+	}
+	for _, path := range changed {
+		if err := writeChecked(path, p.Orig[path], p.Files[path].Bytes(), c.Write); err != nil {
+			return nil, err
+		}
+	}
+	if c.After != nil {
+		if err := c.After(p, len(changed) > 0); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// writeChecked replaces path with data if it still holds orig.
+func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
+	snap, err := atomicfile.Read(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(snap.Data, orig) {
+		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
+	}
+	if err := requireOwner(snap, wo); err != nil {
+		return err
+	}
+	_, err = snap.Write(data, wo)
+	return err
+}
+
+// requireComplete refuses a plan made from a partial evaluation: resolve
+// stops when Include asks for unbounded work (a loop or a fan-out such as
+// a file including itself ten times), and OpenSSH could not read such a
+// configuration either. Only files with Include, or huge ones, can get
+// there, so the others skip the extra evaluation.
+func requireComplete(sc placement.Scope, p *placement.Plan) error {
+	lines, include := 0, false
+	for _, f := range p.Files {
+		lines += len(f.Lines)
+		for _, l := range f.Lines {
+			if l.Kind == sshconf.Directive && strings.EqualFold(l.Key, "include") {
+				include = true
+				break
+			}
+		}
+	}
+	if !include && lines < 1<<20 {
+		return nil
+	}
+	sc.Opts.Override = p.Files
+	sc.Opts.Keys = []string{} // only whether the walk completes matters
+	if stop := resolve.Resolve(sc.Opts).Stopped; stop != nil {
+		return hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",
+			"%v; nothing was written", stop)
+	}
+	return nil
+}

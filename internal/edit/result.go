@@ -1,0 +1,55 @@
+package edit
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Mode says what happens to a planned change.
+type Mode int
+
+const (
+	Write  Mode = iota // write the change
+	DryRun             // show it, write nothing
+	Check              // write nothing; the caller exits 3 on a change
+)
+
+// Writes reports whether the mode puts changes in place.
+func (m Mode) Writes() bool { return m == Write }
+
+// Result is what an edit did (or, in DryRun and Check, would do), for
+// people and for --json.
+type Result struct {
+	Changed bool     `json:"changed"`
+	Files   []string `json:"files"`
+	Diff    string   `json:"diff,omitempty"`
+	// Sessions are the PuTTY-family sessions an edit looked at.
+	Sessions []SessionChange `json:"sessions,omitempty"`
+
+	// Summary says what the change does ("ServerAliveInterval 60, ...
+	// in FILE"); Idle is the one line printed when nothing changes.
+	Summary string `json:"-"`
+	Idle    string `json:"-"`
+	// Mode is how the edit ran.
+	Mode Mode `json:"-"`
+}
+
+// Error is a failure with what the user can do about it.
+type Error struct {
+	Err  error
+	Hint string
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// hinted adds a hint to err.
+func hinted(err error, hint string) error { return &Error{Err: err, Hint: hint} }
+
+// hintedf is hinted with a formatted error.
+func hintedf(hint, format string, args ...any) error {
+	return &Error{Err: fmt.Errorf(format, args...), Hint: hint}
+}
+
+// ErrChanges is returned by a Check that found changes to make.
+var ErrChanges = errors.New("changes would be made")

@@ -1,0 +1,173 @@
+package edit
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Server is sshd's configuration: ClientAliveInterval and
+// ClientAliveCountMax, globally, for a Match block, or in a drop-in.
+type Server struct {
+	Options
+	Scope placement.Scope
+	// Match is the criteria of the Match block to edit ("" for the global
+	// values), MatchArgs the same split into words.
+	Match     string
+	MatchArgs []string
+	// DropIn writes sshd_config.d/DropInName instead of sshd_config.
+	DropIn bool
+	// Checker validates with sshd -t (nil: --no-validate, or no sshd for
+	// a disable).
+	Checker *openssh.Checker
+	// Reload reloads the running sshd after a write; otherwise the output
+	// says how. Local is false under --root: another system's files.
+	Reload, Local bool
+	FindReload    func(pidFile string) openssh.Reload
+}
+
+// serverKeys are what server sets and disable --server removes.
+var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
+
+func (s *Server) Enable(v Values) (*Result, error) {
+	settings := []placement.Setting{
+		{Key: sshconf.ClientAliveInterval, Value: strconv.Itoa(v.Interval)},
+		{Key: sshconf.ClientAliveCountMax, Value: strconv.Itoa(v.Count)},
+	}
+	summary := fmt.Sprintf("ClientAliveInterval %d, ClientAliveCountMax %d", v.Interval, v.Count)
+	if s.Match != "" {
+		summary += " for Match " + strings.Join(s.MatchArgs, " ")
+	}
+	plan := func(sc placement.Scope) (*placement.Plan, error) {
+		return placement.EnableServer(sc, settings, s.Match), nil
+	}
+	if s.DropIn {
+		plan = func(sc placement.Scope) (*placement.Plan, error) {
+			return placement.EnableServerDropIn(sc, settings, placement.DropInName)
+		}
+	}
+	tx := s.config(plan, summary, "already set: "+summary)
+	tx.Where = func(p *placement.Plan) string { return s.where(p, settings) }
+	if v, ok := tx.Validator.(*SSHD); ok {
+		v.Want = settings
+	}
+	return tx.Run()
+}
+
+func (s *Server) Disable() (*Result, error) {
+	summary := "removed ClientAliveInterval and ClientAliveCountMax"
+	if s.Match != "" {
+		summary += " for Match " + strings.Join(s.MatchArgs, " ")
+	}
+	tx := s.config(func(sc placement.Scope) (*placement.Plan, error) {
+		return placement.DisableServer(sc, serverKeys, s.Match), nil
+	}, summary, "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax")
+	return tx.Run()
+}
+
+// conn is a connection the --match criteria match, nil for the globals.
+func (s *Server) conn() *resolve.Conn {
+	if s.Match == "" {
+		return nil
+	}
+	return placement.MatchConn(s.MatchArgs)
+}
+
+func (s *Server) config(plan func(placement.Scope) (*placement.Plan, error), summary, idle string) *Config {
+	main := s.Scope.Main()
+	tx := &Config{
+		Scope:      s.Scope,
+		Plan:       plan,
+		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
+		Mode:       s.Mode,
+		Diff:       s.Diff,
+		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755},
+		Summary:    summary,
+		Idle:       idle,
+		Warn:       s.Warn,
+		Privileged: true,
+	}
+	if s.Checker != nil {
+		v := &SSHD{Checker: s.Checker}
+		if c := s.conn(); c != nil {
+			// Group criteria: sshd asks the system for real accounts.
+			v.Spec = placement.ConnSpec(c)
+			v.Skip = v.Spec == ""
+		}
+		tx.Validator = v
+	}
+	tx.After = s.apply
+	return tx
+}
+
+// where names the files that hold the settings in effect, for "already
+// set" (on Debian often a drop-in rather than sshd_config).
+func (s *Server) where(p *placement.Plan, settings []placement.Setting) string {
+	sc := s.Scope
+	sc.Opts.Override, sc.Opts.Conn = p.Files, s.conn()
+	r := resolve.Resolve(sc.Opts)
+	var files []string
+	for _, set := range settings {
+		if o, ok := r.Effective(set.Key); ok && !slices.Contains(files, o.Doc.Path) {
+			files = append(files, o.Doc.Path)
+		}
+	}
+	if len(files) == 0 {
+		return sc.Main()
+	}
+	return strings.Join(files, ", ")
+}
+
+// apply reloads sshd with Reload, or says how to.
+func (s *Server) apply(p *placement.Plan, changed bool) error {
+	if !s.Local {
+		return nil // another system's files: its own sshd reads them when it starts
+	}
+	if runtime.GOOS == "windows" {
+		if changed || s.Reload {
+			fmt.Fprintln(s.Warn, "keepalive: run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
+		}
+		return nil
+	}
+	if !changed && !s.Reload {
+		return nil
+	}
+	r := s.FindReload(s.pidFile(p))
+	if !r.Running() {
+		fmt.Fprintln(s.Warn, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
+		return nil
+	}
+	if !s.Reload {
+		fmt.Fprintf(s.Warn, "keepalive: run `%s` (or pass --reload) for new connections to get the settings; sessions already open keep the old ones\n", r.Command())
+		return nil
+	}
+	if err := r.Do(); err != nil {
+		return hinted(err, "the config was written; reload sshd by hand")
+	}
+	fmt.Fprintf(s.Warn, "keepalive: reloaded sshd (%s)\n", r.Command())
+	return nil
+}
+
+// pidFile is the PidFile of the sshd reading the config: as sshd -T prints
+// it, else as the config sets it, else "" for sshd's default.
+func (s *Server) pidFile(p *placement.Plan) string {
+	if s.Checker != nil {
+		if vals, err := s.Checker.Dump(s.Scope.Main(), ""); err == nil && vals.Get("pidfile") != "" {
+			return vals.Get("pidfile")
+		}
+	}
+	sc := s.Scope
+	sc.Opts.Override = p.Files
+	if o, ok := resolve.Resolve(sc.Opts).Effective("pidfile"); ok {
+		return o.Line().Value()
+	}
+	return ""
+}

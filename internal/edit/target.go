@@ -1,0 +1,85 @@
+package edit
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Target is something keepalive turns keep-alives on and off in: an
+// OpenSSH client config (Client), an sshd config (Server), or a
+// PuTTY-family session store (Sessions). A command builds one from its
+// flags and calls it; the edit transaction does the rest.
+type Target interface {
+	Enable(v Values) (*Result, error)
+	Disable() (*Result, error)
+}
+
+// Values are the keep-alive values an enable asks for.
+type Values struct {
+	Interval int // seconds
+	Count    int // unanswered keep-alives before giving up
+}
+
+// Options are what every target's edit shares.
+type Options struct {
+	Mode Mode
+	// Diff asks for the diff in Write mode too (--verbose, --json).
+	Diff   bool
+	Backup bool
+	// Warn receives warnings and notes (stderr).
+	Warn io.Writer
+}
+
+// Client is an OpenSSH client config: ServerAliveInterval and
+// ServerAliveCountMax for Scope.Host.
+type Client struct {
+	Options
+	Scope placement.Scope
+	// Write are the atomicfile options for the edited files (owner under
+	// sudo --user, modes).
+	Write atomicfile.Options
+}
+
+func (c *Client) Enable(v Values) (*Result, error) {
+	settings := []placement.Setting{
+		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(v.Interval)},
+		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(v.Count)},
+	}
+	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", v.Interval, v.Count, c.Scope.Host)
+	return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.Enable(sc, settings), nil },
+		summary, "already set: "+summary)
+}
+
+func (c *Client) Disable() (*Result, error) {
+	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
+	return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.Disable(sc, keys), nil },
+		"removed ServerAliveInterval and ServerAliveCountMax for Host "+c.Scope.Host,
+		"nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host "+c.Scope.Host)
+}
+
+func (c *Client) run(plan func(placement.Scope) (*placement.Plan, error), summary, idle string) (*Result, error) {
+	wo := c.Write
+	wo.Backup = c.Backup
+	tx := Config{
+		Scope: c.Scope, Plan: plan, Mode: c.Mode, Diff: c.Diff, Write: wo,
+		Summary: summary, Idle: idle, Warn: c.Warn,
+	}
+	return tx.Run()
+}
+
+// Enable sets the sessions' keep-alive to v.Interval (PuTTY has no count).
+func (s *Sessions) Enable(v Values) (*Result, error) {
+	s.Seconds = v.Interval
+	return s.Run()
+}
+
+// Disable turns the sessions' keep-alive off.
+func (s *Sessions) Disable() (*Result, error) {
+	s.Seconds, s.Create = 0, false
+	return s.Run()
+}
