@@ -232,3 +232,34 @@ func TestServerMatchConnection(t *testing.T) {
 		t.Errorf("invalid mask: rejected %v", p)
 	}
 }
+
+// TestKeywordsByVersion: a keyword is known from the release that
+// introduced it; Debian's own only to Debian's builds.
+func TestKeywordsByVersion(t *testing.T) {
+	upstream92 := Version{Major: 9, Minor: 2, Release: "OpenSSH_9.2p1"}
+	for _, tt := range []struct {
+		config string
+		server bool
+		v      Version
+		reject bool
+	}{
+		{"Tag x\n", false, v92, true},
+		{"Tag x\n", false, v94, false},
+		{"ProtocolKeepAlives 5\n", false, v92, false},
+		{"ProtocolKeepAlives 5\n", false, upstream92, true},
+		{"NoSuchKeyword 1\n", false, v92, true},
+		{"IgnoreUnknown nosuch*\nNoSuchKeyword 1\n", false, v92, false},
+		{"PerSourcePenalties yes\n", true, v92, true},
+		{"PerSourcePenalties yes\n", true, v99, false},
+		{"Match User x\n  Port 22\n", true, v92, true},
+		{"Match User x\n  ClientAliveInterval 5\n", true, v92, false},
+		{"Match User x\n  Include /nonexistent\n", true, v92, false},
+	} {
+		cfg := filepath.Join(t.TempDir(), "config")
+		os.WriteFile(cfg, []byte(tt.config), 0o600)
+		r := Resolve(Options{Dialect: sshconf.Dialect{Server: tt.server}, Files: []Input{{Path: cfg}}, Host: "x", Version: fixed(tt.v)})
+		if (r.Rejected() != nil) != tt.reject {
+			t.Errorf("%s %q: rejected %v, want %v", tt.v.Release, tt.config, r.Rejected(), tt.reject)
+		}
+	}
+}

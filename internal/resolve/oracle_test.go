@@ -143,3 +143,38 @@ func currentUser(t *testing.T) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestKeywordsAgainstReal: keywords the installed release does not know,
+// or (sshd) does not allow inside Match, are refused by keepalive exactly
+// when the real program refuses them.
+func TestKeywordsAgainstReal(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	sshd := testenv.Tool(t, "sshd")
+	v := installedVersion(t, ssh)
+	for _, cfgText := range []string{
+		"Tag x\n", "FooBar 1\n", "IgnoreUnknown foo*,bar\nFooBar 1\n", "FooBar 1\nIgnoreUnknown foo*\n",
+		"ChannelTimeout session=5\n", "EnableEscapeCommandline yes\n", "ProtocolKeepAlives 5\n",
+		"GSSAPIKeyExchange yes\n", "Host x\n  NoSuchOption 1\n", "Match host y\n  Include /nonexistent/*\n",
+	} {
+		cfg := filepath.Join(t.TempDir(), "config")
+		os.WriteFile(cfg, []byte(cfgText), 0o600)
+		r := Resolve(Options{Files: []Input{{Path: cfg, User: true}}, Host: "b", Version: fixed(v)})
+		_, accepted, msg := realSSH(t, ssh, cfg, "b", "port")
+		if accepted != (r.Rejected() == nil) {
+			t.Errorf("ssh config %q: ssh -G accepts: %v (%s); keepalive rejects: %v", cfgText, accepted, msg, r.Rejected())
+		}
+	}
+	for _, cfgText := range []string{
+		"Match User x\n  Port 22\n", "Match User x\n  ClientAliveInterval 5\n", "Match User x\n  TCPKeepAlive no\n",
+		"PerSourcePenalties yes\n", "DebianBanner no\n", "Host x\n", "UnusedConnectionTimeout 5\n",
+		"Match User x\n  Include " + os.DevNull + "\n",
+	} {
+		cfg := filepath.Join(t.TempDir(), "sshd_config")
+		os.WriteFile(cfg, []byte(cfgText), 0o600)
+		r := Resolve(Options{Dialect: sshconf.Server, Files: []Input{{Path: cfg}}, Version: fixed(v)})
+		_, accepted, msg := realSSHD(t, sshd, cfg, "", "port")
+		if accepted != (r.Rejected() == nil) {
+			t.Errorf("sshd config %q: sshd -T accepts: %v (%s); keepalive rejects: %v", cfgText, accepted, msg, r.Rejected())
+		}
+	}
+}

@@ -255,6 +255,7 @@ type walker struct {
 	globs     map[string]globResult
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
 	canons    map[string]string // Dialect.Canon by spelling, see canon
+	lower     map[string]string // keywords in lower case by spelling
 }
 
 // canon is Dialect.Canon remembered per spelling: a large config repeats a
@@ -481,6 +482,9 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			continue
 		}
 		key := w.canon(l.Key)
+		if w.pass == 1 {
+			w.checkKeyword(linePos(path, i), l, header != nil && header.Is("Match"))
+		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
