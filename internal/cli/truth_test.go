@@ -234,3 +234,36 @@ func TestServerMatchScenarios(t *testing.T) {
 		}
 	}
 }
+
+// TestShowVerifyExecHidden: show --verify does not run ssh -G on a
+// config with a Match exec that keepalive might not see: exec=... (split
+// at '=' by ssh), an Include through a POSIX class, an Included file over
+// 64 MiB. Each would make ssh -G run "touch MARKER".
+func TestShowVerifyExecHidden(t *testing.T) {
+	testenv.Tool(t, "ssh")
+	for name, files := range map[string]map[string]string{
+		"exec=":         {"config": "Match exec=\"touch @DIR@/MARKER\"\n  ServerAliveInterval 9\n"},
+		"!exec=":        {"config": "Match !exec=\"touch @DIR@/MARKER\"\n  ServerAliveInterval 9\n"},
+		"quoted exec":   {"config": "Match host=* exec \"touch @DIR@/MARKER\"\n  ServerAliveInterval 9\n"},
+		"POSIX class":   {"config": "Include @DIR@/inc[[:alpha:]]x\n", "incAx": "Match exec \"touch @DIR@/MARKER\"\n  ServerAliveInterval 9\n"},
+		"large include": {"config": "Include @DIR@/big.conf\n", "big.conf": "Match exec \"touch @DIR@/MARKER\"\n  ServerAliveInterval 9\n"},
+	} {
+		dir := writeTree(t, files)
+		if name == "large include" {
+			if err := os.Truncate(filepath.Join(dir, "big.conf"), 65<<20); err != nil { // sparse
+				t.Fatal(err)
+			}
+		}
+		j, code, errs := truthShow(t, "--file", filepath.Join(dir, "config"), "--host", "h", "--no-server", "--verify")
+		if _, err := os.Stat(filepath.Join(dir, "MARKER")); err == nil {
+			t.Errorf("%s: show --verify ran the Match exec command", name)
+		}
+		skipped := false
+		for _, w := range j.Warnings {
+			skipped = skipped || w.Level == "warning" && strings.Contains(w.Message, "not verified with ssh -G")
+		}
+		if code != 0 || !skipped {
+			t.Errorf("%s: exit %d %s; want a warning that ssh -G was not run:\n%s", name, code, errs, dumpWarnings(j))
+		}
+	}
+}
