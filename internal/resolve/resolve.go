@@ -479,11 +479,16 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		w.steps++
 		if l.Err != nil {
 			w.problem(linePos(path, i), "%s: %v", l.Key, l.Err)
+			if l.Is("Match") || l.Is("Host") && !w.opts.Dialect.Server {
+				// A block whose header OpenSSH refuses: its lines are not
+				// values in effect (the config is refused anyway).
+				*active, header = Inactive, l
+			}
 			continue
 		}
 		key := w.canon(l.Key)
 		if w.pass == 1 {
-			w.checkKeyword(linePos(path, i), l, header != nil && header.Is("Match"))
+			w.checkKeyword(path, i, l, header != nil && header.Is("Match"))
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
