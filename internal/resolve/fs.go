@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -151,7 +152,12 @@ func (f FS) readFile(path string, skip func(fileID) bool) ([]byte, fileID, int, 
 // system.
 func (f FS) Glob(pattern string) ([]string, error) {
 	budget := maxGlobEntries
-	m, err := glob(f, f.Real(pattern), &budget)
+	real := f.Real(pattern)
+	if f.rooted() && real != pattern && runtime.GOOS != "windows" {
+		// The root is a literal directory, whatever characters its name has.
+		real = quoteGlob(filepath.Clean(f.Root)) + pattern
+	}
+	m, err := glob(f, real, &budget)
 	sort.Strings(m)
 	return m, err
 }
@@ -168,4 +174,19 @@ func modeName(m fs.FileMode) string {
 		return "a device"
 	}
 	return m.String()
+}
+
+// quoteGlob escapes glob's special characters in a literal path.
+func quoteGlob(p string) string {
+	if !strings.ContainsAny(p, `*?[\`) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if strings.IndexByte(`*?[\`, p[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }

@@ -134,3 +134,16 @@ func TestHugeReadCharged(t *testing.T) {
 		t.Error("the evaluation is not complete")
 	}
 }
+
+// TestRootWithGlobCharacters: a --root whose name has glob characters is a
+// literal directory.
+func TestRootWithGlobCharacters(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "img[1]*")
+	os.MkdirAll(filepath.Join(img, "etc/ssh/conf.d"), 0o755)
+	os.WriteFile(filepath.Join(img, "etc/ssh/conf.d/a.conf"), []byte("ServerAliveInterval 4\n"), 0o644)
+	fsys := FS{Root: img}
+	got, err := fsys.Glob("/etc/ssh/conf.d/*.conf")
+	if err != nil || len(got) != 1 || got[0] != filepath.Join(img, "etc/ssh/conf.d/a.conf") {
+		t.Errorf("Glob under %s: %q, %v", img, got, err)
+	}
+}
