@@ -135,9 +135,9 @@ func fileWarnings(r *Report, sec Section, opts resolve.Options, res *resolve.Res
 	if sec == SectionServer {
 		prog = "sshd"
 	}
-	rejected := ""
+	rejected, where := "", ""
 	if p := res.Rejected(); p != nil {
-		rejected = p.Error()
+		rejected, where = p.Error(), p.Pos
 	}
 	for _, p := range res.Problems {
 		r.Add(Error, sec, p.Pos, "%s", p.Msg)
@@ -146,7 +146,7 @@ func fileWarnings(r *Report, sec Section, opts resolve.Options, res *resolve.Res
 		if d.File.HasBOM() {
 			r.Add(Error, sec, d.Path+":1", "the file starts with a UTF-8 byte-order mark: OpenSSH reads it as part of the first keyword and rejects the file; save it as UTF-8 without BOM")
 			if rejected == "" {
-				rejected = d.Path + ":1: a UTF-8 byte-order mark"
+				rejected, where = d.Path+":1: a UTF-8 byte-order mark", d.Path+":1"
 			}
 		}
 	}
@@ -169,7 +169,7 @@ func fileWarnings(r *Report, sec Section, opts resolve.Options, res *resolve.Res
 		}
 	}
 	if rejected != "" {
-		r.Add(Error, sec, "", "%s rejects this config (%s): the values shown are what keepalive read, not values in effect", prog, rejected)
+		r.Add(Error, sec, "", "%s rejects this config (the error at %s): the values shown are what keepalive read, not values in effect", prog, where)
 	}
 	return rejected
 }
