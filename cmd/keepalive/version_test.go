@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,12 @@ func TestVersionLdflags(t *testing.T) {
 	if err != nil {
 		t.Fatalf("keepalive --version: %v\n%s", err, out)
 	}
-	if got, want := strings.TrimSpace(string(out)), "keepalive version "+version; got != want {
-		t.Errorf("keepalive --version = %q, want %q", got, want)
+	// The version, then what a bug report needs: the commit when the go
+	// command recorded one, the Go version and the platform.
+	got := strings.TrimSpace(string(out))
+	want := regexp.MustCompile(`^keepalive ` + regexp.QuoteMeta(version) + ` \((commit [0-9a-f]{12}(-dirty)?, )?` +
+		regexp.QuoteMeta(runtime.Version()+", "+runtime.GOOS+"/"+runtime.GOARCH) + `\)$`)
+	if !want.MatchString(got) {
+		t.Errorf("keepalive --version = %q, want %s", got, want)
 	}
 }

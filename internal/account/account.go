@@ -137,3 +137,23 @@ func (v *View) Fill() error {
 	}
 	return nil
 }
+
+// ClientFiles are the client configs an edit changes (reads false: the
+// user's, or --system's, or --file) or that ssh reads (reads true: the
+// password database's home, whatever $HOME says, then the system config),
+// under root for --root.
+func (a Account) ClientFiles(file string, system bool, root string, reads bool) []resolve.Input {
+	main := resolve.Input{Path: UserConfig(a.Home), User: true}
+	switch {
+	case file != "":
+		return []resolve.Input{{Path: file, User: !system}}
+	case system:
+		return []resolve.Input{{Path: SystemClientConfig(root)}}
+	case reads && a.PwHome != "":
+		main.Path = UserConfig(a.PwHome)
+	}
+	if !reads {
+		return []resolve.Input{main}
+	}
+	return []resolve.Input{main, {Path: SystemClientConfig(root)}}
+}

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +11,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -39,20 +38,8 @@ func (cf *clientFlags) validate() error {
 	if cf.User && cf.System {
 		return usageErrorf("--user and --system cannot be combined: pick the config to edit")
 	}
-	if err := validatePattern("--host", cf.Host); err != nil {
+	if err := input.HostPattern("--host", cf.Host); err != nil {
 		return err
-	}
-	return nil
-}
-
-// validatePattern accepts one OpenSSH Host pattern: no blanks, quotes or
-// '#', which would turn into several patterns or a comment.
-func validatePattern(flag, p string) error {
-	if p == "" || strings.ContainsAny(p, " \t\r\n\"'#,=\\") || p == "!" {
-		return usageErrorf("invalid %s %q: want one Host pattern such as example.com, *.example.com or 10.0.0.?", flag, p)
-	}
-	if strings.HasPrefix(p, "!") {
-		return usageErrorf("invalid %s %q: a negated pattern alone matches no host; name the hosts to configure", flag, p)
 	}
 	return nil
 }
@@ -63,19 +50,12 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 	if err != nil {
 		return placement.Scope{}, account.Account{}, err
 	}
-	in := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
-	switch {
-	case cf.File != "":
-		in = resolve.Input{Path: cf.File, User: !cf.System}
-	case cf.System:
-		in = resolve.Input{Path: account.SystemClientConfig(cf.Root)}
-	}
 	opts := resolve.Options{
 		Dialect:   sshconf.Client,
 		Version:   m.Version,
 		FS:        resolve.FS{Root: cf.Root},
 		Home:      acct.Home,
-		Files:     []resolve.Input{in},
+		Files:     acct.ClientFiles(cf.File, cf.System, cf.Root, false),
 		LocalUser: acct.Name,
 	}
 	localTokens(&opts)
@@ -107,28 +87,6 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 			main, acct.Home, account.UserConfig(acct.PwHome))
 	}
 	return &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct)}, nil
-}
-
-// parseCount reads --count: a positive whole number.
-func parseCount(flag, v string) (int, error) {
-	n, err := strconv.Atoi(v)
-	if err == nil && strings.HasPrefix(v, "+") {
-		err = strconv.ErrSyntax // a plain count only, as --interval takes
-	}
-	if err != nil || n < 1 {
-		why := "not a whole number"
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
-			why = "too large"
-		} else if err == nil {
-			why = "must be at least 1"
-		}
-		return 0, usageErrorf("invalid %s %q: %s; want a count from 1 to 2147483647", flag, v, why)
-	}
-	if n > maxInterval {
-		return 0, usageErrorf("invalid %s %q: too large; want a count from 1 to 2147483647", flag, v)
-	}
-	return n, nil
 }
 
 // homeForDisplay shortens paths in messages under the user's home.

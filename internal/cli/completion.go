@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -78,7 +79,7 @@ func completeHosts(cmd *cobra.Command, prefix string, patterns bool) []string {
 	var out []string
 	for _, hp := range resolve.HostPatterns(opts) {
 		p := hp.Pattern
-		if !strings.HasPrefix(p, prefix) || validatePattern("--host", p) != nil {
+		if !strings.HasPrefix(p, prefix) || input.HostPattern("--host", p) != nil {
 			continue
 		}
 		if !patterns && strings.ContainsAny(p, "*?") {
@@ -101,28 +102,13 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	if err != nil {
 		return resolve.Options{}, err
 	}
-	edits := cmd.Name() == "enable" || cmd.Name() == "disable"
-	main := resolve.Input{Path: account.UserConfig(acct.Home), User: true}
-	switch {
-	case file != "":
-		main = resolve.Input{Path: file, User: !system}
-	case system:
-		main = resolve.Input{Path: account.SystemClientConfig(root)}
-	case !edits && acct.PwHome != "":
-		// show and probe read what ssh reads: the config in the password
-		// database's home directory, whatever $HOME says.
-		main.Path = account.UserConfig(acct.PwHome)
-	}
-	files := []resolve.Input{main}
-	if !edits && file == "" && !system {
-		// ... and then the system config.
-		files = append(files, resolve.Input{Path: account.SystemClientConfig(root)})
-	}
+	// show and probe read what ssh reads; enable and disable what they edit.
+	reads := cmd.Name() != "enable" && cmd.Name() != "disable"
 	return resolve.Options{
 		Dialect: sshconf.Client,
 		FS:      resolve.FS{Root: root},
 		Home:    acct.Home,
-		Files:   files,
+		Files:   acct.ClientFiles(file, system, root, reads),
 	}, nil
 }
 

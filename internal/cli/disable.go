@@ -57,32 +57,29 @@ func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	if !o.Putty && len(o.Sessions) > 0 {
 		return usageErrorf("--session goes with --putty")
 	}
-	t, done, err := o.target(s, m)
+	t, err := o.target(s, m)
 	if err != nil {
 		return err
 	}
-	defer done()
 	res, err := t.Disable()
 	return printResult(s, o.writeFlags, res, err)
 }
 
 // target is what disable edits: the client config (the default), sshd's
 // config or the PuTTY sessions.
-func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, func(), error) {
+func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, error) {
 	switch {
 	case o.Server:
 		if o.Host != "*" {
-			return nil, nil, usageErrorf("--host goes with --user or --system; --server removes the global ClientAlive settings")
+			return nil, usageErrorf("--host goes with --user or --system; --server removes the global ClientAlive settings")
 		}
 		sf := serverFlags{Match: o.Match, File: o.File, Root: o.Root, Reload: o.Reload, NoValidate: o.NoValidate}
-		return sf.target(s, m, o.writeFlags, true)
+		return sf.target(s, m, o.writeFlags)
 	case o.Putty:
-		t, err := sessionsTarget(s, m, o.Sessions, o.writeFlags)
-		return t, func() {}, err
+		return sessionsTarget(s, m, o.Sessions, o.writeFlags)
 	}
 	if err := o.clientFlags.validate(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	t, err := o.clientFlags.target(s, m, o.writeFlags)
-	return t, func() {}, err
+	return o.clientFlags.target(s, m, o.writeFlags)
 }

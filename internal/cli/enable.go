@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/spf13/cobra"
 )
 
@@ -39,11 +40,11 @@ func runEnable(s Streams, m *Machine, o *enableOptions) error {
 	if err := o.clientFlags.validate(); err != nil {
 		return err
 	}
-	interval, err := parseInterval("--interval", o.Interval)
+	interval, err := input.Interval("--interval", o.Interval)
 	if err != nil {
 		return err
 	}
-	count, err := parseCount("--count", o.Count)
+	count, err := input.Count("--count", o.Count)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 )
 
 // Exit codes (docs/SPEC.md "Output and exit codes").
@@ -48,9 +49,13 @@ func exitCode(err error) (int, string) {
 	if errors.As(err, &ce) {
 		return ce.code, ce.hint
 	}
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		return exitUsage, ""
+	}
 	var ee *edit.Error
 	if errors.As(err, &ee) && ee.Hint != "" {
 		return exitFailure, ee.Hint
 	}
-	return exitFailure, hintFor(err)
+	return exitFailure, edit.HintFor(err)
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -78,35 +77,10 @@ func printResult(s Streams, wf writeFlags, res *edit.Result, err error) error {
 	return nil
 }
 
-// printChanges says which files changed (or would) and how: one line for
-// a config edit, one per session for PuTTY-family sessions.
+// printChanges says which files changed (or would) and how.
 func printChanges(s Streams, res *edit.Result, would bool) {
-	if res.Sessions == nil {
-		if res.Changed {
-			verb := "changed"
-			if would {
-				verb = "would change"
-			}
-			fmt.Fprintf(s.Out, "%s %s: %s\n", verb, strings.Join(res.Files, ", "), res.Summary)
-		}
-		return
-	}
-	for _, ch := range res.Sessions {
-		if !ch.Changed {
-			continue
-		}
-		verb := "changed"
-		if ch.Created {
-			verb = "created"
-		}
-		if would {
-			verb = "would " + strings.TrimSuffix(verb, "d")
-		}
-		if ch.Created {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q with keep-alive %s\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After))
-		} else {
-			fmt.Fprintf(s.Out, "%s %s: PuTTY session %q keep-alive %s (was %s)\n", verb, ch.Location, ch.Session, edit.FormatSeconds(ch.After), edit.FormatSeconds(ch.Before))
-		}
+	for _, l := range res.Lines(would) {
+		fmt.Fprintln(s.Out, l)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/probe"
 )
 
@@ -107,7 +108,7 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 func parseMax(value string) (time.Duration, error) {
 	bad := usageErrorf("invalid --max %q: want seconds (600) or an OpenSSH time (10m, 1h30m), from %s to %s",
 		value, probe.Format(probe.MinMax), probe.Format(probe.MaxMax))
-	secs, err := parseInterval("--max", value)
+	secs, err := input.Interval("--max", value)
 	if err != nil {
 		return 0, bad
 	}

@@ -3,14 +3,13 @@ package cli
 import (
 	"fmt"
 	"os"
-	"strconv"
-	"text/tabwriter"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/edit"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
+	"github.com/keepalive-ssh/keepalive/internal/report"
 )
 
 type puttyOptions struct {
@@ -70,7 +69,7 @@ A --session that is not saved is an error, unless --create asks to save it
 }
 
 func runPutty(s Streams, m *Machine, o *puttyOptions) error {
-	names, err := sessionNames(o.Sessions)
+	names, err := input.SessionNames(o.Sessions)
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 		}
 		return listPutty(s, store, names, o.JSON)
 	}
-	seconds, err := parseInterval("--interval", o.Interval)
+	seconds, err := input.Interval("--interval", o.Interval)
 	if err != nil {
 		return err
 	}
@@ -102,26 +101,9 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 	return printResult(s, o.writeFlags, res, err)
 }
 
-// sessionNames checks and de-duplicates --session values. PuTTY maps an
-// empty name to Default Settings, which would surprise: refuse it.
-func sessionNames(in []string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, n := range in {
-		if n == "" {
-			return nil, usageErrorf("invalid --session \"\": want a saved session's name, as PuTTY shows it (\"Default Settings\" for the defaults)")
-		}
-		if !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
-	}
-	return out, nil
-}
-
 // sessionsTarget is the edit of the named PuTTY sessions (all when none).
 func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*edit.Sessions, error) {
-	names, err := sessionNames(sessions)
+	names, err := input.SessionNames(sessions)
 	if err != nil {
 		return nil, err
 	}
@@ -141,16 +123,6 @@ func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*e
 	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil
 }
 
-// puttyListJS is one session in `keepalive putty --list --json`.
-type puttyListJS struct {
-	Session          string `json:"session"`
-	KeepAlive        int    `json:"keepalive"`
-	PingInterval     int    `json:"ping_interval"`
-	PingIntervalSecs int    `json:"ping_interval_secs"`
-	Location         string `json:"location"`
-	Saved            bool   `json:"saved"`
-}
-
 // listPutty prints sessions and their keep-alive: Default Settings (saved
 // or not) and every saved session, or the named ones.
 func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error {
@@ -159,40 +131,7 @@ func listPutty(s Streams, store putty.Store, names []string, asJSON bool) error 
 		return err
 	}
 	if asJSON {
-		out := make([]puttyListJS, 0, len(sessions))
-		for _, ss := range sessions {
-			out = append(out, puttyListJS{
-				Session: ss.Name, KeepAlive: ss.KeepAlive.Interval(),
-				PingInterval: ss.KeepAlive.Minutes, PingIntervalSecs: ss.KeepAlive.Seconds,
-				Location: ss.Location, Saved: ss.Saved,
-			})
-		}
-		return writeJSON(s, out)
+		return writeJSON(s, report.PuttyListJSON(sessions))
 	}
-	tw := tabwriter.NewWriter(s.Out, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "SESSION\tKEEP-ALIVE\tWHERE")
-	for _, ss := range sessions {
-		ka := edit.FormatSeconds(ss.KeepAlive.Interval())
-		if ss.KeepAlive.Minutes != 0 {
-			// The legacy minutes are easy to miss: say where the value
-			// comes from.
-			ka += fmt.Sprintf(" (PingInterval %d min + PingIntervalSecs %d)", ss.KeepAlive.Minutes, ss.KeepAlive.Seconds)
-		}
-		where := ss.Location
-		if !ss.Saved {
-			where = "not saved: PuTTY's built-in defaults"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", displayName(ss.Name), ka, where)
-	}
-	return tw.Flush()
-}
-
-// displayName quotes a session name only when it would not print cleanly.
-func displayName(n string) string {
-	for _, r := range n {
-		if !unicode.IsPrint(r) || r == '\t' {
-			return strconv.Quote(n)
-		}
-	}
-	return n
+	return report.PuttyList(s.Out, sessions)
 }

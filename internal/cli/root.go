@@ -5,48 +5,14 @@ package cli
 
 import (
 	"fmt"
-	"runtime/debug"
+
+	"github.com/keepalive-ssh/keepalive/internal/buildinfo"
 
 	"github.com/spf13/cobra"
 )
 
 // Version is set at build time with -ldflags "-X ...cli.Version=v1.2.3".
 var Version = "dev"
-
-// version is Version, or for a plain `go install module@v1.2.3` (no
-// -ldflags) the module version the go command stamped into the binary, or
-// for a build from a clone "dev+COMMIT".
-func version() string {
-	if Version != "dev" {
-		return Version
-	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return Version
-	}
-	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	// Built from a clone (go install ./cmd/keepalive): name the commit, so
-	// a bug report says which code it was.
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if len(rev) >= 12 {
-		v := Version + "+" + rev[:12]
-		if dirty {
-			v += "-dirty"
-		}
-		return v
-	}
-	return Version
-}
 
 // Main runs keepalive with args and returns the process exit code. It is the
 // only place that prints errors.
@@ -81,10 +47,11 @@ atomically, and shows which values are really in effect and where they come from
 
 Exit status: 0 done (or nothing to do), 1 keepalive could not do it, 2 bad
 usage, 3 --check found that a change would be made.`,
-		Version:       version(),
+		Version:       buildinfo.Read(Version).Short(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.SetVersionTemplate(buildinfo.Read(Version).String() + "\n")
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetIn(s.In)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,7 +8,7 @@ import (
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
-	"github.com/keepalive-ssh/keepalive/internal/openssh"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -73,76 +72,56 @@ for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
 	return cmd
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
-
 func runServer(s Streams, m *Machine, o *serverOptions) error {
-	interval, err := parseInterval("--interval", o.Interval)
+	interval, err := input.Interval("--interval", o.Interval)
 	if err != nil {
 		return err
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(o.Count)); err == nil && n == 0 {
 		return usageErrorf("invalid --count 0: since OpenSSH 8.2, ClientAliveCountMax 0 makes sshd never disconnect an unresponsive client, so dead sessions would pile up; want a count from 1 to 2147483647 (2 or 3 is usual)")
 	}
-	count, err := parseCount("--count", o.Count)
+	count, err := input.Count("--count", o.Count)
 	if err != nil {
 		return err
 	}
 	if o.Match != "" && o.DropIn {
 		return usageErrorf("--match and --drop-in cannot be combined: a Match block goes into sshd_config")
 	}
-	t, done, err := o.serverFlags.target(s, m, o.writeFlags, false)
+	t, err := o.serverFlags.target(s, m, o.writeFlags)
 	if err != nil {
 		return err
 	}
-	defer done()
 	t.DropIn = o.DropIn
 	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
 	return printResult(s, o.writeFlags, res, err)
 }
 
-// target builds the edit of sshd's config; done releases its sshd checker.
-func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags, disable bool) (*edit.Server, func(), error) {
+// target builds the edit of sshd's config.
+func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Server, error) {
 	t := &edit.Server{
 		Options: wf.options(s), Match: sf.Match, Reload: sf.Reload, Local: sf.Root == "",
-		FindReload: m.FindReload,
+		NoValidate: sf.NoValidate, FindProgram: m.FindProgram, FindReload: m.FindReload,
 	}
 	if sf.Match != "" {
 		args, err := placement.ParseMatch(sf.Match)
 		if err != nil {
-			return nil, nil, usageErrorf("invalid --match %q: %v", sf.Match, err)
+			return nil, usageErrorf("invalid --match %q: %v", sf.Match, err)
 		}
 		t.MatchArgs = args
 	}
 	if sf.Reload && sf.Root != "" {
-		return nil, nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
+		return nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
 	}
 	main := sf.File
 	if main == "" {
 		main = account.ServerConfig(sf.Root)
 	}
-	t.Scope = placement.Scope{Opts: resolve.Options{
-		Dialect: sshconf.Server,
-		Version: m.Version,
-		FS:      resolve.FS{Root: sf.Root},
-		Files:   []resolve.Input{{Path: main}},
-	}}
-	if sf.NoValidate {
-		return t, func() {}, nil
-	}
-	// Validation needs sshd: find it before anything else happens. disable
-	// only removes lines, which cannot make a config invalid, so it checks
-	// when it can and goes on without sshd.
-	bin, err := m.FindProgram("sshd")
-	switch {
-	case err == nil:
-		if t.Checker, err = openssh.NewChecker(bin); err != nil {
-			return nil, nil, err
-		}
-		return t, func() { t.Checker.Close() }, nil
-	case disable:
-		return t, func() {}, nil
-	}
-	return nil, nil, withHint(fmt.Errorf("cannot check the edited config: %w", err),
-		"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
+	t.Scope.Opts.Version = m.Version
+	return t, nil
+}
+
+// serverChain evaluates the sshd config main, under root.
+func serverChain(main, root string) resolve.Options {
+	return resolve.Options{Dialect: sshconf.Server, FS: resolve.FS{Root: root}, Files: []resolve.Input{{Path: main}}}
 }

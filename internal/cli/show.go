@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -56,9 +55,9 @@ does not evaluate, keep-alives that are off or longer than common NAT and
 load-balancer idle timeouts.
 
 A config that ssh or sshd would refuse (a bad Match line, an invalid address
-mask, an Include loop, ...) is reported as "ssh rejects this config" or
-"sshd rejects this config" with the line, and show exits 1: the values shown
-are then not in effect.
+mask, an unknown keyword, an Include loop, ...) is reported as "ssh rejects
+this config" or "sshd rejects this config" with the line, and show exits 1:
+the values shown are then not in effect.
 
 --verify runs the real "ssh -G" and "sshd -T [-C]" and reports any
 disagreement (exit 1), or the program's own error for a config it refuses.
@@ -159,17 +158,13 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		serverFile = account.ServerConfig(o.Root)
 	}
 	if !o.NoServer {
-		conn, _ := resolve.ParseConn(o.Connection) // validated
-		if conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
-			conn.Groups = report.UserGroups(conn.User) // as sshd looks them up for Match Group
+		so := serverChain(serverFile, o.Root)
+		so.Version = m.Version
+		so.Conn, _ = resolve.ParseConn(o.Connection) // validated
+		if so.Conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
+			so.Conn.Groups = report.UserGroups(so.Conn.User) // as sshd looks them up for Match Group
 		}
-		opts.Server = &resolve.Options{
-			Dialect: sshconf.Server,
-			Version: m.Version,
-			FS:      fsys,
-			Files:   []resolve.Input{{Path: serverFile}},
-			Conn:    conn,
-		}
+		opts.Server = &so
 	}
 	if o.NoPutty {
 		opts.PuttyNote = ""
@@ -182,7 +177,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	}
 	rep := report.Build(opts)
 	if o.File == "" {
-		noteHomeMismatch(rep, o.env, fsys)
+		rep.NoteHomeMismatch(o.env.UserConfig, account.UserConfig(o.env.Home), fsys)
 	}
 
 	disagree := false
@@ -207,18 +202,6 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		return withHint(errors.New(why), "fix that line; until then the values shown are not in effect")
 	}
 	return nil
-}
-
-// noteHomeMismatch says so when $HOME has an ssh config that ssh will not
-// read because the account's home directory is elsewhere.
-func noteHomeMismatch(rep *report.Report, env account.View, fsys resolve.FS) {
-	other := account.UserConfig(env.Home)
-	if filepath.Clean(other) == filepath.Clean(env.UserConfig) {
-		return
-	}
-	if _, err := os.Stat(fsys.Real(other)); err == nil {
-		rep.Add(report.Info, report.SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", env.UserConfig, other)
-	}
 }
 
 // verify cross-checks the report with the real ssh -G and sshd -T.

@@ -27,6 +27,8 @@ type Config struct {
 	// After runs once the files are written (Write mode only): sshd's
 	// reload. changed says whether any file changed.
 	After func(p *placement.Plan, changed bool) error
+	// Done, when set, runs once the edit is over, whatever happened.
+	Done func()
 
 	Mode Mode
 	// Diff asks for the unified diff in the Result even in Write mode
@@ -49,6 +51,9 @@ type Config struct {
 
 // Run performs the edit.
 func (c *Config) Run() (*Result, error) {
+	if c.Done != nil {
+		defer c.Done()
+	}
 	main := c.Scope.Main()
 	if err := requireConfigFile(main); err != nil {
 		return nil, err

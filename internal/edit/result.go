@@ -3,6 +3,9 @@ package edit
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/putty"
 )
 
 // Mode says what happens to a planned change.
@@ -53,3 +56,37 @@ func hintedf(hint, format string, args ...any) error {
 
 // ErrChanges is returned by a Check that found changes to make.
 var ErrChanges = errors.New("changes would be made")
+
+// Lines say which files changed (or, with would, would change) and how:
+// one line for a config edit, one per session for PuTTY-family sessions.
+func (r *Result) Lines(would bool) []string {
+	if r.Sessions == nil {
+		if !r.Changed {
+			return nil
+		}
+		verb := "changed"
+		if would {
+			verb = "would change"
+		}
+		return []string{fmt.Sprintf("%s %s: %s", verb, strings.Join(r.Files, ", "), r.Summary)}
+	}
+	var out []string
+	for _, ch := range r.Sessions {
+		if !ch.Changed {
+			continue
+		}
+		verb := "changed"
+		if ch.Created {
+			verb = "created"
+		}
+		if would {
+			verb = "would " + strings.TrimSuffix(verb, "d")
+		}
+		if ch.Created {
+			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q with keep-alive %s", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After)))
+		} else {
+			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q keep-alive %s (was %s)", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
+		}
+	}
+	return out
+}

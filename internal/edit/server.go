@@ -25,17 +25,34 @@ type Server struct {
 	MatchArgs []string
 	// DropIn writes sshd_config.d/DropInName instead of sshd_config.
 	DropIn bool
-	// Checker validates with sshd -t (nil: --no-validate, or no sshd for
-	// a disable).
-	Checker *openssh.Checker
+	// NoValidate skips sshd -t; otherwise FindProgram finds the sshd that
+	// validates.
+	NoValidate  bool
+	FindProgram func(name string) (string, error)
 	// Reload reloads the running sshd after a write; otherwise the output
 	// says how. Local is false under --root: another system's files.
 	Reload, Local bool
 	FindReload    func(pidFile string) openssh.Reload
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
+// checker starts the sshd that validates, or returns nil with
+// NoValidate. disable only removes lines, which cannot make a config
+// invalid, so it checks when it can and goes on without sshd (required
+// false).
+func (s *Server) checker(required bool) (*openssh.Checker, error) {
+	if s.NoValidate {
+		return nil, nil
+	}
+	bin, err := s.FindProgram("sshd")
+	switch {
+	case err == nil:
+		return openssh.NewChecker(bin)
+	case !required:
+		return nil, nil
+	}
+	return nil, hinted(fmt.Errorf("cannot check the edited config: %w", err),
+		"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+}
 
 func (s *Server) Enable(v Values) (*Result, error) {
 	settings := []placement.Setting{
@@ -54,7 +71,11 @@ func (s *Server) Enable(v Values) (*Result, error) {
 			return placement.EnableServerDropIn(sc, settings, placement.DropInName)
 		}
 	}
-	tx := s.config(plan, summary, "already set: "+summary)
+	c, err := s.checker(true)
+	if err != nil {
+		return nil, err
+	}
+	tx := s.config(c, plan, summary, "already set: "+summary)
 	tx.Where = func(p *placement.Plan) string { return s.where(p, settings) }
 	if v, ok := tx.Validator.(*SSHD); ok {
 		v.Want = settings
@@ -67,8 +88,12 @@ func (s *Server) Disable() (*Result, error) {
 	if s.Match != "" {
 		summary += " for Match " + strings.Join(s.MatchArgs, " ")
 	}
-	tx := s.config(func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, serverKeys, s.Match), nil
+	c, err := s.checker(false)
+	if err != nil {
+		return nil, err
+	}
+	tx := s.config(c, func(sc placement.Scope) (*placement.Plan, error) {
+		return placement.DisableServer(sc, sshconf.Server.Written(), s.Match), nil
 	}, summary, "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax")
 	return tx.Run()
 }
@@ -81,7 +106,8 @@ func (s *Server) conn() *resolve.Conn {
 	return placement.MatchConn(s.MatchArgs)
 }
 
-func (s *Server) config(plan func(placement.Scope) (*placement.Plan, error), summary, idle string) *Config {
+// config is the transaction; it closes c when it has run.
+func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placement.Plan, error), summary, idle string) *Config {
 	main := s.Scope.Main()
 	tx := &Config{
 		Scope:      s.Scope,
@@ -95,8 +121,8 @@ func (s *Server) config(plan func(placement.Scope) (*placement.Plan, error), sum
 		Warn:       s.Warn,
 		Privileged: true,
 	}
-	if s.Checker != nil {
-		v := &SSHD{Checker: s.Checker}
+	if c != nil {
+		v := &SSHD{Checker: c}
 		if c := s.conn(); c != nil {
 			// Group criteria: sshd asks the system for real accounts.
 			v.Spec = placement.ConnSpec(c)
@@ -104,7 +130,12 @@ func (s *Server) config(plan func(placement.Scope) (*placement.Plan, error), sum
 		}
 		tx.Validator = v
 	}
-	tx.After = s.apply
+	tx.After = func(p *placement.Plan, changed bool) error { return s.apply(c, p, changed) }
+	tx.Done = func() {
+		if c != nil {
+			c.Close()
+		}
+	}
 	return tx
 }
 
@@ -127,7 +158,7 @@ func (s *Server) where(p *placement.Plan, settings []placement.Setting) string {
 }
 
 // apply reloads sshd with Reload, or says how to.
-func (s *Server) apply(p *placement.Plan, changed bool) error {
+func (s *Server) apply(c *openssh.Checker, p *placement.Plan, changed bool) error {
 	if !s.Local {
 		return nil // another system's files: its own sshd reads them when it starts
 	}
@@ -140,7 +171,7 @@ func (s *Server) apply(p *placement.Plan, changed bool) error {
 	if !changed && !s.Reload {
 		return nil
 	}
-	r := s.FindReload(s.pidFile(p))
+	r := s.FindReload(s.pidFile(c, p))
 	if !r.Running() {
 		fmt.Fprintln(s.Warn, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
 		return nil
@@ -158,9 +189,9 @@ func (s *Server) apply(p *placement.Plan, changed bool) error {
 
 // pidFile is the PidFile of the sshd reading the config: as sshd -T prints
 // it, else as the config sets it, else "" for sshd's default.
-func (s *Server) pidFile(p *placement.Plan) string {
-	if s.Checker != nil {
-		if vals, err := s.Checker.Dump(s.Scope.Main(), ""); err == nil && vals.Get("pidfile") != "" {
+func (s *Server) pidFile(c *openssh.Checker, p *placement.Plan) string {
+	if c != nil {
+		if vals, err := c.Dump(s.Scope.Main(), ""); err == nil && vals.Get("pidfile") != "" {
 			return vals.Get("pidfile")
 		}
 	}

@@ -76,7 +76,7 @@ func (s *Sessions) Run() (*Result, error) {
 	if len(changes) != 1 {
 		n = strconv.Itoa(len(changes)) + " sessions"
 	}
-	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", FormatSeconds(s.Seconds), n, s.Store.Where())
+	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", putty.FormatInterval(s.Seconds), n, s.Store.Where())
 	for i, ch := range changes {
 		if ch.Changed && s.Mode.Writes() {
 			done, err := s.Store.SetKeepAlive(ch.Session, s.Seconds, putty.SetOptions{Create: s.Create, Backup: s.Backup})
@@ -208,12 +208,4 @@ func sessionError(ch putty.Change, err error) error {
 		return hinted(err, "PuTTY sessions belong to their user: run keepalive as that user, and check the permissions of "+ch.Location)
 	}
 	return err
-}
-
-// FormatSeconds shows a keep-alive interval: "60s", or "off" for 0.
-func FormatSeconds(n int) string {
-	if n == 0 {
-		return "off"
-	}
-	return strconv.Itoa(n) + "s"
 }

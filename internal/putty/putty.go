@@ -48,6 +48,14 @@ func (k KeepAlive) Interval() int {
 	return k.Minutes*60 + k.Seconds
 }
 
+// FormatInterval shows a keep-alive interval: "60s", or "off" for 0.
+func FormatInterval(seconds int) string {
+	if seconds == 0 {
+		return "off"
+	}
+	return strconv.Itoa(seconds) + "s"
+}
+
 // Session is a saved session and its keep-alive.
 type Session struct {
 	Name string

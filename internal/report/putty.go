@@ -2,6 +2,10 @@ package report
 
 import (
 	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"unicode"
 
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 )
@@ -26,4 +30,58 @@ func PuttySessions(store putty.Store) ([]PuttySession, string) {
 		return out, "no saved sessions in " + store.Where()
 	}
 	return out, ""
+}
+
+// PuttyListEntry is one session in `keepalive putty --list --json`.
+type PuttyListEntry struct {
+	Session          string `json:"session"`
+	KeepAlive        int    `json:"keepalive"`
+	PingInterval     int    `json:"ping_interval"`
+	PingIntervalSecs int    `json:"ping_interval_secs"`
+	Location         string `json:"location"`
+	Saved            bool   `json:"saved"`
+}
+
+// PuttyListJSON is `putty --list --json`.
+func PuttyListJSON(sessions []putty.Session) []PuttyListEntry {
+	out := make([]PuttyListEntry, 0, len(sessions))
+	for _, ss := range sessions {
+		out = append(out, PuttyListEntry{
+			Session: ss.Name, KeepAlive: ss.KeepAlive.Interval(),
+			PingInterval: ss.KeepAlive.Minutes, PingIntervalSecs: ss.KeepAlive.Seconds,
+			Location: ss.Location, Saved: ss.Saved,
+		})
+	}
+	return out
+}
+
+// PuttyList prints `putty --list`: a table of sessions, their keep-alive
+// and where each is saved.
+func PuttyList(w io.Writer, sessions []putty.Session) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "SESSION\tKEEP-ALIVE\tWHERE")
+	for _, ss := range sessions {
+		ka := putty.FormatInterval(ss.KeepAlive.Interval())
+		if ss.KeepAlive.Minutes != 0 {
+			// The legacy minutes are easy to miss: say where the value
+			// comes from.
+			ka += fmt.Sprintf(" (PingInterval %d min + PingIntervalSecs %d)", ss.KeepAlive.Minutes, ss.KeepAlive.Seconds)
+		}
+		where := ss.Location
+		if !ss.Saved {
+			where = "not saved: PuTTY's built-in defaults"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", displayName(ss.Name), ka, where)
+	}
+	return tw.Flush()
+}
+
+// displayName quotes a session name only when it would not print cleanly.
+func displayName(n string) string {
+	for _, r := range n {
+		if !unicode.IsPrint(r) || r == '\t' {
+			return strconv.Quote(n)
+		}
+	}
+	return n
 }

@@ -8,10 +8,13 @@ package report
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // Defaults OpenSSH uses when nothing sets a keyword (readconf.c and
@@ -90,6 +93,8 @@ type Client struct {
 	Files []string `json:"-"`
 	// Result is the resolver's evaluation, for callers that want more.
 	Result *resolve.Result `json:"-"`
+
+	byKey map[string]Value // by lower-case keyword
 }
 
 // Server is the server side: the global values `sshd -T` prints without
@@ -108,6 +113,8 @@ type Server struct {
 	Config string          `json:"-"` // sshd_config path
 	Files  []string        `json:"-"`
 	Result *resolve.Result `json:"-"`
+
+	byKey map[string]Value // by lower-case keyword
 }
 
 // PuttySession is a PuTTY saved session's keep-alive in seconds (0: off).
@@ -261,6 +268,45 @@ const (
 	kindServerFlag // sshd's yes/no
 )
 
+// reportedKey is a keyword show reports: lower case (key), canonical
+// spelling (name), and how to read it.
+type reportedKey struct {
+	key, name string
+	kind      kind
+	def       any
+}
+
+// keysOf lists the keywords show reports for one program, from the
+// keyword table.
+func keysOf(d sshconf.Dialect) []reportedKey {
+	var out []reportedKey
+	for _, k := range d.Keywords() {
+		rk := reportedKey{key: k.Key(), name: k.Name, def: k.Default}
+		switch {
+		case k.Kind == sshconf.Seconds:
+			rk.kind = kindTime
+		case k.Kind == sshconf.Count:
+			rk.kind = kindInt
+		case k.Kind == sshconf.Flag:
+			rk.kind, rk.def = kindFlag, map[bool]string{true: "yes", false: "no"}[k.Default == 1]
+			if d.Server {
+				rk.kind = kindServerFlag
+			}
+		}
+		out = append(out, rk)
+	}
+	return out
+}
+
+// valuesOf returns the effective value of each key, by lower-case keyword.
+func valuesOf(res *resolve.Result, keys []reportedKey) map[string]Value {
+	out := map[string]Value{}
+	for _, k := range keys {
+		out[k.key] = valueOf(res, k.key, k.kind, k.def)
+	}
+	return out
+}
+
 // valueOf returns the effective value of key with its source.
 func valueOf(res *resolve.Result, key string, k kind, def any) Value {
 	o, ok := res.Effective(key)
@@ -299,4 +345,16 @@ func docPaths(res *resolve.Result) []string {
 		out = append(out, d.Path)
 	}
 	return out
+}
+
+// NoteHomeMismatch says so when $HOME has an ssh config (homeConfig) that
+// ssh will not read, because ssh reads sshReads, in the account's home
+// directory of the password database.
+func (r *Report) NoteHomeMismatch(sshReads, homeConfig string, fsys resolve.FS) {
+	if filepath.Clean(homeConfig) == filepath.Clean(sshReads) {
+		return
+	}
+	if _, err := os.Stat(fsys.Real(homeConfig)); err == nil {
+		r.Add(Info, SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", sshReads, homeConfig)
+	}
 }

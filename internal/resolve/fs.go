@@ -74,6 +74,15 @@ func (f FS) open(real string) (*os.File, error) {
 	return openInRoot(filepath.Clean(f.Root), f.rel(f.Real(real)))
 }
 
+// openDir opens a directory on disk for listing, under Root inside it;
+// anything else is not opened.
+func (f FS) openDir(real string) (*os.File, error) {
+	if !f.rooted() || !filepath.IsAbs(real) {
+		return openDirectory(real)
+	}
+	return openDirectoryInRoot(filepath.Clean(f.Root), f.rel(f.Real(real)))
+}
+
 // Lstat returns a path's information without following a final symlink,
 // resolved inside Root.
 func (f FS) Lstat(path string) (fs.FileInfo, error) {
@@ -135,11 +144,11 @@ func (f FS) readFile(path string, skip func(fileID) bool) ([]byte, fileID, int, 
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
 	n, err := buf.ReadFrom(io.LimitReader(fh, maxFileSize+1))
 	if err != nil {
-		return nil, fileID{}, int(n), err
+		return nil, id, int(n), err
 	}
 	data := buf.Bytes()
 	if len(data) > maxFileSize {
-		return nil, fileID{}, len(data), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
+		return nil, id, len(data), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
 	}
 	return data, id, len(data), nil
 }

@@ -66,3 +66,21 @@ func lstatInRoot(root, rel string) (fs.FileInfo, error) {
 	defer f.Close()
 	return f.Stat()
 }
+
+// openDirectory opens a directory to list it; anything else fails with
+// ENOTDIR without being opened (a device's open can have effects).
+func openDirectory(path string) (*os.File, error) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// openDirectoryInRoot is openDirectory of rel inside root.
+func openDirectoryInRoot(root, rel string) (*os.File, error) {
+	if f, ok, err := openat2(root, rel, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NONBLOCK); ok {
+		return f, err
+	}
+	return openDirRootFallback(root, rel)
+}

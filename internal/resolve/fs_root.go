@@ -31,3 +31,15 @@ func lstatRootFallback(root, rel string) (fs.FileInfo, error) {
 	defer r.Close()
 	return r.Lstat(rel)
 }
+
+func openDirRootFallback(root, rel string) (*os.File, error) {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	if fi, err := r.Stat(rel); err != nil || !fi.IsDir() {
+		return nil, fs.ErrInvalid
+	}
+	return r.Open(rel)
+}

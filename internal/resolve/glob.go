@@ -325,14 +325,11 @@ func (s *gset) has(c byte) bool {
 // readDirNames lists dir (nothing if it is not a readable directory),
 // charging each entry to budget. Under a root it is opened inside it.
 func readDirNames(f FS, dir string, budget *int) ([]string, error) {
-	d, err := f.open(dir)
+	d, err := f.openDir(dir)
 	if err != nil {
 		return nil, nil
 	}
 	defer d.Close()
-	if fi, err := d.Stat(); err != nil || !fi.IsDir() {
-		return nil, nil
-	}
 	var names []string
 	for {
 		batch, err := d.Readdirnames(256)

@@ -251,6 +251,7 @@ type walker struct {
 	seen      map[Problem]bool // problems reported, so a re-walked file adds none
 	ver       *Version
 	failed    map[string]error // reads that failed, by path: tried once
+	failedID  map[fileID]error // and by device and inode
 	byID      map[fileID]*Doc  // files read, by device and inode
 	globs     map[string]globResult
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
@@ -403,26 +404,42 @@ func (w *walker) load(path string) (*Doc, error) {
 			return nil, err
 		}
 		var seen *Doc
+		var seenErr error
 		data, id, n, err := w.opts.FS.readFile(path, func(id fileID) bool {
-			seen = w.byID[id]
-			return seen != nil
+			if seen = w.byID[id]; seen != nil {
+				return true
+			}
+			seenErr = w.failedID[id]
+			return seenErr != nil
 		})
 		// What was read costs steps whether or not it was usable: a
-		// hostile Include of /proc/self/pagemap is charged what it read.
-		if !w.step(n/bytesPerStep, path) {
+		// hostile Include of /proc/self/pagemap (size 0, 64 MiB read before
+		// it is refused) is charged a quarter of what it read, so that a few
+		// such files stop the evaluation.
+		charge := n / bytesPerStep
+		if err != nil {
+			charge /= 4
+		}
+		if !w.step(charge, path) {
 			return nil, errStopped
 		}
 		if errors.Is(err, errSeen) {
 			// The same file spelled differently (a symlink, /etc/ssh/./x):
 			// read once, evaluated again wherever it is included.
+			if seen == nil {
+				return nil, seenErr
+			}
 			w.docs[path] = seen
 			return seen, nil
 		}
 		if err != nil {
 			if w.failed == nil {
-				w.failed = map[string]error{}
+				w.failed, w.failedID = map[string]error{}, map[fileID]error{}
 			}
 			w.failed[path] = err
+			if id != (fileID{}) {
+				w.failedID[id] = err
+			}
 			return nil, err
 		}
 		f = sshconf.Parse(data)

@@ -1,4 +1,4 @@
-package cli
+package edit
 
 import (
 	"errors"
@@ -7,11 +7,11 @@ import (
 	"syscall"
 )
 
-// hintFor suggests what to do about an error that reached Main without a
+// HintFor suggests what to do about an error that reached Main without a
 // hint of its own: the operating-system errors any read or write can meet.
 // The error line already names the file and the cause; the hint says what
 // to change.
-func hintFor(err error) string {
+func HintFor(err error) string {
 	switch {
 	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
 		return "free some space on that file system (or raise the quota), then run keepalive again"

@@ -1,6 +1,7 @@
-package cli
+package input
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -30,9 +31,9 @@ func TestParseInterval(t *testing.T) {
 		{"35791394m7s", 2147483647},
 		{"5m5m", 600}, // OpenSSH adds repeated units up
 	} {
-		got, err := parseInterval("--interval", tt.in)
+		got, err := Interval("--interval", tt.in)
 		if err != nil || got != tt.want {
-			t.Errorf("parseInterval(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+			t.Errorf("Interval(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
 		}
 	}
 }
@@ -61,19 +62,19 @@ func TestParseIntervalRejects(t *testing.T) {
 		{"2147483647s1s", "too large"},
 		{"3551w", "too large"},
 	} {
-		got, err := parseInterval("interval", tt.in)
+		got, err := Interval("interval", tt.in)
 		if err == nil {
-			t.Errorf("parseInterval(%q) = %d, want an error", tt.in, got)
+			t.Errorf("Interval(%q) = %d, want an error", tt.in, got)
 			continue
 		}
-		code, _ := exitCode(err)
-		if code != exitUsage {
-			t.Errorf("parseInterval(%q): exit code %d, want %d", tt.in, code, exitUsage)
+		var ie *Error
+		if !errors.As(err, &ie) {
+			t.Errorf("Interval(%q): %T, want an *input.Error (exit 2)", tt.in, err)
 		}
 		msg := err.Error()
 		for _, want := range []string{"--interval", "1s to 2147483647s", tt.why} {
 			if !strings.Contains(msg, want) {
-				t.Errorf("parseInterval(%q) error %q does not mention %q", tt.in, msg, want)
+				t.Errorf("Interval(%q) error %q does not mention %q", tt.in, msg, want)
 			}
 		}
 	}
@@ -81,9 +82,9 @@ func TestParseIntervalRejects(t *testing.T) {
 
 func TestParseIntervalFlagName(t *testing.T) {
 	for _, flag := range []string{"interval", "--interval"} {
-		_, err := parseInterval(flag, "x")
+		_, err := Interval(flag, "x")
 		if err == nil || !strings.HasPrefix(err.Error(), "invalid --interval ") {
-			t.Errorf("parseInterval(%q, x) = %v, want it to name --interval", flag, err)
+			t.Errorf("Interval(%q, x) = %v, want it to name --interval", flag, err)
 		}
 	}
 }

@@ -1,0 +1,99 @@
+// Package input checks the values users type on the command line:
+// intervals, counts, Host patterns and session names. A bad value is an
+// *Error that names the flag and the range it accepts, so that the user can
+// fix it without reading the help; the command line exits 2 for it.
+package input
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
+
+// Error is a value the user typed that keepalive cannot take.
+type Error struct{ msg string }
+
+func (e *Error) Error() string { return e.msg }
+
+func errorf(format string, args ...any) error { return &Error{msg: fmt.Sprintf(format, args...)} }
+
+// maxInterval is the largest interval OpenSSH and PuTTY accept.
+const maxInterval = sshconf.MaxTime
+
+// Interval reads a duration flag such as --interval and returns whole
+// seconds. It accepts what OpenSSH accepts in its config files (convtime in
+// misc.c), so a value can be copied between ssh_config and the command line:
+// plain seconds ("300") or a sequence of NUMBER[UNIT] with units s, m, h, d,
+// w in either case ("5m", "1m30s", "1h5m", and, as in OpenSSH, "1m30" where a
+// trailing bare number means seconds). Zero, signs, spaces and anything above
+// 2147483647 seconds are bad usage (exit 2); the message names the flag and
+// the accepted range so the user can fix it without reading the help.
+//
+// flag is the flag's name, with or without the leading dashes.
+func Interval(flag, value string) (int, error) {
+	if !strings.HasPrefix(flag, "-") {
+		flag = "--" + flag
+	}
+	n, why := sshconf.ParseTime(value, false)
+	if why == "" && n == 0 {
+		why = "zero would turn keep-alives off"
+	}
+	if why != "" {
+		return 0, errorf("invalid %s %q: %s; want seconds (300) or an OpenSSH time (5m, 1m30s), from 1s to 2147483647s", flag, value, why)
+	}
+	return n, nil
+}
+
+// HostPattern accepts one OpenSSH Host pattern: no blanks, quotes or
+// '#', which would turn into several patterns or a comment.
+func HostPattern(flag, p string) error {
+	if p == "" || strings.ContainsAny(p, " \t\r\n\"'#,=\\") || p == "!" {
+		return errorf("invalid %s %q: want one Host pattern such as example.com, *.example.com or 10.0.0.?", flag, p)
+	}
+	if strings.HasPrefix(p, "!") {
+		return errorf("invalid %s %q: a negated pattern alone matches no host; name the hosts to configure", flag, p)
+	}
+	return nil
+}
+
+// Count reads --count: a positive whole number.
+func Count(flag, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err == nil && strings.HasPrefix(v, "+") {
+		err = strconv.ErrSyntax // a plain count only, as --interval takes
+	}
+	if err != nil || n < 1 {
+		why := "not a whole number"
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) {
+			why = "too large"
+		} else if err == nil {
+			why = "must be at least 1"
+		}
+		return 0, errorf("invalid %s %q: %s; want a count from 1 to 2147483647", flag, v, why)
+	}
+	if n > maxInterval {
+		return 0, errorf("invalid %s %q: too large; want a count from 1 to 2147483647", flag, v)
+	}
+	return n, nil
+}
+
+// SessionNames checks and de-duplicates --session values. PuTTY maps an
+// empty name to Default Settings, which would surprise: refuse it.
+func SessionNames(in []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range in {
+		if n == "" {
+			return nil, errorf("invalid --session \"\": want a saved session's name, as PuTTY shows it (\"Default Settings\" for the defaults)")
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
