@@ -267,3 +267,165 @@ func TestShowVerifyExecHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestShowConnectionRegressScenarios: OpenSSH's regress/servcfginclude.sh
+// and addrmatch.sh, with ClientAliveInterval for Banner and ForceCommand,
+// through show --connection, judged by sshd -T -C.
+func TestShowConnectionRegressScenarios(t *testing.T) {
+	testenv.Tool(t, "sshd")
+	type trial struct{ spec string }
+	include := map[string]string{
+		"sshd_config": "Match host a\n\tClientAliveInterval 11\n\nMatch host b\n\tClientAliveInterval 12\n\tInclude @DIR@/sshd_config.i.* # comment\n\n" +
+			"Match host c\n\tInclude @DIR@/sshd_config.i.* # comment\n\tClientAliveInterval 13\n\nMatch host m\n\tInclude @DIR@/sshd_config.i.*\n\n" +
+			"Match Host d\n\tClientAliveInterval 14 # comment\n\nMatch Host e\n\tClientAliveInterval 15\n\tInclude @DIR@/sshd_config.i.*\n\n" +
+			"Match Host f\n\tInclude @DIR@/sshd_config.i.*\n\tClientAliveInterval 16\n\nMatch Host n\n\tInclude @DIR@/sshd_config.i.*\n",
+		"sshd_config.i.0": "Match host xxxxxx\n",
+		"sshd_config.i.1": "Match host a\n\tClientAliveInterval 111\n\nMatch host b\n\tClientAliveInterval 112\n\nMatch host c\n\tClientAliveInterval 113\n\nMatch Host d\n\tClientAliveInterval 114\n\nMatch Host e\n\tClientAliveInterval 115\n\nMatch Host f\n\tClientAliveInterval 116\n",
+		"sshd_config.i.2": "Match host a\n\tClientAliveInterval 211\n\nMatch host b\n\tClientAliveInterval 212\n\nMatch host c # comment\n\tClientAliveInterval 213\n\nMatch Host d\n\tClientAliveInterval 214\n\nMatch Host e\n\tClientAliveInterval 215\n\nMatch Host f\n\tClientAliveInterval 216\n\nMatch all\n\tClientAliveInterval 299\n",
+	}
+	junk := map[string]string{}
+	for k, v := range include {
+		junk[k] = v
+	}
+	junk["sshd_config.i.3"] = "ClientAliveInterval 5\n\tJunk\n"
+	addr := map[string]string{
+		"sshd_config": "ClientAliveInterval 1\nMatch Address 192.168.0.0/16,!192.168.30.0/24,10.0.0.0/8,host.example.com\n\tClientAliveInterval 21\n" +
+			"Match Address 1.1.1.1,::1,!::3,2000::/16\n\tClientAliveInterval 22\nMatch LocalAddress 127.0.0.1,::1\n\tClientAliveInterval 23\nMatch LocalPort 5678\n\tClientAliveInterval 24\n",
+	}
+	var specs []string
+	for _, h := range []string{"a", "b", "c", "d", "e", "f", "m", "n", "x"} {
+		specs = append(specs, "host="+h+",user=test,addr=127.0.0.1")
+	}
+	var addrSpecs []string
+	for _, tr := range [][5]string{
+		{"user", "192.168.0.1", "somehost", "1.2.3.4", "1234"}, {"user", "192.168.30.1", "somehost", "1.2.3.4", "1234"},
+		{"user", "19.0.0.1", "somehost", "1.2.3.4", "1234"}, {"user", "10.255.255.254", "somehost", "1.2.3.4", "1234"},
+		{"user", "192.168.30.1", "192.168.0.1", "1.2.3.4", "1234"}, {"user", "1.1.1.1", "somehost.example.com", "1.2.3.4", "1234"},
+		{"user", "19.0.0.1", "somehost", "127.0.0.1", "1234"}, {"user", "19.0.0.1", "somehost", "1.2.3.4", "5678"},
+		{"user", "::1", "somehost.example.com", "::2", "1234"}, {"user", "::2", "somehost.example.com", "::2", "1234"},
+		{"user", "::3", "somehost", "::2", "1234"}, {"user", "2000::1", "somehost", "::2", "1234"},
+		{"user", "2001::1", "somehost", "::2", "1234"}, {"user", "::5", "somehost", "::1", "1234"},
+		{"user", "::5", "somehost", "::2", "5678"},
+	} {
+		addrSpecs = append(addrSpecs, fmt.Sprintf("user=%s,addr=%s,host=%s,laddr=%s,lport=%s", tr[0], tr[1], tr[2], tr[3], tr[4]))
+	}
+	for _, sc := range []struct {
+		name  string
+		files map[string]string
+		specs []string
+	}{
+		{"servcfginclude", include, specs},
+		{"servcfginclude junk", junk, specs[:1]},
+		{"addrmatch", addr, addrSpecs},
+	} {
+		dir := writeTree(t, sc.files)
+		cfg := filepath.Join(dir, "sshd_config")
+		empty := filepath.Join(dir, "empty_client")
+		os.WriteFile(empty, nil, 0o600)
+		for _, spec := range sc.specs {
+			real, rerr := truthSSHD(t, cfg, spec)
+			j, code, errs := truthShow(t, "--file", empty, "--server-file", cfg, "--connection", spec)
+			what := sc.name + " -C " + spec
+			if rerr != nil {
+				if code != exitFailure || !strings.Contains(errs, "sshd rejects this config") {
+					t.Errorf("%s: sshd -T refuses (%v); show exit %d, %s", what, rerr, code, errs)
+				}
+				continue
+			}
+			if code != 0 {
+				t.Errorf("%s: sshd -T accepts; show exit %d: %s", what, code, errs)
+				continue
+			}
+			if got, want := sectionValue(t, j.Server, "ClientAliveInterval"), real.Get("clientaliveinterval"); got != want {
+				t.Errorf("%s: sshd -T -C says %s, show %s", what, want, got)
+			}
+		}
+	}
+	// addrmatch.sh: invalid masks are refused.
+	for _, mask := range []string{"10.0.1.0/8", "10.0.0.1/24", "2000:aa:bb:01::/56"} {
+		for _, a := range []string{"Address", "LocalAddress"} {
+			dir := writeTree(t, map[string]string{"sshd_config": "Match " + a + " " + mask + "\n"})
+			os.WriteFile(filepath.Join(dir, "empty_client"), nil, 0o600)
+			_, code, errs := truthShow(t, "--file", filepath.Join(dir, "empty_client"), "--server-file", filepath.Join(dir, "sshd_config"))
+			if code != exitFailure || !strings.Contains(errs, "sshd rejects this config") {
+				t.Errorf("Match %s %s: show exit %d %s", a, mask, code, errs)
+			}
+		}
+	}
+}
+
+// TestShowConnectionCfgmatch: OpenSSH's regress/cfgmatch.sh criteria test,
+// with both separators ("Match User u1" and "Match User=u1"), through show
+// --connection and judged by sshd -T -C.
+func TestShowConnectionCfgmatch(t *testing.T) {
+	testenv.Tool(t, "sshd")
+	params := [][4]string{ // keyword, spec key, value, interval
+		{"user", "user", "u1", "31"}, {"host", "host", "h1", "32"}, {"address", "addr", "1.2.3.4", "33"},
+		{"localaddress", "laddr", "5.6.7.8", "34"}, {"rdomain", "rdomain", "rdom1", "35"},
+	}
+	for _, sep := range []string{" ", "="} {
+		cfgText := "ClientAliveInterval 30\n"
+		for _, p := range params {
+			cfgText += "\t\t    Match " + p[0] + sep + p[2] + "\n\t\t      ClientAliveInterval " + p[3] + "\n"
+		}
+		dir := writeTree(t, map[string]string{"sshd_config": cfgText, "empty_client": ""})
+		cfg := filepath.Join(dir, "sshd_config")
+		for _, test := range params {
+			spec := ""
+			for _, p := range params {
+				v := p[2]
+				if p[1] != test[1] {
+					v = "1" + v
+				}
+				spec = p[1] + "=" + v + "," + spec
+			}
+			real, rerr := truthSSHD(t, cfg, spec)
+			j, code, errs := truthShow(t, "--file", filepath.Join(dir, "empty_client"), "--server-file", cfg, "--connection", spec)
+			if rerr != nil || code != 0 {
+				t.Errorf("separator %q, -C %s: sshd -T %v; show exit %d %s", sep, spec, rerr, code, errs)
+				continue
+			}
+			got, want := sectionValue(t, j.Server, "ClientAliveInterval"), real.Get("clientaliveinterval")
+			if got != want || want != test[3] {
+				t.Errorf("separator %q, -C %s: sshd -T -C says %s (regress expects %s), show %s", sep, spec, want, test[3], got)
+			}
+		}
+	}
+}
+
+// TestShowCfginclude: OpenSSH's regress/cfginclude.sh, with
+// ServerAliveInterval for Hostname, through show --host, judged by ssh -G.
+func TestShowCfginclude(t *testing.T) {
+	testenv.Tool(t, "ssh")
+	files := map[string]string{
+		"config": "Match host a\n\tServerAliveInterval 11\n\nMatch host b # comment\n\tServerAliveInterval 12\n\tInclude @DIR@/ssh_config.i.*\n\n" +
+			"Match host c\n\tInclude @DIR@/ssh_config.i.*\n\tServerAliveInterval 13\n\nMatch host m\n\tInclude @DIR@/ssh_config.i.* # comment\n\n" +
+			"Host d\n\tServerAliveInterval 14 # comment\n\nHost e\n\tServerAliveInterval 15\n\tInclude @DIR@/ssh_config.i.*\n\n" +
+			"Host f\n\tInclude @DIR@/ssh_config.i.*\n\tServerAliveInterval 16\n\nHost n\n\tInclude @DIR@/ssh_config.i.*\n",
+		"ssh_config.i.0": "Match host xxxxxx\n",
+		"ssh_config.i.1": "Match host a\n\tServerAliveInterval 111\n\nMatch host b\n\tServerAliveInterval 112\n\nMatch host c # comment\n\tServerAliveInterval 113\n\nHost d # comment\n\tServerAliveInterval 114\n\nHost e\n\tServerAliveInterval 115\n\nHost f\n\tServerAliveInterval 116 # comment\n",
+		"ssh_config.i.2": "Match host a\n\tServerAliveInterval 211\n\nMatch host b\n\tServerAliveInterval 212\n\nMatch host c\n\tServerAliveInterval 213\n\nHost d\n\tServerAliveInterval 214\n\nHost e\n\tServerAliveInterval 215\n\nHost f\n\tServerAliveInterval 216\n\nMatch all\n\tServerAliveInterval 299\n",
+	}
+	check := func(name string, files map[string]string, hosts []string) {
+		dir := writeTree(t, files)
+		cfg := filepath.Join(dir, "config")
+		for _, host := range hosts {
+			real, rerr := truthSSH(t, cfg, host)
+			j, code, errs := truthShow(t, "--file", cfg, "--host", host, "--no-server")
+			if rerr != nil {
+				if code != exitFailure || !strings.Contains(errs, "ssh rejects this config") {
+					t.Errorf("%s/%s: ssh -G refuses (%v); show exit %d %s", name, host, rerr, code, errs)
+				}
+				continue
+			}
+			if got, want := sectionValue(t, j.Client, "ServerAliveInterval"), real.Get("serveraliveinterval"); code != 0 || got != want {
+				t.Errorf("%s/%s: ssh -G says %s; show exit %d, %s %s", name, host, want, code, got, errs)
+			}
+		}
+	}
+	check("cfginclude", files, []string{"a", "b", "c", "d", "e", "f", "m", "n", "x"})
+	files["ssh_config.i.3"] = "ServerAliveInterval 5\n\tJunk\n"
+	check("cfginclude junk", files, []string{"a", "x"})
+	check("include before", map[string]string{"config": "Include @DIR@/ssh_config.i.*\nServerAliveInterval 11\n", "ssh_config.i.x": "Match host x\n"}, []string{"a"})
+	check("include Host", map[string]string{"config": "Include @DIR@/ssh_config.i.*\nServerAliveInterval 11\n", "ssh_config.i.x": "Host x\n"}, []string{"a"})
+}
