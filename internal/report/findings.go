@@ -265,7 +265,7 @@ func permWarnings(r *Report, opts resolve.Options, res *resolve.Result, checkUse
 		if skip := top[d.Path]; skip {
 			continue
 		}
-		if why := badPermissions(opts.FS.Real(d.Path), checkOwner); why != "" {
+		if why := badPermissions(opts.FS, d.Path, checkOwner); why != "" {
 			r.Add(Error, SectionClient, d.Path, "ssh refuses to run with this file (\"Bad owner or permissions\"): %s", why)
 		}
 	}

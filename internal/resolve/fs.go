@@ -74,6 +74,18 @@ func (f FS) open(real string) (*os.File, error) {
 	return openInRoot(filepath.Clean(f.Root), f.rel(f.Real(real)))
 }
 
+// Stat returns the information of a file as opened for reading (symlinks
+// followed, under Root inside it). Only for files that were read: it opens
+// the file again.
+func (f FS) Stat(path string) (fs.FileInfo, error) {
+	fh, err := f.open(f.Real(path))
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return fh.Stat()
+}
+
 // openDir opens a directory on disk for listing, under Root inside it;
 // anything else is not opened.
 func (f FS) openDir(real string) (*os.File, error) {
