@@ -353,7 +353,7 @@ func (r *Report) NoteHomeMismatch(sshReads, homeConfig string, fsys resolve.FS) 
 	if filepath.Clean(homeConfig) == filepath.Clean(sshReads) {
 		return
 	}
-	if _, err := fsys.Lstat(homeConfig); err == nil {
+	if _, err := fsys.Stat(homeConfig); err == nil {
 		r.Add(Info, SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", sshReads, homeConfig)
 	}
 }
