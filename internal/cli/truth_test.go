@@ -107,10 +107,13 @@ func TestShowClientScenarios(t *testing.T) {
 			real, rerr := truthSSH(t, cfg, host)
 			j, code, errs := truthShow(t, "--file", cfg, "--host", host, "--no-server")
 			if rerr != nil {
-				if code != exitFailure || !strings.Contains(errs, "ssh rejects this config") {
-					t.Errorf("%s: ssh -G refuses (%v); show exit %d, %s", name, rerr, code, errs)
+				if code != exitFailure || !strings.Contains(errs, "ssh rejects this config") || len(j.Client["rejected"]) < 3 {
+					t.Errorf("%s: ssh -G refuses (%v); show exit %d, %s, rejected %s", name, rerr, code, errs, j.Client["rejected"])
 				}
 				continue
+			}
+			if j.Client["rejected"] != nil {
+				t.Errorf("%s: ssh -G accepts; show --json says rejected %s", name, j.Client["rejected"])
 			}
 			if code != 0 {
 				t.Errorf("%s: ssh -G accepts; show exit %d: %s", name, code, errs)
