@@ -52,6 +52,17 @@ func expandHost(v, host string) string {
 // problem, and its block does not apply.
 func (w *walker) match(pos string, l *sshconf.Line) State {
 	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
+	if !w.opts.Dialect.Server && containsFold(l.Raw, "exec") {
+		// Whatever the tokenizer made of it: a line that spells "exec"
+		// anywhere is never handed to ssh -G unasked.
+		hasExec := false
+		for _, c := range crit {
+			hasExec = hasExec || c.Attr == "exec"
+		}
+		if !hasExec {
+			w.incomplete(pos, "this Match line mentions exec, and keepalive does not let ssh -G near a command")
+		}
+	}
 	if err != nil {
 		w.problem(pos, "Match: %v; %s refuses this line (Bad Match condition)", err, w.prog())
 		return Inactive
@@ -208,4 +219,14 @@ func expandTilde(p, home string) (string, error) {
 		return "", err
 	}
 	return u.HomeDir + "/" + tail, nil
+}
+
+// containsFold reports whether s contains sub, ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
