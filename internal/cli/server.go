@@ -116,6 +116,9 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if main == "" {
 		main = account.ServerConfig(sf.Root)
 	}
+	if err := actAsController(main); err != nil {
+		return nil, err
+	}
 	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
 	t.Scope.Opts.Version = m.Version
 	return t, nil

@@ -82,10 +82,14 @@ func (r *Result) Lines(would bool) []string {
 		if would {
 			verb = "would " + strings.TrimSuffix(verb, "d")
 		}
+		app := ch.App
+		if app == "" {
+			app = putty.PuTTY.Name
+		}
 		if ch.Created {
-			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q with keep-alive %s", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After)))
+			out = append(out, fmt.Sprintf("%s %s: %s session %q with keep-alive %s", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After)))
 		} else {
-			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q keep-alive %s (was %s)", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
+			out = append(out, fmt.Sprintf("%s %s: %s session %q keep-alive %s (was %s)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
 		}
 	}
 	return out
