@@ -2,6 +2,15 @@
 // effect for a keyword: first obtained value wins, across the user and
 // system configs, Host and Match blocks, and Include. It never runs
 // "Match exec": such a block "may apply" and is reported as such.
+//
+// Where OpenSSH releases differ (how a Match line is split, the criteria
+// and keywords that exist, ${ENV} and %-tokens in Include) it follows the
+// release Options.Version names, asking only when a line depends on it.
+// What OpenSSH would refuse is a Problem (Result.Rejected); what keepalive
+// could not evaluate as OpenSSH would is listed in Result.Incomplete, and
+// only a Complete result may be handed to ssh -G, which runs Match exec.
+// Files are read through FS: without blocking, each file once however it
+// is spelled, and under a root directory never outside it.
 package resolve
 
 import (
