@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -175,6 +176,81 @@ func TestKeywordsAgainstReal(t *testing.T) {
 		_, accepted, msg := realSSHD(t, sshd, cfg, "", "port")
 		if accepted != (r.Rejected() == nil) {
 			t.Errorf("sshd config %q: sshd -T accepts: %v (%s); keepalive rejects: %v", cfgText, accepted, msg, r.Rejected())
+		}
+	}
+}
+
+// TestRandomMatchAgainstReal: random Match lines built from the pieces
+// OpenSSH's tokenizers treat specially (=, quotes, !, commas, wildcards,
+// comments, carriage returns) never disagree with the installed ssh -G and
+// sshd -T -C on acceptance or value. Nothing in them can spell exec.
+func TestRandomMatchAgainstReal(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	sshd := testenv.Tool(t, "sshd")
+	v := installedVersion(t, ssh)
+	me := currentUser(t)
+	clientAttrs := []string{"host", "Host", "!host", "originalhost", "user", "!user", "localuser", "all", "!all", "final", "canonical", "HOST", "bogus"}
+	serverAttrs := []string{"user", "User", "host", "address", "Address", "localport", "rdomain", "all", "group", "!user"}
+	values := []string{"b", "b,c", "!b,*", "*", "?", me, "nobody", "10.0.0.0/8", "10.0.1.0/8", "10.1.2.3", "22", "x*", "B"}
+	seps := []string{" ", "=", " = ", "= ", " =", "\t", "  "}
+	quote := func(r *rand.Rand, s string) string {
+		switch r.Intn(6) {
+		case 0:
+			return `"` + s + `"`
+		case 1:
+			return "'" + s + "'"
+		}
+		return s
+	}
+	gen := func(r *rand.Rand, attrs []string) string {
+		var b strings.Builder
+		for n := 1 + r.Intn(3); n > 0; n-- {
+			if b.Len() > 0 {
+				b.WriteString(" ")
+			}
+			b.WriteString(quote(r, attrs[r.Intn(len(attrs))]))
+			if r.Intn(8) > 0 {
+				b.WriteString(seps[r.Intn(len(seps))])
+				b.WriteString(quote(r, values[r.Intn(len(values))]))
+			}
+		}
+		switch r.Intn(10) {
+		case 0:
+			b.WriteString(" # comment")
+		case 1:
+			b.WriteString("\r")
+		}
+		return b.String()
+	}
+	r := rand.New(rand.NewSource(19))
+	for i := 0; i < 150; i++ {
+		line := gen(r, clientAttrs)
+		cfg := filepath.Join(t.TempDir(), "config")
+		os.WriteFile(cfg, []byte("Match "+line+"\n  ServerAliveInterval 202\nHost *\n  ServerAliveInterval 5\n"), 0o600)
+		res := Resolve(Options{Files: []Input{{Path: cfg, User: true}}, Host: "b", LocalUser: me, Version: fixed(v)})
+		got := "5"
+		if o, ok := res.Effective("serveraliveinterval"); ok {
+			got = o.Line().Value()
+		}
+		want, accepted, msg := realSSH(t, ssh, cfg, "b", "serveraliveinterval")
+		if accepted != (res.Rejected() == nil) || accepted && got != want {
+			t.Errorf("Match %q: ssh -G accepts %v (%s) value %s; keepalive rejects %v value %s", line, accepted, msg, want, res.Rejected(), got)
+		}
+	}
+	for i := 0; i < 60; i++ {
+		line := gen(r, serverAttrs)
+		cfg := filepath.Join(t.TempDir(), "sshd_config")
+		os.WriteFile(cfg, []byte("ClientAliveInterval 1\nMatch "+line+"\n  ClientAliveInterval 2\n"), 0o600)
+		spec := "user=b,host=b,addr=10.1.2.3,lport=22,rdomain=b"
+		conn, _ := ParseConn(spec)
+		res := Resolve(Options{Dialect: sshconf.Server, Files: []Input{{Path: cfg}}, Conn: conn, Version: fixed(v)})
+		got := "0"
+		if o, ok := res.Effective("clientaliveinterval"); ok {
+			got = o.Line().Value()
+		}
+		want, accepted, msg := realSSHD(t, sshd, cfg, spec, "clientaliveinterval")
+		if accepted != (res.Rejected() == nil) || accepted && got != want {
+			t.Errorf("sshd Match %q: sshd -T -C accepts %v (%s) value %s; keepalive rejects %v value %s", line, accepted, msg, want, res.Rejected(), got)
 		}
 	}
 }
