@@ -41,6 +41,8 @@ fuzz:
 	$(GO) test ./internal/sshconf -run '^$$' -fuzz FuzzEdit -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/putty -run '^$$' -fuzz FuzzSetKeepAlive -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/putty -run '^$$' -fuzz FuzzEscapeRoundTrip -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/resolve -run '^$$' -fuzz FuzzParseMatch -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/resolve -run '^$$' -fuzz FuzzGlobMatch -fuzztime $(FUZZTIME)
 
 lint:
 	$(GO) vet ./...

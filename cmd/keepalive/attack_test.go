@@ -131,7 +131,7 @@ func (k *keepalive) testPuttyAsUser(t *testing.T) {
 		t.Errorf("stderr does not say root works as alice: %v", r)
 	}
 	sessions := filepath.Join(out, "home", "alice", ".putty", "sessions")
-	sameBytes(t, filepath.Join(sessions, "web"), []byte("HostName=example.com\nPingInterval=0\nPingIntervalSecs=60\n"))
+	sameBytes(t, filepath.Join(sessions, "web"), []byte("HostName=example.com\nPingInterval=0\nPingIntervalSecs=60\nKeepaliveWas=\"0\",-,60\n"))
 	wantOwnership(t, filepath.Join(sessions, "web"), aliceUID, aliceUID, 0o644)
 	wantOwnership(t, filepath.Join(sessions, "Default%20Settings"), aliceUID, aliceUID, 0o600)
 }
@@ -301,7 +301,7 @@ func (k *keepalive) testRootImageLinks(t *testing.T) {
 	// image's file is the one changed.
 	for _, c := range []struct{ name, file, want string }{
 		{"server", "real_config", "ClientAliveInterval 60"},
-		{"system", "real_client", "ServerAliveInterval 300"},
+		{"system", "real_client", "ServerAliveInterval 60"},
 	} {
 		r := saved(t, out, c.name)
 		r.sane(t)

@@ -29,7 +29,7 @@ func TestPuttyAppFlag(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `PuTTY session "box" keep-alive 60s (was off)`) {
 		t.Errorf("--app putty: exit %d\n%s%s", code, out, errs)
 	}
-	if data, _ := os.ReadFile(p); string(data) != "HostName=box\nPingInterval=0\nPingIntervalSecs=60\n" {
+	if data, _ := os.ReadFile(p); string(data) != "HostName=box\nPingInterval=0\nPingIntervalSecs=60\nKeepaliveWas=-,-,60\n" {
 		t.Errorf("session file: %q", data)
 	}
 

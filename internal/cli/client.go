@@ -57,13 +57,14 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 		home = account.HomeIn(cf.Root, acct.Name)
 	}
 	opts := resolve.Options{
-		Dialect:             sshconf.Client,
-		SetupTimeOutIsAlive: m.DebianSetupTimeOut,
-		FS:                  resolve.FS{Root: cf.Root},
-		Home:                home,
-		Files:               acct.ClientFiles(cf.File, cf.System, cf.Root, false),
-		LocalUser:           acct.Name,
+		Dialect:   sshconf.Client,
+		Version:   m.Version,
+		FS:        resolve.FS{Root: cf.Root},
+		Home:      home,
+		Files:     acct.ClientFiles(cf.File, cf.System, cf.Root, false),
+		LocalUser: acct.Name,
 	}
+	localTokens(&opts)
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }
 

@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"fmt"
+	"os"
+	"strconv"
 	"sync"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
 // Machine is what commands take from the system they run on besides the
@@ -20,10 +24,35 @@ type Machine struct {
 	AppStore func(app string) (putty.Store, error)
 	// FindReload says how to make the running sshd read its config again.
 	FindReload func(pidFile string) openssh.Reload
-	// DebianSetupTimeOut reports whether the installed ssh reads
-	// SetupTimeOut as ServerAliveInterval; called only for a config that
-	// has such a line.
-	DebianSetupTimeOut func() bool
+	// Version is the installed OpenSSH release, whose semantics the
+	// resolver follows where releases differ (criterion=value in Match,
+	// ${ENV} in Include, Debian's SetupTimeOut, ...); called only for a
+	// config that depends on it, and at most once (resolve.Options.Version).
+	Version func() resolve.Version
+}
+
+// installedVersion asks the installed ssh for its version; unknown when
+// there is none.
+func installedVersion() resolve.Version {
+	v, err := openssh.InstalledVersion()
+	if err != nil {
+		return resolve.Version{}
+	}
+	// openssh.Version has no patch level: "Match version" patterns with
+	// one (OpenSSH_10.0p2) need it.
+	return resolve.Version{Major: v.Major, Minor: v.Minor, Debian: v.Debian,
+		Release: fmt.Sprintf("OpenSSH_%d.%d", v.Major, v.Minor), Text: v.String()}
+}
+
+// localTokens fills what the %-tokens of a client Include need from the
+// local machine (OpenSSH 9.9 and later expand them), and the environment
+// for ${VAR}.
+func localTokens(o *resolve.Options) {
+	o.Getenv = os.LookupEnv
+	if h, err := os.Hostname(); err == nil {
+		o.LocalHost = h
+	}
+	o.UID = strconv.Itoa(os.Getuid())
 }
 
 // SessionStore is the --app program's session store, or with no --app
@@ -45,9 +74,6 @@ func SystemMachine() Machine {
 		PuttyStore:  putty.DefaultStore,
 		AppStore:    putty.AppStore,
 		FindReload:  openssh.FindReload,
-		DebianSetupTimeOut: sync.OnceValue(func() bool {
-			v, err := openssh.InstalledVersion()
-			return err == nil && v.DebianSetupTimeOut()
-		}),
+		Version:     sync.OnceValue(installedVersion),
 	}
 }

@@ -130,6 +130,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 		return nil, err
 	}
 	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
+	t.Scope.Opts.Version = m.Version
 	return t, nil
 }
 

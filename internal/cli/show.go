@@ -17,6 +17,7 @@ import (
 
 type showOptions struct {
 	Host       string
+	Connection string // sshd -T -C spec
 	JSON       bool
 	Verify     string // "" (off), "yes", "exec" (ssh -G may run Match exec)
 	AllowExec  bool
@@ -42,7 +43,10 @@ from or "default":
           and their Includes (--file: only that file, like "ssh -F FILE");
           without --host, for a host that only general blocks (Host *) match
   server  ClientAliveInterval, ClientAliveCountMax, TCPKeepAlive from
-          sshd_config and its drop-ins, the global values "sshd -T" prints
+          sshd_config and its drop-ins, the global values "sshd -T" prints;
+          with --connection user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R]
+          the values that connection gets from Match blocks, as
+          "sshd -T -C SPEC" prints them
   PuTTY   each saved session's keep-alive
 
 and warnings: lines that never take effect because an earlier one wins,
@@ -50,16 +54,25 @@ per-host values, a "Host *" at the top of a file, Match exec blocks keepalive
 does not evaluate, keep-alives that are off or longer than common NAT and
 load-balancer idle timeouts.
 
---verify runs the real "ssh -G" and "sshd -T" and reports any disagreement
-(exit 1). ssh -G runs the commands of Match exec blocks, so it is skipped for
-a config that has one unless --verify=exec (or --allow-exec) says so.`,
+A config that ssh or sshd would refuse (a bad Match line, an invalid address
+mask, an unknown keyword, an Include loop, ...) is reported as "ssh rejects
+this config" or "sshd rejects this config" with the line, and show exits 1:
+the values shown are then not in effect.
+
+--verify runs the real "ssh -G" and "sshd -T [-C]" and reports any
+disagreement (exit 1), or the program's own error for a config it refuses.
+ssh -G runs the commands of Match exec blocks, so it runs only on a config
+keepalive evaluated completely (no Match exec, no Include it could not
+read), unless --verify=exec (or --allow-exec) says so.`,
 		Example: `  keepalive show
   keepalive show --host build.example.com --verify
+  keepalive show --connection user=alice,host=laptop.lan,addr=10.0.0.7 --no-putty
   keepalive show --json --no-putty`,
 		RunE: func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
+	f.StringVar(&o.Connection, "connection", "", "server values for this connection, as sshd -T -C `SPEC` (user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R])")
 	f.BoolVar(&o.JSON, "json", false, `print {"client": ..., "server": ..., "putty": [...], "warnings": [...]}`)
 	f.StringVar(&o.Verify, "verify", "", "cross-check with the real ssh -G and sshd -T; --verify=exec also lets ssh -G run Match exec commands")
 	f.Lookup("verify").NoOptDefVal = "yes"
@@ -85,6 +98,17 @@ func (o *showOptions) validate() error {
 	}
 	if o.Host != "" && (strings.HasPrefix(o.Host, "-") || strings.ContainsAny(o.Host, " \t\r\n\x00")) {
 		return usageErrorf("invalid --host %q: want a host name as typed after ssh, such as example.com", o.Host)
+	}
+	if o.Connection != "" {
+		if strings.ContainsAny(o.Connection, " \t\r\n\x00") {
+			return usageErrorf("invalid --connection %q: want user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R] without blanks", o.Connection)
+		}
+		if _, err := resolve.ParseConn(o.Connection); err != nil {
+			return usageErrorf("invalid --connection %q: %v", o.Connection, err)
+		}
+		if o.NoServer {
+			return usageErrorf("--connection asks for server values and cannot be combined with --no-server")
+		}
 	}
 	return nil
 }
@@ -125,23 +149,29 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	}
 	opts := report.Options{
 		Client: &resolve.Options{
-			Dialect:             sshconf.Client,
-			SetupTimeOutIsAlive: m.DebianSetupTimeOut,
-			FS:                  fsys,
-			Home:                o.env.Home,
-			Files:               files,
-			Host:                host,
-			LocalUser:           o.env.LocalUser,
+			Dialect:   sshconf.Client,
+			Version:   m.Version,
+			FS:        fsys,
+			Home:      o.env.Home,
+			Files:     files,
+			Host:      host,
+			LocalUser: o.env.LocalUser,
 		},
 		Probe:           probe,
 		CheckUserConfig: o.File == "",
 	}
+	localTokens(opts.Client)
 	serverFile := o.ServerFile
 	if serverFile == "" {
 		serverFile = account.ServerConfig(o.Root)
 	}
 	if !o.NoServer {
 		so := serverChain(serverFile, o.Root)
+		so.Version = m.Version
+		so.Conn, _ = resolve.ParseConn(o.Connection) // validated
+		if so.Conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
+			so.Conn.Groups = report.UserGroups(so.Conn.User) // as sshd looks them up for Match Group
+		}
 		opts.Server = &so
 	}
 	if o.NoPutty {
@@ -175,6 +205,9 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	if disagree {
 		return withHint(errors.New("--verify: the real ssh -G or sshd -T disagrees with keepalive (see the errors above)"),
 			"please report this with the config files involved")
+	}
+	if why := rep.Rejected(); why != "" {
+		return withHint(errors.New(why), "fix that line; until then the values shown are not in effect")
 	}
 	return nil
 }

@@ -24,27 +24,37 @@ var matchKeywords = map[string]string{
 }
 
 // ParseMatch checks the criteria of a Match line ("User bob",
-// "Group sftp Address 10.0.0.0/8", "all") and returns them as arguments.
+// "Group sftp Address 10.0.0.0/8", "user=bob", "all"), split as sshd splits
+// a Match line (OpenSSH's tokenizer: blanks, or '=' between a criterion
+// and its patterns), and returns them as arguments in the spelling every
+// sshd release reads: ["User", "bob", "Address", "10.0.0.0/8"].
 func ParseMatch(criteria string) ([]string, error) {
-	if strings.ContainsAny(criteria, "\"'#\\\r\n=") {
-		return nil, fmt.Errorf("quotes, '=', '#' and line breaks are not allowed")
+	if strings.ContainsAny(criteria, "\"'#\\\r\n") {
+		return nil, fmt.Errorf("quotes, '#', '\\' and line breaks are not allowed")
 	}
-	args := strings.Fields(criteria)
-	switch {
-	case len(args) == 0:
+	if strings.TrimSpace(criteria) == "" {
 		return nil, fmt.Errorf("empty")
-	case len(args) == 1 && strings.EqualFold(args[0], "all"):
-		return []string{"all"}, nil
-	case len(args)%2 != 0:
-		return nil, fmt.Errorf("want KEYWORD PATTERNS pairs such as \"User bob\" or \"Address 10.0.0.0/8\"")
 	}
-	for i := 0; i < len(args); i += 2 {
-		if _, ok := matchKeywords[strings.ToLower(args[i])]; !ok {
-			return nil, fmt.Errorf("unknown criterion %q: want all, User, Group, Host, Address, LocalAddress, LocalPort or RDomain", args[i])
+	// Read as OpenSSH before 9.9 reads it (strdelim): "User bob",
+	// "user=bob" and "user = bob" alike. What is written is "User bob",
+	// which every release reads.
+	crit, err := resolve.ParseMatchText(criteria, true, func() resolve.Version { return resolve.Version{Major: 9, Minor: 2} })
+	if err != nil {
+		return nil, fmt.Errorf("%v; want KEYWORD PATTERNS pairs such as \"User bob\", \"user=bob\" or \"Address 10.0.0.0/8\"", err)
+	}
+	if len(crit) == 1 && crit[0].Attr == "all" {
+		return []string{"all"}, nil
+	}
+	var args []string
+	for _, c := range crit {
+		kw, ok := matchKeywords[c.Attr]
+		if !ok {
+			return nil, fmt.Errorf("unknown criterion %q: want all, User, Group, Host, Address, LocalAddress, LocalPort or RDomain", c.Attr)
 		}
-		if probeValue(args[i], args[i+1]) == "" {
-			return nil, fmt.Errorf("%s %s matches no connection keepalive can name: give at least one pattern without '!'", args[i], args[i+1])
+		if probeValue(kw, c.Arg) == "" {
+			return nil, fmt.Errorf("%s %s matches no connection keepalive can name: give at least one pattern without '!'", kw, c.Arg)
 		}
+		args = append(args, kw, c.Arg)
 	}
 	return args, nil
 }
@@ -72,6 +82,11 @@ func MatchConn(args []string) *resolve.Conn {
 		case "rdomain":
 			c.RDomain = v
 		}
+	}
+	if len(c.Groups) > 0 && c.User == "" {
+		// sshd matches Group only for a user (match_cfg_line: "Match
+		// Group" needs one), so the connection names one.
+		c.User = "keepalive-probe"
 	}
 	return c
 }
@@ -122,17 +137,25 @@ func matchArgs(match string) []string {
 }
 
 // sameCriteria reports whether a Match header has exactly the criteria
-// args: keywords compared without case, patterns exactly.
-func sameCriteria(h *sshconf.Line, args []string) bool {
-	if h == nil || !h.Is("Match") || len(h.Args) != len(args) {
+// args (as ParseMatch returns them), read as the installed sshd reads the
+// header ("Match user=bob" is "Match User bob"): keywords compared without
+// case, patterns exactly.
+func sameCriteria(s *Scope, h *sshconf.Line, args []string) bool {
+	if h == nil || !h.Is("Match") {
 		return false
 	}
-	for i, a := range h.Args {
-		if i%2 == 0 || len(args) == 1 {
-			if !strings.EqualFold(a, args[i]) {
-				return false
-			}
-		} else if a != args[i] {
+	crit, err := resolve.ParseMatch(h, true, s.Opts.Version)
+	if err != nil {
+		return false
+	}
+	if len(args) == 1 {
+		return len(crit) == 1 && crit[0].Attr == "all"
+	}
+	if len(crit)*2 != len(args) {
+		return false
+	}
+	for i, c := range crit {
+		if !strings.EqualFold(c.Attr, args[2*i]) || c.Arg != args[2*i+1] {
 			return false
 		}
 	}
@@ -356,7 +379,7 @@ func (p *Plan) findMatch(s *Scope, args []string) (*sshconf.File, int) {
 	r := p.resolve(s)
 	for _, d := range r.Docs {
 		for _, b := range d.File.Blocks() {
-			if sameCriteria(b.Header, args) {
+			if sameCriteria(s, b.Header, args) {
 				return d.File, b.Start
 			}
 		}
@@ -393,7 +416,7 @@ func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 			if o.Key != canon {
 				continue
 			}
-			if match == "" && o.State == resolve.Active || match != "" && sameCriteria(o.Header, args) {
+			if match == "" && o.State == resolve.Active || match != "" && sameCriteria(&s, o.Header, args) {
 				occ = append(occ, o)
 			}
 		}

@@ -314,6 +314,11 @@ func TestServerParseMatch(t *testing.T) {
 		{"Address 192.168.0.*", "Address 192.168.0.*", "addr=192.168.0.1"},
 		{"Group sftp", "Group sftp", ""},
 		{"User !root,*", "User !root,*", "user=keepalive-probe"},
+		{"user=bob", "User bob", "user=bob"},
+		{"host=b Address = 10.0.0.0/8", "Host b Address 10.0.0.0/8", "host=b,addr=10.0.0.0"},
+		{"User=bob LocalPort=22", "User bob LocalPort 22", "user=bob,lport=22"},
+		{"Address 10.0.1.0/8", "error", ""},
+		{"User bob all", "error", ""},
 		{"User", "error", ""},
 		{"Exec true", "error", ""},
 		{"User \"bob\"", "error", ""},
@@ -333,6 +338,35 @@ func TestServerParseMatch(t *testing.T) {
 			if spec := ConnSpec(MatchConn(args)); spec != tt.spec {
 				t.Errorf("ConnSpec(MatchConn(%q)) = %q, want %q", tt.in, spec, tt.spec)
 			}
+		}
+	}
+}
+
+// TestServerMatchEqualsForm: a Match block written "criterion=value"
+// matches the connections sshd says it does (issue: "Match host=a" used to
+// match every connection, so --match "Host b" was refused as shadowed).
+func TestServerMatchEqualsForm(t *testing.T) {
+	in := "ClientAliveInterval 5\nMatch host=a\n  ClientAliveInterval 102\n"
+	sc, etc := serverRoot(t, map[string]string{"sshd_config": in})
+	main := filepath.Join(etc, "sshd_config")
+	p := EnableServer(sc, serverSettings, "Host b")
+	if len(p.Shadowed) != 0 {
+		t.Errorf("--match 'Host b': shadowed by %v; Match host=a does not apply to host b", p.Shadowed)
+	}
+	want := in + "# keepalive: added \"Match Host b\"\nMatch Host b\n" +
+		"  # keepalive: added \"ClientAliveInterval 300\"\n  ClientAliveInterval 300\n" +
+		"  # keepalive: added \"ClientAliveCountMax 2\"\n  ClientAliveCountMax 2\n"
+	if got := bytesOf(p, main); got != want {
+		t.Errorf("--match 'Host b':\n%s\nwant\n%s", got, want)
+	}
+	// The same criteria in either spelling are the same block.
+	for _, m := range []string{"host=a", "Host a", "HOST = a"} {
+		p := EnableServer(sc, serverSettings, m)
+		want := "ClientAliveInterval 5\nMatch host=a\n" +
+			"  # keepalive: changed \"  ClientAliveInterval 102\" to \"ClientAliveInterval 300\"\n  ClientAliveInterval 300\n" +
+			"  # keepalive: added \"ClientAliveCountMax 2\"\n  ClientAliveCountMax 2\n"
+		if got := bytesOf(p, main); got != want || len(p.Shadowed) != 0 {
+			t.Errorf("--match %q:\n%s\nwant\n%s (shadowed %v)", m, got, want, p.Shadowed)
 		}
 	}
 }

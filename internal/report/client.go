@@ -32,7 +32,13 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 	c.ServerAliveCountMax = values["serveralivecountmax"]
 	c.TCPKeepAlive = values["tcpkeepalive"]
 
-	fileWarnings(r, SectionClient, res)
+	c.Rejected = fileWarnings(r, SectionClient, opts, res)
+	for _, v := range []Value{c.ServerAliveInterval, c.ServerAliveCountMax, c.TCPKeepAlive} {
+		if v.bad && c.Rejected == "" {
+			c.Rejected = v.Source + ": " + directive(*v.occ) + ": an invalid value"
+			r.Add(Error, SectionClient, "", "ssh rejects this config (%s): the values shown are what keepalive read, not values in effect", c.Rejected)
+		}
+	}
 	who := "for host " + opts.Host
 	if probe {
 		who = "for hosts without a value of their own"

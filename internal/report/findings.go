@@ -126,17 +126,52 @@ func sourceText(v Value) string {
 	return v.Source
 }
 
-// fileWarnings reports what makes OpenSSH refuse or misread a file: the
-// resolver's problems and byte-order marks.
-func fileWarnings(r *Report, sec Section, res *resolve.Result) {
+// fileWarnings reports what makes OpenSSH refuse or misread a file (the
+// resolver's problems and byte-order marks), what keepalive could not
+// evaluate, and the OpenSSH release it followed when that mattered. It
+// returns the first reason OpenSSH refuses the configuration, or "".
+func fileWarnings(r *Report, sec Section, opts resolve.Options, res *resolve.Result) string {
+	prog := "ssh"
+	if sec == SectionServer {
+		prog = "sshd"
+	}
+	rejected, where := "", ""
+	if p := res.Rejected(); p != nil {
+		rejected, where = p.Error(), p.Pos
+	}
 	for _, p := range res.Problems {
 		r.Add(Error, sec, p.Pos, "%s", p.Msg)
 	}
 	for _, d := range res.Docs {
 		if d.File.HasBOM() {
 			r.Add(Error, sec, d.Path+":1", "the file starts with a UTF-8 byte-order mark: OpenSSH reads it as part of the first keyword and rejects the file; save it as UTF-8 without BOM")
+			if rejected == "" {
+				rejected, where = d.Path+":1: a UTF-8 byte-order mark", d.Path+":1"
+			}
 		}
 	}
+	problems := map[resolve.Problem]bool{}
+	for _, p := range res.Problems {
+		problems[p] = true
+	}
+	for _, p := range res.Incomplete {
+		if problems[p] || strings.HasPrefix(p.Msg, "Match exec") {
+			continue // reported above, or with the values it may change
+		}
+		r.Add(Warning, sec, p.Pos, "%s; the values shown may not be what %s uses", p.Msg, prog)
+	}
+	if v := res.Version; v != nil {
+		switch {
+		case !v.Known():
+			r.Add(Info, sec, "", "some lines mean different things in different OpenSSH releases, and the installed version is unknown (no ssh -V): they were read as the newest release reads them")
+		case opts.FS.Root != "" && opts.FS.Root != "/":
+			r.Add(Info, sec, "", "some lines mean different things in different OpenSSH releases: they were read as %s (the ssh installed on this machine) reads them; the one in %s may differ", v, opts.FS.Root)
+		}
+	}
+	if rejected != "" {
+		r.Add(Error, sec, "", "%s rejects this config (the error at %s): the values shown are what keepalive read, not values in effect", prog, where)
+	}
+	return rejected
 }
 
 // badValue reports a value OpenSSH rejects.
@@ -230,7 +265,7 @@ func permWarnings(r *Report, opts resolve.Options, res *resolve.Result, checkUse
 		if skip := top[d.Path]; skip {
 			continue
 		}
-		if why := badPermissions(opts.FS.Real(d.Path), checkOwner); why != "" {
+		if why := badPermissions(opts.FS, d.Path, checkOwner); why != "" {
 			r.Add(Error, SectionClient, d.Path, "ssh refuses to run with this file (\"Bad owner or permissions\"): %s", why)
 		}
 	}

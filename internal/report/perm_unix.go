@@ -5,13 +5,15 @@ package report
 import (
 	"os"
 	"syscall"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
 // badPermissions says why ssh refuses a file it reads with
 // SSHCONF_CHECKPERM (readconf.c): owned by someone other than root or the
 // user, or writable by group or others. "" when ssh accepts it.
-func badPermissions(path string, checkOwner bool) string {
-	info, err := os.Stat(path)
+func badPermissions(fsys resolve.FS, path string, checkOwner bool) string {
+	info, err := fsys.Stat(path)
 	if err != nil {
 		return ""
 	}

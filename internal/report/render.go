@@ -85,6 +85,9 @@ func (r *Report) Text(w io.Writer, st Style) error {
 		if c.Probe {
 			title = "client (ssh), general values (no --host: host " + c.Host + " matches only general blocks)"
 		}
+		if c.Rejected != "" {
+			title += ": ssh rejects this config, these values are not in effect"
+		}
 		section(&b, st, title, []row{
 			valueRow("ServerAliveInterval", c.ServerAliveInterval, true),
 			valueRow("ServerAliveCountMax", c.ServerAliveCountMax, false),
@@ -94,7 +97,14 @@ func (r *Report) Text(w io.Writer, st Style) error {
 	switch {
 	case r.Server != nil:
 		s := r.Server
-		section(&b, st, "server (sshd), global values", []row{
+		title := "server (sshd), global values"
+		if s.Connection != "" {
+			title = "server (sshd) for connection " + s.Connection
+		}
+		if s.Rejected != "" {
+			title += ": sshd rejects this config, these values are not in effect"
+		}
+		section(&b, st, title, []row{
 			valueRow("ClientAliveInterval", s.ClientAliveInterval, true),
 			valueRow("ClientAliveCountMax", s.ClientAliveCountMax, false),
 			valueRow("TCPKeepAlive", s.TCPKeepAlive, false),
@@ -136,6 +146,9 @@ func (r *Report) Text(w io.Writer, st Style) error {
 
 func valueRow(name string, v Value, interval bool) row {
 	rw := row{name: name, value: v.String(), source: v.Source}
+	if v.Block != "" {
+		rw.source += " (in " + v.Block + ")"
+	}
 	if n, ok := v.Int(); interval && ok {
 		if n == 0 {
 			rw.value, rw.valueColor = "0 (off)", "31"

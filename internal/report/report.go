@@ -8,9 +8,9 @@ package report
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -41,6 +41,11 @@ const SourceDefault = "default"
 type Value struct {
 	Value  any    `json:"value"`
 	Source string `json:"source"` // "path:line" or "default"
+
+	// Block names the Match block the winning line is in, with the
+	// header's "path:line", when it is in one: `Match User bob` at
+	// /etc/ssh/sshd_config:120.
+	Block string `json:"block,omitempty"`
 
 	occ *resolve.Occurrence
 	bad bool // OpenSSH rejects the value; Value is the text as written
@@ -75,6 +80,11 @@ type Client struct {
 	ServerAliveCountMax Value  `json:"ServerAliveCountMax"`
 	TCPKeepAlive        Value  `json:"TCPKeepAlive"`
 
+	// Rejected is set when ssh refuses the configuration: "path:line:
+	// why", from keepalive's evaluation or from the real ssh (--verify).
+	// The values are then what keepalive read, not what is in effect.
+	Rejected string `json:"rejected,omitempty"`
+
 	// Probe is true when no host was asked for and Host is a made-up name
 	// that only general blocks (Host *, Match all) match.
 	Probe bool `json:"-"`
@@ -87,11 +97,17 @@ type Client struct {
 }
 
 // Server is the server side: the global values `sshd -T` prints without
-// -C, where only "Match all" blocks apply.
+// -C, where only "Match all" blocks apply, or with a connection those
+// `sshd -T -C` prints for it.
 type Server struct {
-	ClientAliveInterval Value `json:"ClientAliveInterval"`
-	ClientAliveCountMax Value `json:"ClientAliveCountMax"`
-	TCPKeepAlive        Value `json:"TCPKeepAlive"`
+	// Connection is the connection spec the values are for ("" for the
+	// global values): "user=bob,host=h,addr=10.0.0.1".
+	Connection          string `json:"connection,omitempty"`
+	ClientAliveInterval Value  `json:"ClientAliveInterval"`
+	ClientAliveCountMax Value  `json:"ClientAliveCountMax"`
+	TCPKeepAlive        Value  `json:"TCPKeepAlive"`
+	// Rejected: as Client.Rejected, for sshd.
+	Rejected string `json:"rejected,omitempty"`
 
 	Config string          `json:"-"` // sshd_config path
 	Files  []string        `json:"-"`
@@ -162,6 +178,20 @@ type Report struct {
 // Add appends a warning.
 func (r *Report) Add(level Level, sec Section, source, format string, args ...any) {
 	r.Warnings = append(r.Warnings, Warn{Level: level, Section: sec, Source: source, Message: fmt.Sprintf(format, args...)})
+}
+
+// Rejected returns what makes ssh or sshd refuse its configuration
+// ("ssh rejects this config: path:line: why"), or "" when neither does as
+// far as keepalive knows.
+func (r *Report) Rejected() string {
+	var out []string
+	if r.Client != nil && r.Client.Rejected != "" {
+		out = append(out, "ssh rejects this config: "+r.Client.Rejected)
+	}
+	if r.Server != nil && r.Server.Rejected != "" {
+		out = append(out, "sshd rejects this config: "+r.Server.Rejected)
+	}
+	return strings.Join(out, "; ")
 }
 
 // Has reports whether a warning of at least level exists.
@@ -283,6 +313,9 @@ func valueOf(res *resolve.Result, key string, k kind, def any) Value {
 		return Value{Value: def, Source: SourceDefault}
 	}
 	v := Value{Source: o.Pos(), occ: &o}
+	if o.Header != nil && o.Header.Is("Match") {
+		v.Block = blockAt(res, o.Header)
+	}
 	arg := ""
 	args := o.Line().Args
 	if len(args) > 0 {
@@ -320,7 +353,7 @@ func (r *Report) NoteHomeMismatch(sshReads, homeConfig string, fsys resolve.FS) 
 	if filepath.Clean(homeConfig) == filepath.Clean(sshReads) {
 		return
 	}
-	if _, err := os.Stat(fsys.Real(homeConfig)); err == nil {
+	if _, err := fsys.Stat(homeConfig); err == nil {
 		r.Add(Info, SectionClient, "", "ssh reads %s (the home directory in the password database), not %s ($HOME)", sshReads, homeConfig)
 	}
 }

@@ -2,8 +2,8 @@ package report
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -20,26 +20,37 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 	res := resolve.Resolve(opts)
 	main := opts.Files[0].Path
 	if res.Doc(main) == nil {
-		if _, err := os.Stat(opts.FS.Real(main)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := opts.FS.Lstat(main); errors.Is(err, fs.ErrNotExist) {
 			r.ServerMissing = main
 			r.Add(Info, SectionServer, "", "%s does not exist: the OpenSSH server is not installed or not configured here", main)
 			return nil
 		}
-		fileWarnings(r, SectionServer, res)
+		fileWarnings(r, SectionServer, opts, res)
 		if len(res.Problems) == 0 {
 			r.Add(Error, SectionServer, main, "cannot read the server config")
 		}
 		r.ServerMissing = main
 		return nil
 	}
-	s := &Server{Config: main, Files: docPaths(res), Result: res}
+	s := &Server{Config: main, Files: docPaths(res), Result: res, Connection: opts.Conn.Spec()}
 	values := valuesOf(res, serverKeys)
 	s.byKey = values
 	s.ClientAliveInterval = values["clientaliveinterval"]
 	s.ClientAliveCountMax = values["clientalivecountmax"]
 	s.TCPKeepAlive = values["tcpkeepalive"]
 
-	fileWarnings(r, SectionServer, res)
+	s.Rejected = fileWarnings(r, SectionServer, opts, res)
+	reject := func(why string) {
+		if s.Rejected == "" {
+			s.Rejected = why
+			r.Add(Error, SectionServer, "", "sshd rejects this config (%s): the values shown are what keepalive read, not values in effect", why)
+		}
+	}
+	for _, v := range []Value{s.ClientAliveInterval, s.ClientAliveCountMax, s.TCPKeepAlive} {
+		if v.bad {
+			reject(v.Source + ": " + directive(*v.occ) + ": an invalid value")
+		}
+	}
 	for _, k := range serverKeys {
 		v := values[k.key]
 		badValue(r, SectionServer, k.name, v, "sshd")
@@ -54,9 +65,18 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 		}
 		shadowedBy(r, global)
 		shadowedBy(r, matchAll)
+		who := "every connection"
+		if opts.Conn != nil {
+			who = "this connection"
+		}
 		if len(global) > 0 && len(matchAll) > 0 {
-			r.Add(Info, SectionServer, global[0].Pos(), "%s is overridden for every connection by %s in %s",
-				directive(global[0]), directive(matchAll[0]), blockAt(res, matchAll[0].Header))
+			r.Add(Info, SectionServer, global[0].Pos(), "%s is overridden for %s by %s in %s",
+				directive(global[0]), who, directive(matchAll[0]), blockAt(res, matchAll[0].Header))
+		}
+		// The global value, which Match blocks override.
+		globalValue := fmt.Sprint(map[string]any{"clientaliveinterval": DefaultInterval, "clientalivecountmax": DefaultCountMax, "tcpkeepalive": DefaultKeepAlive}[k.key]) + " (the default)"
+		if len(global) > 0 {
+			globalValue = global[0].Line().Value() + " (" + global[0].Pos() + ")"
 		}
 		// Match blocks for some connections.
 		var inMatch []resolve.Occurrence
@@ -69,6 +89,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 			if k.key == "tcpkeepalive" {
 				r.Add(Error, SectionServer, o.Pos(), "%s is inside %s: sshd does not allow TCPKeepAlive in a Match block and refuses the config",
 					directive(o), blockAt(res, o.Header))
+				reject(o.Pos() + ": TCPKeepAlive inside a Match block")
 				continue
 			}
 			level := Info
@@ -77,7 +98,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 				level = Warning
 			}
 			r.Add(level, SectionServer, o.Pos(), "%s applies to connections matching %s, overriding the global %s %s for them",
-				directive(o), blockAt(res, o.Header), k.name, v.String())
+				directive(o), blockAt(res, o.Header), k.name, globalValue)
 		}
 	}
 	intervalWarnings(r, SectionServer, sshconf.ClientAliveInterval, s.ClientAliveInterval, "in sshd")

@@ -26,27 +26,35 @@ func (r *Report) Verify(o VerifyOptions) bool {
 	ctx := context.Background()
 	disagree := false
 	if c := r.Client; c != nil {
-		if pos := MatchExec(c.Result); pos != "" && !o.AllowExec {
-			r.Add(Warning, SectionClient, pos, "not verified with ssh -G: it would run this Match exec command; --verify=exec allows that")
+		// ssh -G runs Match exec commands: only on a config keepalive
+		// evaluated completely (no Match exec in any spelling, no Include
+		// it skipped), unless allowed.
+		if !c.Result.Complete() && !o.AllowExec {
+			why := c.Result.Incomplete[0]
+			r.Add(Warning, SectionClient, why.Pos, "not verified with ssh -G: keepalive did not evaluate this config completely (%s), and ssh -G would run any Match exec command in it; --verify=exec allows that", why.Msg)
 		} else {
 			bin, err := o.Find("ssh")
 			var cfg openssh.Config
 			if err == nil {
 				cfg, err = openssh.SSH(ctx, openssh.SSHQuery{Bin: bin, File: o.ClientFile, Host: c.Host})
 			}
-			disagree = r.compare(SectionClient, "ssh -G", cfg, err, c.values())
+			disagree = r.compare(SectionClient, "ssh -G", cfg, err, &c.Rejected, c.values())
 		}
 	}
 	if sv := r.Server; sv != nil {
-		cfg, err := sshdDump(ctx, o)
-		disagree = r.compare(SectionServer, "sshd -T", cfg, err, sv.values()) || disagree
+		prog := "sshd -T"
+		if sv.Connection != "" {
+			prog += " -C " + sv.Connection
+		}
+		cfg, err := sshdDump(ctx, o, sv.Connection)
+		disagree = r.compare(SectionServer, prog, cfg, err, &sv.Rejected, sv.values()) || disagree
 	}
 	return disagree
 }
 
 // sshdDump runs sshd -T with a throwaway host key, since sshd refuses to
 // test a config without one it can read.
-func sshdDump(ctx context.Context, o VerifyOptions) (openssh.Config, error) {
+func sshdDump(ctx context.Context, o VerifyOptions, conn string) (openssh.Config, error) {
 	bin, err := o.Find("sshd")
 	if err != nil {
 		return nil, err
@@ -56,18 +64,22 @@ func sshdDump(ctx context.Context, o VerifyOptions) (openssh.Config, error) {
 		return nil, err
 	}
 	defer key.Close()
-	return openssh.SSHD(ctx, openssh.SSHDQuery{Bin: bin, File: o.ServerFile, HostKey: key.Path})
+	return openssh.SSHD(ctx, openssh.SSHDQuery{Bin: bin, File: o.ServerFile, HostKey: key.Path, Conn: conn})
 }
 
-func (r *Report) compare(sec Section, prog string, cfg openssh.Config, err error, vals []keyed) bool {
+// compare checks keepalive's values against what the real program printed.
+// A program that refuses the config sets *rejected (when keepalive had not
+// found a reason itself) to its own first complaint, so that show fails.
+func (r *Report) compare(sec Section, prog string, cfg openssh.Config, err error, rejected *string, vals []keyed) bool {
 	var failed *openssh.Failed
 	switch {
 	case errors.Is(err, openssh.ErrNotFound):
 		r.Add(Info, sec, "", "not verified: %v", err)
 		return false
 	case errors.As(err, &failed) && failed.NeedsConnection():
-		// Match LocalPort/LocalAddress: sshd -T has no global view to print.
-		r.Add(Info, sec, "", "not verified: sshd -T cannot print global values for this config without a connection (-C): %v", err)
+		// Match LocalPort: sshd -T has no global view to print, and
+		// sshd -T -C needs lport= for it.
+		r.Add(Info, sec, "", "not verified: %s cannot print values for this config without the connection's local port (lport=): %v", prog, err)
 		return false
 	case errors.As(err, &failed) && len(failed.Problems()) > 0:
 		// The program refuses the config: say so with its own path:line,
@@ -75,7 +87,13 @@ func (r *Report) compare(sec Section, prog string, cfg openssh.Config, err error
 		for _, p := range failed.Problems() {
 			r.Add(Error, sec, p.Pos(), "%s rejects this config: %s", strings.Fields(prog)[0], p.Msg)
 		}
+		if p := failed.Problems()[0]; *rejected == "" {
+			*rejected = strings.TrimPrefix(p.Pos()+": "+p.Msg, ": ")
+		}
 		return false
+	case *rejected != "" && err == nil:
+		r.Add(Error, sec, "", "%s accepts this config, but keepalive says %s rejects it (%s)", prog, strings.Fields(prog)[0], *rejected)
+		return true
 	case err != nil:
 		r.Add(Error, sec, "", "verification failed: %v", err)
 		return true

@@ -1,9 +1,10 @@
 package resolve
 
 import (
-	"net"
 	"os/user"
 	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // hostName is the host ssh will connect to so far: HostName with %h
@@ -45,49 +46,52 @@ func expandHost(v, host string) string {
 	return b.String()
 }
 
-// match evaluates the criteria of a Match line. All criteria must hold; a
-// criterion keepalive cannot or will not evaluate (exec runs a command,
-// localnetwork needs the interfaces) makes the block Maybe.
-func (w *walker) match(pos string, args []string) State {
+// match evaluates a Match line. All criteria must hold; a criterion
+// keepalive cannot or will not evaluate (exec runs a command, localnetwork
+// needs the interfaces) makes the block Maybe. A line OpenSSH refuses is a
+// problem, and its block does not apply.
+func (w *walker) match(pos string, l *sshconf.Line) State {
+	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
+	if !w.opts.Dialect.Server && containsFold(l.Raw, "exec") {
+		// Whatever the tokenizer made of it: a line that spells "exec"
+		// anywhere is never handed to ssh -G unasked.
+		hasExec := false
+		for _, c := range crit {
+			hasExec = hasExec || c.Attr == "exec"
+		}
+		if !hasExec {
+			w.incomplete(pos, "this Match line mentions exec, and keepalive does not let ssh -G near a command")
+		}
+	}
+	if err != nil {
+		w.problem(pos, "Match: %v; %s refuses this line (Bad Match condition)", err, w.prog())
+		return Inactive
+	}
 	if w.opts.Dialect.Server {
-		return w.matchServer(pos, args)
+		return w.matchServer(pos, crit)
 	}
 	result := Active
-	for i := 0; i < len(args); i++ {
-		attr := args[i]
-		neg := strings.HasPrefix(attr, "!")
-		attr = strings.ToLower(strings.TrimPrefix(attr, "!"))
-		switch attr {
+	for _, c := range crit {
+		var r State
+		switch c.Attr {
 		case "all":
-			if neg {
+			if result == Inactive {
 				return Inactive
 			}
-			continue
+			return min(result, stateOf(!c.Neg))
 		case "canonical", "final":
-			if attr == "final" {
+			if c.Attr == "final" {
 				w.wantFinal = true
 			}
-			if (w.pass == 2) == neg {
-				result = Inactive
-			}
-			continue
-		}
-		if i+1 >= len(args) {
-			w.problem(pos, "Match %s: missing argument", attr)
-			return Inactive
-		}
-		i++
-		arg := args[i]
-		var r State
-		switch attr {
+			r = stateOf(w.pass == 2)
 		case "host":
 			h := w.hostName()
 			if w.pass == 2 {
 				h = w.finalHost
 			}
-			r = stateOf(matchList(strings.ToLower(h), arg, true) == 1)
+			r = stateOf(matchList(strings.ToLower(h), c.Arg, true) == 1)
 		case "originalhost":
-			r = stateOf(matchList(strings.ToLower(w.opts.Host), arg, true) == 1)
+			r = stateOf(matchList(strings.ToLower(w.opts.Host), c.Arg, true) == 1)
 		case "user":
 			u := w.opts.User
 			if v, ok := w.vals["user"]; ok && u == "" {
@@ -96,15 +100,28 @@ func (w *walker) match(pos string, args []string) State {
 			if u == "" {
 				u = w.opts.LocalUser
 			}
-			r = stateOf(matchList(u, arg, false) == 1)
+			r = stateOf(matchList(u, c.Arg, false) == 1)
 		case "localuser":
-			r = stateOf(matchList(w.opts.LocalUser, arg, false) == 1)
+			r = stateOf(matchList(w.opts.LocalUser, c.Arg, false) == 1)
 		case "tagged":
-			r = stateOf(matchList(w.vals["tag"], arg, false) == 1)
-		default: // exec, localnetwork, version, sessiontype, command, ...
+			tag := w.vals["tag"]
+			if tag == "" {
+				r = stateOf(c.Arg == "")
+			} else {
+				r = stateOf(matchList(tag, c.Arg, false) == 1)
+			}
+		case "version":
+			r = stateOf(matchList(w.version().Release, c.Arg, false) == 1)
+		case "exec":
+			w.incomplete(pos, "Match exec runs a command, which keepalive never does")
+			if result == Inactive {
+				continue // ssh skips the command once a criterion failed
+			}
+			r = Maybe
+		default: // localnetwork, sessiontype, command
 			r = Maybe
 		}
-		if neg {
+		if c.Neg {
 			r = negate(r)
 		}
 		result = min(result, r)
@@ -122,27 +139,39 @@ func negate(s State) State {
 	return Maybe
 }
 
-// matchServer evaluates sshd Match criteria against opts.Conn. Without a
-// connection (the global view) only "Match all" applies.
-func (w *walker) matchServer(pos string, args []string) State {
-	if len(args) == 1 && strings.EqualFold(args[0], "all") {
+// matchServer evaluates sshd Match criteria against opts.Conn, as sshd -T
+// -C does (a connection field not given fails its criterion). Without a
+// connection (the global view, sshd -T) only "Match all" applies.
+func (w *walker) matchServer(pos string, crit []Criterion) State {
+	if len(crit) == 1 && crit[0].Attr == "all" {
 		return stateOf(w.pass == 2)
 	}
 	c := w.opts.Conn
-	if w.pass == 1 || c == nil {
+	if w.pass == 1 {
+		return Inactive
+	}
+	if c == nil {
+		for _, cr := range crit {
+			if cr.Attr == "localport" {
+				w.incomplete(pos, "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
+			}
+		}
 		return Inactive
 	}
 	result := Active
-	for i := 0; i+1 < len(args); i += 2 {
-		attr, arg := strings.ToLower(args[i]), args[i+1]
+	for _, cr := range crit {
+		arg := cr.Arg
 		var r State
-		switch attr {
+		switch cr.Attr {
 		case "user":
-			r = stateOf(matchList(c.User, arg, false) == 1)
+			r = stateOf(c.User != "" && matchList(c.User, arg, false) == 1)
 		case "group":
 			// ga_match_pattern_list: a group that matches a negated
 			// pattern vetoes the criterion, whatever the others match.
 			r = Inactive
+			if c.User == "" {
+				break
+			}
 		groups:
 			for _, g := range c.Groups {
 				switch matchList(g, arg, false) {
@@ -154,41 +183,28 @@ func (w *walker) matchServer(pos string, args []string) State {
 				}
 			}
 		case "host":
-			r = stateOf(matchList(strings.ToLower(c.Host), arg, true) == 1)
+			r = stateOf(c.Host != "" && matchList(strings.ToLower(c.Host), arg, true) == 1)
 		case "address":
-			r = stateOf(matchAddr(c.Addr, arg))
+			r = stateOf(c.Addr != "" && addrMatchList(c.Addr, arg) == 1)
 		case "localaddress":
-			r = stateOf(matchAddr(c.LAddr, arg))
+			r = stateOf(c.LAddr != "" && addrMatchList(c.LAddr, arg) == 1)
 		case "localport":
-			r = stateOf(c.LPort == arg)
+			if c.LPort == "" {
+				w.incomplete(pos, "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
+				r = Maybe
+				break
+			}
+			r = stateOf(strings.TrimLeft(c.LPort, "0") == strings.TrimLeft(arg, "0"))
 		case "rdomain":
-			r = stateOf(matchList(c.RDomain, arg, false) == 1)
-		default:
-			r = Maybe
+			r = stateOf(c.RDomain != "" && matchList(c.RDomain, arg, false) == 1)
+		case "version":
+			r = stateOf(matchList(w.version().Release, arg, false) == 1)
+		default: // invalid-user: a test connection is a valid user
+			r = Inactive
 		}
 		result = min(result, r)
 	}
 	return result
-}
-
-// matchAddr matches an address against a list of patterns and CIDR
-// ranges, any negated with '!'.
-func matchAddr(addr, list string) bool {
-	ip := net.ParseIP(addr)
-	got := false
-	for _, p := range strings.Split(list, ",") {
-		neg := strings.HasPrefix(p, "!")
-		p = strings.TrimPrefix(p, "!")
-		m := matchPattern(addr, p)
-		if _, n, err := net.ParseCIDR(p); err == nil && ip != nil {
-			m = n.Contains(ip)
-		}
-		if m && neg {
-			return false
-		}
-		got = got || m
-	}
-	return got
 }
 
 // expandTilde expands "~" and "~user" at the start of a path.
@@ -203,4 +219,14 @@ func expandTilde(p, home string) (string, error) {
 		return "", err
 	}
 	return u.HomeDir + "/" + tail, nil
+}
+
+// containsFold reports whether s contains sub, ignoring ASCII case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,18 +2,22 @@ package resolve
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 )
 
 // FS is how the resolver reads configuration: real files, optionally under
 // another root directory (--root), so that a mounted image or container can
-// be inspected with its own absolute paths.
+// be inspected with its own absolute paths. Under a root every path,
+// symlinks included, resolves inside it: an absolute symlink in the image
+// points into the image, and ".." stops at its top.
 type FS struct {
 	// Root is prefixed to absolute paths; "" or "/" means the real root.
 	Root string
@@ -24,58 +28,157 @@ type FS struct {
 // memory.
 const maxFileSize = 64 << 20
 
+// ErrTooLarge and ErrNotRegular are ReadFile's errors for a file it will
+// not read (OpenSSH would): the evaluation is then incomplete.
+var (
+	ErrTooLarge   = errors.New("too large")
+	ErrNotRegular = errors.New("not a regular file")
+)
+
+// rooted reports whether reads are confined to Root.
+func (f FS) rooted() bool { return f.Root != "" && f.Root != "/" }
+
 // Real maps a config path (as OpenSSH would see it) to the path on disk.
 func (f FS) Real(path string) string {
-	if f.Root == "" || f.Root == "/" || !filepath.IsAbs(path) {
+	if !f.rooted() || !filepath.IsAbs(path) {
 		return path
 	}
-	if strings.HasPrefix(path, f.Root+string(filepath.Separator)) {
+	if f.inRoot(path) {
 		return path // already mapped (a glob result)
 	}
 	return filepath.Join(f.Root, path)
 }
 
-// ReadFile reads a regular file. Directories, FIFOs and devices are refused
-// rather than opened, so an Include of one can never hang.
-func (f FS) ReadFile(path string) ([]byte, error) {
-	real := f.Real(path)
-	info, err := os.Stat(real)
-	if err != nil {
-		return nil, err
+// inRoot reports whether a path on disk is under Root.
+func (f FS) inRoot(path string) bool {
+	root := filepath.Clean(f.Root)
+	return path == root || strings.HasPrefix(path, root+string(filepath.Separator))
+}
+
+// rel returns a path on disk relative to Root, for opening inside it.
+func (f FS) rel(real string) string {
+	r, err := filepath.Rel(filepath.Clean(f.Root), real)
+	if err != nil || r == "." {
+		return "."
 	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s)", real, modeName(info.Mode()))
+	return r
+}
+
+// open opens a path on disk for reading, without blocking (a FIFO opens
+// at once instead of waiting for a writer) and, under Root, resolved
+// inside it.
+func (f FS) open(real string) (*os.File, error) {
+	if !f.rooted() || !filepath.IsAbs(real) {
+		return openNonblock(real)
 	}
-	if info.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s: too large (%d bytes)", real, info.Size())
-	}
-	fh, err := os.Open(real)
+	return openInRoot(filepath.Clean(f.Root), f.rel(f.Real(real)))
+}
+
+// Stat returns the information of a file as opened for reading (symlinks
+// followed, under Root inside it). Only for files that were read: it opens
+// the file again.
+func (f FS) Stat(path string) (fs.FileInfo, error) {
+	fh, err := f.open(f.Real(path))
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
+	return fh.Stat()
+}
+
+// openDir opens a directory on disk for listing, under Root inside it;
+// anything else is not opened.
+func (f FS) openDir(real string) (*os.File, error) {
+	if !f.rooted() || !filepath.IsAbs(real) {
+		return openDirectory(real)
+	}
+	return openDirectoryInRoot(filepath.Clean(f.Root), f.rel(f.Real(real)))
+}
+
+// Lstat returns a path's information without following a final symlink,
+// resolved inside Root.
+func (f FS) Lstat(path string) (fs.FileInfo, error) {
+	real := f.Real(path)
+	if !f.rooted() || !filepath.IsAbs(real) {
+		return os.Lstat(real)
+	}
+	return lstatInRoot(filepath.Clean(f.Root), f.rel(real))
+}
+
+// fileID identifies a file however it is spelled (device and inode).
+type fileID struct{ dev, ino uint64 }
+
+// ReadFile reads a regular file. The file is opened without blocking and
+// checked once open (regular, not too large), so a FIFO or device swapped
+// in after a check can never hang or flood the read.
+func (f FS) ReadFile(path string) ([]byte, error) {
+	data, _, _, err := f.readFile(path, nil)
+	return data, err
+}
+
+// errSeen is readFile's error when skip says the file was read already.
+var errSeen = errors.New("already read")
+
+// readFile reads a regular file, returning also its identity and how many
+// bytes were read (on failure too, so that the caller can charge them).
+// When skip reports the opened file as read already, it returns errSeen
+// without reading it again.
+func (f FS) readFile(path string, skip func(fileID) bool) ([]byte, fileID, int, error) {
+	real := f.Real(path)
+	fh, err := f.open(real)
+	if err != nil {
+		return nil, fileID{}, 0, err
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, fileID{}, 0, err
+	}
+	if info.IsDir() {
+		// ssh and sshd read a directory as an empty file (fopen succeeds,
+		// the first read fails quietly).
+		return nil, idOf(info), 0, nil
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fileID{}, 0, fmt.Errorf("%s: %w (%s)", real, ErrNotRegular, modeName(info.Mode()))
+	}
+	if info.Size() > maxFileSize {
+		return nil, fileID{}, 0, fmt.Errorf("%s: %w (%d bytes)", real, ErrTooLarge, info.Size())
+	}
+	id := idOf(info)
+	if skip != nil && id != (fileID{}) && skip(id) {
+		return nil, id, 0, errSeen
+	}
 	// Files in /proc and /sys claim a size of 0 and can be far larger
 	// (/proc/PID/pagemap: gigabytes), so the limit applies to what is read.
 	// The size stat gives is only a first guess at the buffer, sparing a
 	// large file the copies of a growing one.
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(fh, maxFileSize+1)); err != nil {
-		return nil, err
+	n, err := buf.ReadFrom(io.LimitReader(fh, maxFileSize+1))
+	if err != nil {
+		return nil, id, int(n), err
 	}
 	data := buf.Bytes()
 	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: too large (more than %d bytes)", real, maxFileSize)
+		return nil, id, len(data), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
 	}
-	return data, nil
+	return data, id, len(data), nil
 }
 
 // Glob expands a pattern the way glob(3) does for OpenSSH: sorted matches,
 // none when nothing matches, the pattern itself when it has no wildcard and
-// exists. A pattern that would read more than maxGlobEntries directory
-// entries fails rather than list the whole file system.
+// exists; '*', '?' and '[...]' (with POSIX classes such as [[:alpha:]])
+// never match a leading '.'. A pattern that would read more than
+// maxGlobEntries directory entries fails rather than list the whole file
+// system.
 func (f FS) Glob(pattern string) ([]string, error) {
 	budget := maxGlobEntries
-	m, err := glob(f.Real(pattern), &budget)
+	real := f.Real(pattern)
+	if f.rooted() && real != pattern && runtime.GOOS != "windows" {
+		// The root is a literal directory, whatever characters its name has.
+		real = quoteGlob(filepath.Clean(f.Root)) + pattern
+	}
+	m, err := glob(f, real, &budget)
 	sort.Strings(m)
 	return m, err
 }
@@ -92,4 +195,19 @@ func modeName(m fs.FileMode) string {
 		return "a device"
 	}
 	return m.String()
+}
+
+// quoteGlob escapes glob's special characters in a literal path.
+func quoteGlob(p string) string {
+	if !strings.ContainsAny(p, `*?[\`) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if strings.IndexByte(`*?[\`, p[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }

@@ -58,6 +58,10 @@ func (h *hostLister) file(path string, user bool, depth int) {
 		switch {
 		case l.Is("Include"):
 			for _, arg := range l.Args {
+				arg, ok := h.w.expandInclude("", arg)
+				if !ok {
+					continue
+				}
 				p, err := h.w.includePath(arg, user)
 				if err != nil {
 					continue

@@ -2,6 +2,15 @@
 // effect for a keyword: first obtained value wins, across the user and
 // system configs, Host and Match blocks, and Include. It never runs
 // "Match exec": such a block "may apply" and is reported as such.
+//
+// Where OpenSSH releases differ (how a Match line is split, the criteria
+// and keywords that exist, ${ENV} and %-tokens in Include) it follows the
+// release Options.Version names, asking only when a line depends on it.
+// What OpenSSH would refuse is a Problem (Result.Rejected); what keepalive
+// could not evaluate as OpenSSH would is listed in Result.Incomplete, and
+// only a Complete result may be handed to ssh -G, which runs Match exec.
+// Files are read through FS: without blocking, each file once however it
+// is spelled, and under a root directory never outside it.
 package resolve
 
 import (
@@ -68,7 +77,34 @@ type Result struct {
 	// structure asked for too much work (see maxSteps): the result then
 	// covers only part of the configuration.
 	Stopped *Problem
+	// Incomplete lists why keepalive's evaluation may differ from
+	// OpenSSH's: a Match exec (in any spelling) it will not run, an
+	// Include it skipped (unreadable, too large, not a regular file, too
+	// much to glob), an Include token it cannot expand. Empty when the
+	// evaluation is complete. Running ssh -G on an incomplete config may
+	// run a command: see Complete.
+	Incomplete []Problem
+	// Version is the OpenSSH release the evaluation followed, when some
+	// line depended on it (nil when none did: Options.Version was not
+	// asked).
+	Version *Version
 	server  bool
+}
+
+// Complete reports whether keepalive evaluated the configuration as
+// OpenSSH would, with nothing skipped: only then is it safe to run ssh -G
+// on it (ssh -G runs Match exec commands).
+func (r *Result) Complete() bool { return len(r.Incomplete) == 0 }
+
+// Rejected returns the first problem that makes OpenSSH refuse the
+// configuration, or nil.
+func (r *Result) Rejected() *Problem {
+	for i := range r.Problems {
+		if r.Stopped == nil || r.Problems[i] != *r.Stopped {
+			return &r.Problems[i]
+		}
+	}
+	return nil
 }
 
 // Effective returns the occurrence that sets key (canonical, any case), if
@@ -145,10 +181,18 @@ type Options struct {
 	// Server query.
 	Conn *Conn
 
-	// SetupTimeOutIsAlive, when set, is asked (only if a SetupTimeOut line
-	// is met) whether the installed ssh is Debian's before 1:9.9, which
-	// reads SetupTimeOut as ServerAliveInterval rather than ConnectTimeout.
-	SetupTimeOutIsAlive func() bool
+	// Getenv looks up the environment variables of ${VAR} in a client
+	// Include (OpenSSH 9.9 and later); nil: none is set.
+	Getenv func(string) (string, bool)
+	// LocalHost and UID are the local machine's host name and the local
+	// user's uid, for the %l, %L, %C and %i tokens of a client Include;
+	// "" when unknown (an Include using them is then not evaluated).
+	LocalHost, UID string
+
+	// Version returns the OpenSSH release to follow where releases differ
+	// (see Version). It is called at most once, and only when a line
+	// depends on it; nil, or an unknown Version, means the newest release.
+	Version func() Version
 
 	// Override supplies file contents by path on disk instead of reading
 	// them: used to evaluate a planned edit before writing it.
@@ -214,9 +258,14 @@ type walker struct {
 	finalHost string
 	steps     int
 	seen      map[Problem]bool // problems reported, so a re-walked file adds none
+	ver       *Version
+	failed    map[string]error // reads that failed, by path: tried once
+	failedID  map[fileID]error // and by device and inode
+	byID      map[fileID]*Doc  // files read, by device and inode
 	globs     map[string]globResult
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
 	canons    map[string]string // Dialect.Canon by spelling, see canon
+	lower     map[string]string // keywords in lower case by spelling
 }
 
 // canon is Dialect.Canon remembered per spelling: a large config repeats a
@@ -225,8 +274,11 @@ func (w *walker) canon(key string) string {
 	c, ok := w.canons[key]
 	if !ok {
 		c = w.opts.Dialect.Canon(key)
-		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") && w.opts.SetupTimeOutIsAlive != nil && w.opts.SetupTimeOutIsAlive() {
-			c = "serveraliveinterval"
+		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
+			// Debian's before 1:9.9 read it as ServerAliveInterval.
+			if w.version().setupTimeOutIsAlive() {
+				c = "serveraliveinterval"
+			}
 		}
 		if w.canons == nil {
 			w.canons = map[string]string{}
@@ -267,8 +319,46 @@ func (w *walker) run(pass int) {
 	}
 }
 
+// version returns the OpenSSH release to follow, asking Options.Version
+// the first time.
+func (w *walker) version() Version {
+	if w.ver == nil {
+		v := Version{}
+		if w.opts.Version != nil {
+			v = w.opts.Version()
+		}
+		w.ver = &v
+		if w.res != nil {
+			w.res.Version = &v
+		}
+	}
+	return *w.ver
+}
+
+// prog names the program whose config is evaluated.
+func (w *walker) prog() string {
+	if w.opts.Dialect.Server {
+		return "sshd"
+	}
+	return "ssh"
+}
+
+// incomplete records why the evaluation may differ from OpenSSH's.
+func (w *walker) incomplete(pos, format string, args ...any) {
+	if w.res == nil {
+		return
+	}
+	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	for _, q := range w.res.Incomplete {
+		if q == p {
+			return
+		}
+	}
+	w.res.Incomplete = append(w.res.Incomplete, p)
+}
+
 func (w *walker) problem(pos, format string, args ...any) {
-	if w.pass != 1 {
+	if w.pass != 1 || w.res == nil {
 		return
 	}
 	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
@@ -299,6 +389,7 @@ func (w *walker) stop(pos, msg string) {
 	p := Problem{Pos: pos, Msg: msg}
 	w.res.Stopped = &p
 	w.res.Problems = append(w.res.Problems, p)
+	w.res.Incomplete = append(w.res.Incomplete, p)
 }
 
 func (w *walker) load(path string) (*Doc, error) {
@@ -318,14 +409,59 @@ func (w *walker) load(path string) (*Doc, error) {
 		}
 		f = o
 	} else {
-		data, err := w.opts.FS.ReadFile(path)
-		if err != nil {
+		if err, ok := w.failed[path]; ok {
 			return nil, err
 		}
-		if !w.step(len(data)/bytesPerStep, path) {
+		var seen *Doc
+		var seenErr error
+		data, id, n, err := w.opts.FS.readFile(path, func(id fileID) bool {
+			if seen = w.byID[id]; seen != nil {
+				return true
+			}
+			seenErr = w.failedID[id]
+			return seenErr != nil
+		})
+		// What was read costs steps whether or not it was usable: a
+		// hostile Include of /proc/self/pagemap (size 0, 64 MiB read before
+		// it is refused) is charged a quarter of what it read, so that a few
+		// such files stop the evaluation.
+		charge := n / bytesPerStep
+		if err != nil {
+			charge /= 4
+		}
+		if !w.step(charge, path) {
 			return nil, errStopped
 		}
+		if errors.Is(err, errSeen) {
+			// The same file spelled differently (a symlink, /etc/ssh/./x):
+			// read once, evaluated again wherever it is included.
+			if seen == nil {
+				return nil, seenErr
+			}
+			w.docs[path] = seen
+			return seen, nil
+		}
+		if err != nil {
+			if w.failed == nil {
+				w.failed, w.failedID = map[string]error{}, map[fileID]error{}
+			}
+			w.failed[path] = err
+			if id != (fileID{}) {
+				w.failedID[id] = err
+			}
+			return nil, err
+		}
 		f = sshconf.Parse(data)
+		d := &Doc{Path: path, File: f}
+		if id != (fileID{}) {
+			if w.byID == nil {
+				w.byID = map[fileID]*Doc{}
+			}
+			w.byID[id] = d
+		}
+		w.docs[path] = d
+		w.res.Docs = append(w.res.Docs, d)
+		return d, nil
 	}
 	d := &Doc{Path: path, File: f}
 	w.docs[path] = d
@@ -346,7 +482,14 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		if depth == 0 && errors.Is(err, fs.ErrNotExist) {
 			return // a missing top-level config is simply empty
 		}
-		w.problem(path, "%v", unwrapPath(err))
+		switch {
+		case errors.Is(err, ErrTooLarge), errors.Is(err, ErrNotRegular):
+			// OpenSSH would read it; keepalive will not.
+			w.incomplete(path, "keepalive did not read this file: %v", unwrapPath(err))
+		default:
+			w.problem(path, "%v", unwrapPath(err))
+			w.incomplete(path, "keepalive could not read this file: %v", unwrapPath(err))
+		}
 		return
 	}
 	for i, l := range doc.File.Lines {
@@ -362,15 +505,23 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		w.steps++
 		if l.Err != nil {
 			w.problem(linePos(path, i), "%s: %v", l.Key, l.Err)
+			if l.Is("Match") || l.Is("Host") && !w.opts.Dialect.Server {
+				// A block whose header OpenSSH refuses: its lines are not
+				// values in effect (the config is refused anyway).
+				*active, header = Inactive, l
+			}
 			continue
 		}
 		key := w.canon(l.Key)
+		if w.pass == 1 {
+			w.checkKeyword(path, i, l, header != nil && header.Is("Match"))
+		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
 			header = l
 		case key == "match":
-			*active = min(limit, w.match(linePos(path, i), l.Args))
+			*active = min(limit, w.match(linePos(path, i), l))
 			header = l
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)
@@ -405,7 +556,11 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 		if !w.step(1, pos) {
 			return
 		}
-		p, err := w.includePath(arg, user)
+		expanded, ok := w.expandInclude(pos, arg)
+		if !ok {
+			continue
+		}
+		p, err := w.includePath(expanded, user)
 		if err != nil {
 			w.problem(pos, "Include %s: %v", arg, err)
 			continue
