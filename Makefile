@@ -10,7 +10,7 @@ FUZZTIME ?= 30s
 # make dist builds one binary per GOOS/GOARCH here.
 PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
 
-.PHONY: all build test test-windows test-setup fuzz lint bench bench-compare install man dist clean
+.PHONY: all build test test-windows test-setup fuzz lint bench bench-compare install man dist package clean
 
 all: build
 
@@ -78,6 +78,12 @@ dist:
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/keepalive; \
 	done
 	cd dist && if command -v sha256sum >/dev/null; then sha256sum keepalive-*; else shasum -a 256 keepalive-*; fi > SHA256SUMS
+
+# .deb and .rpm packages for Linux amd64 and arm64 in dist/packages: the
+# binary, man pages, completions and license, built by nfpm (pinned in
+# scripts/package.sh), with the package version derived from VERSION.
+package:
+	VERSION='$(VERSION)' ./scripts/package.sh
 
 clean:
 	rm -rf bin dist man

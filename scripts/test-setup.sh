@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the test suite runs against: the real OpenSSH client and
 # server, PuTTY's command-line tools, the network tools the NAT test needs,
-# and Wine with a mingw-w64 compiler for the Windows lane (make test-windows).
+# Ansible (with validate-modules' voluptuous) for the collection's tests,
+# rpm and man-db to inspect and install the packages, and Wine with a
+# mingw-w64 compiler for the Windows lane (make test-windows).
 # Debian/Ubuntu, as root (or with sudo).
 set -euo pipefail
 pkgs=(openssh-client openssh-server putty-tools iproute2 iptables conntrack procps kmod
+	ansible-core python3-voluptuous rpm man-db util-linux
 	wine wine64 gcc-mingw-w64-x86-64-win32)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -78,14 +78,19 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 		return nil, err
 	}
 	main := sc.Main()
-	if acct.Sudo && !cf.System && cf.File == "" {
+	if err := actAsController(main); err != nil {
+		return nil, err
+	}
+	if (acct.Sudo || ranForSudo(cf.User)) && !cf.System && cf.File == "" {
 		fmt.Fprintf(s.Err, "keepalive: editing %s's config %s (the user who ran sudo)\n", acct.Name, main)
 	}
 	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
 			main, acct.Home, account.UserConfig(acct.PwHome))
 	}
-	return &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct)}, nil
+	wo := writeOptions(acct)
+	wo.Root = cf.Root
+	return &edit.Client{Options: wf.options(s), Scope: sc, Write: wo}, nil
 }
 
 // homeForDisplay shortens paths in messages under the user's home.

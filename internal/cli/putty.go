@@ -117,6 +117,12 @@ func sessionsTarget(s Streams, m *Machine, sessions []string, app string, wf wri
 	if err != nil {
 		return nil, err
 	}
+	if fs, ok := store.(*putty.FileStore); ok {
+		// sudo -E keeps the user's $HOME: their sessions are edited as them.
+		if err := actAsController(fs.Dir); err != nil {
+			return nil, err
+		}
+	}
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)

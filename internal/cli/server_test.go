@@ -341,7 +341,7 @@ func TestServerCorpusSSHD(t *testing.T) {
 
 // fixtures returns testdata/server's fixture directories.
 func srvFixtures(t *testing.T) string {
-	return filepath.Join(testenv.ModuleRoot(t), "testdata", "server")
+	return filepath.Join("testdata", "server")
 }
 
 // Held-out-style fixtures under a scratch root, checked by the real

@@ -57,7 +57,7 @@ func (j showJSON) hasWarning(level, source, text string) bool {
 func layoutRoot(t *testing.T, name string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(testenv.ModuleRoot(t), "testdata", "show", name))); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "show", name))); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -156,10 +156,11 @@ func (c *Config) Run() (*Result, error) {
 
 // writeChecked replaces path with data if it still holds orig.
 func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
-	snap, err := atomicfile.Read(path)
+	snap, err := atomicfile.ReadIn(wo.Root, path)
 	if err != nil {
 		return err
 	}
+	defer snap.Close()
 	if !bytes.Equal(snap.Data, orig) {
 		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
 	}

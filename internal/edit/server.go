@@ -35,9 +35,6 @@ type Server struct {
 	FindReload    func(pidFile string) openssh.Reload
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
-
 // checker starts the sshd that validates, or returns nil with
 // NoValidate. disable only removes lines, which cannot make a config
 // invalid, so it checks when it can and goes on without sshd (required
@@ -114,7 +111,7 @@ func (s *Server) Disable() (*Result, error) {
 		return nil, err
 	}
 	tx := s.config(c, func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, serverKeys, s.Match), nil
+		return placement.DisableServer(sc, sshconf.Server.Written(), s.Match), nil
 	}, summary, "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax")
 	return tx.Run()
 }
@@ -136,7 +133,7 @@ func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placeme
 		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
 		Mode:       s.Mode,
 		Diff:       s.Diff,
-		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755},
+		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
 		Summary:    summary,
 		Idle:       idle,
 		Warn:       s.Warn,

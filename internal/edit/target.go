@@ -56,7 +56,7 @@ func (c *Client) Enable(v Values) (*Result, error) {
 }
 
 func (c *Client) Disable() (*Result, error) {
-	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
+	keys := sshconf.Client.Written()
 	return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.Disable(sc, keys), nil },
 		"removed ServerAliveInterval and ServerAliveCountMax for Host "+c.Scope.Host,
 		"nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host "+c.Scope.Host)
