@@ -5,6 +5,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -24,12 +25,17 @@ func TestWriteStaysInReadDirectory(t *testing.T) {
 		}
 	}
 	writeFile(t, filepath.Join(top, "a", "config"), "old\n")
-	s, err := Read(filepath.Join(top, "a", "config"))
+	s, err := readT(t, filepath.Join(top, "a", "config"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	if err := os.Rename(filepath.Join(top, "a"), filepath.Join(top, "moved")); err != nil {
+		if runtime.GOOS == "windows" {
+			// Windows renames a directory open with FILE_SHARE_DELETE, as
+			// Go opens it; Wine 8 (make test-windows) does not.
+			t.Skipf("cannot rename the open directory here (Wine): %v", err)
+		}
 		t.Fatal(err)
 	}
 	symlink(t, filepath.Join(top, "other"), filepath.Join(top, "a"))
@@ -51,7 +57,7 @@ func TestWriteBackupNotThroughLink(t *testing.T) {
 	os.Mkdir(dir, 0o700)
 	writeFile(t, filepath.Join(dir, "config"), "old\n")
 	symlink(t, filepath.Join(top, "victim"), filepath.Join(dir, "config"+BackupSuffix))
-	s, err := Read(filepath.Join(dir, "config"))
+	s, err := readT(t, filepath.Join(dir, "config"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +93,7 @@ func TestReadInRoot(t *testing.T) {
 		{"etc/ssh-real/up", "x/y", "image y\n"},
 		{"etc/ssh/new", "etc/ssh-real/new", ""},
 	} {
-		s, err := ReadIn(img, filepath.Join(img, c.path))
+		s, err := readInT(t, img, filepath.Join(img, c.path))
 		if err != nil {
 			t.Fatalf("ReadIn %s: %v", c.path, err)
 		}
@@ -104,14 +110,14 @@ func TestReadInRoot(t *testing.T) {
 
 	// The host path the link names is taken inside the image, where it
 	// does not exist: a new file there, not the host's.
-	s, err := ReadIn(img, filepath.Join(img, "etc/ssh-host/sshd_config"))
+	s, err := readInT(t, img, filepath.Join(img, "etc/ssh-host/sshd_config"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(s.RealPath, img+string(filepath.Separator)) || s.Exists {
 		t.Errorf("ReadIn through a link to a host path = %s (exists %v), want a missing file inside the image", s.RealPath, s.Exists)
 	}
-	if _, err := ReadIn(img, filepath.Join(host, "etc/ssh-real/sshd_config")); err == nil {
+	if _, err := readInT(t, img, filepath.Join(host, "etc/ssh-real/sshd_config")); err == nil {
 		t.Error("ReadIn of a path outside the root succeeded")
 	}
 }

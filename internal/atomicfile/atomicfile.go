@@ -116,30 +116,30 @@ func ReadIn(root, path string) (*Snapshot, error) {
 		return s, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+		return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), cause(err)))
 	}
 	defer f.Close()
 	// Stat the open file before reading it: any later edit changes what
 	// Write compares against, so an edit made during the read is noticed.
 	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+		return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), cause(err)))
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("read %s: not a regular file", s.name())
+		return nil, s.closeWith(fmt.Errorf("read %s: not a regular file", s.name()))
 	}
 	// A size first, then a bounded read: a sparse file or one the kernel
 	// makes up as it is read (/proc) cannot make keepalive allocate without
 	// end.
 	if info.Size() > MaxSize {
-		return nil, fmt.Errorf("read %s: %w (%d bytes)", s.name(), ErrTooLarge, info.Size())
+		return nil, s.closeWith(fmt.Errorf("read %s: %w (%d bytes)", s.name(), ErrTooLarge, info.Size()))
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
 	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1)); err != nil {
-		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+		return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), cause(err)))
 	}
 	if buf.Len() > MaxSize {
-		return nil, fmt.Errorf("read %s: %w", s.name(), ErrTooLarge)
+		return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), ErrTooLarge))
 	}
 	s.Data, s.Exists, s.info = buf.Bytes(), true, info
 	return s, nil
@@ -181,6 +181,8 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 	var created []createdDir
 	if s.dir == nil {
 		s.dir, created, err = mkdirs(s.root, filepath.Dir(s.RealPath), dirMode, owner)
+		// After removeDirs, if it runs: it removes through these handles.
+		defer closeParents(created)
 		if err != nil {
 			removeDirs(created)
 			return false, s.writeError(err)
@@ -198,6 +200,7 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 	if err := replace(s.dir, base, data, mode, owner, recheck); err != nil {
 		removeDirs(created)
 		if created != nil {
+			s.dir.Close()
 			s.dir = nil
 		}
 		return false, s.writeError(err)
@@ -209,6 +212,14 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 		s.info = fi
 	}
 	return true, nil
+}
+
+// closeWith closes a snapshot that Read does not return, and returns err:
+// it must not keep the directory open (on Windows that blocks removing or
+// renaming it).
+func (s *Snapshot) closeWith(err error) error {
+	s.Close()
+	return err
 }
 
 // Close releases the directory handle. A snapshot that is not closed
@@ -440,6 +451,15 @@ func mkdirs(root, dir string, mode fs.FileMode, owner *fileOwner) (*os.Root, []c
 		cur = next
 	}
 	return cur, created, nil
+}
+
+// closeParents closes the handles mkdirs kept on the parents of the
+// directories it created. Windows refuses to remove or rename a directory
+// while a handle on it is open.
+func closeParents(created []createdDir) {
+	for _, c := range created {
+		c.parent.Close()
+	}
 }
 
 // removeDirs undoes mkdirs after a failed write. Remove only deletes empty

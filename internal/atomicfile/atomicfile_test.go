@@ -44,6 +44,23 @@ func wantContent(t *testing.T, path, want string) {
 	}
 }
 
+// readT is Read, and readInT ReadIn, with the snapshot closed when the
+// test ends, as keepalive closes its snapshots: an open directory handle
+// keeps Windows (the Wine lane, make test-windows) from removing the
+// test's directory.
+func readT(t testing.TB, path string) (*Snapshot, error) {
+	return readInT(t, "", path)
+}
+
+func readInT(t testing.TB, root, path string) (*Snapshot, error) {
+	t.Helper()
+	s, err := ReadIn(root, path)
+	if s != nil {
+		t.Cleanup(func() { s.Close() })
+	}
+	return s, err
+}
+
 func writeFile(t *testing.T, path, data string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
@@ -65,7 +82,7 @@ func symlink(t *testing.T, target, link string) {
 
 func TestReadMissing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config")
-	s, err := Read(path)
+	s, err := readT(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,12 +93,12 @@ func TestReadMissing(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Read(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if _, err := readT(t, dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("Read(dir) error = %v, want not a regular file", err)
 	}
 	loop := filepath.Join(dir, "loop")
 	symlink(t, "loop", loop)
-	if _, err := Read(loop); err == nil || !strings.Contains(err.Error(), "too many levels of symbolic links") {
+	if _, err := readT(t, loop); err == nil || !strings.Contains(err.Error(), "too many levels of symbolic links") {
 		t.Errorf("Read(loop) error = %v, want too many levels", err)
 	}
 }
@@ -90,7 +107,7 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config")
 
-	s, err := Read(path)
+	s, err := readT(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +116,7 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 	}
 	wantContent(t, path, "one\n")
 
-	s, err = Read(path)
+	s, err = readT(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +142,7 @@ func TestWriteCreatesAndReplaces(t *testing.T) {
 func TestWriteCreatesParents(t *testing.T) {
 	home := t.TempDir()
 	path := filepath.Join(home, ".ssh", "conf.d", "config")
-	s, err := Read(path)
+	s, err := readT(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +161,7 @@ func TestWriteUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err := Read(path)
+	s, err := readT(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +237,7 @@ func TestWriteSymlinks(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			s, err := Read(path)
+			s, err := readT(t, path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -297,7 +314,7 @@ func TestWriteRefusesChangedFile(t *testing.T) {
 					os.Rename(path, path+".a")
 					symlink(t, "config.a", path)
 				}
-				s, err := Read(path)
+				s, err := readT(t, path)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -336,7 +353,7 @@ func TestBackup(t *testing.T) {
 	path := filepath.Join(dir, "config")
 	write := func(data string) {
 		t.Helper()
-		s, err := Read(path)
+		s, err := readT(t, path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -370,7 +387,7 @@ func TestBackupThroughSymlink(t *testing.T) {
 	writeFile(t, real, "old\n")
 	symlink(t, real, filepath.Join(root, "config"))
 
-	s, err := Read(filepath.Join(root, "config"))
+	s, err := readT(t, filepath.Join(root, "config"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,7 +401,7 @@ func TestBackupThroughSymlink(t *testing.T) {
 func TestWriteLargeFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config")
 	data := bytes.Repeat([]byte("Host h\n\tServerAliveInterval 30\n"), 40000)
-	s, _ := Read(path)
+	s, _ := readT(t, path)
 	if _, err := s.Write(data, Options{}); err != nil {
 		t.Fatal(err)
 	}

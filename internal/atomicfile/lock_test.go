@@ -26,6 +26,7 @@ func appendLines(path, tag string, n int) error {
 		if err == nil {
 			data := fmt.Appendf(s.Data[:len(s.Data):len(s.Data)], "%s %d\n", tag, i)
 			_, err = s.Write(data, Options{})
+			s.Close()
 		}
 		unlock()
 		if err != nil {

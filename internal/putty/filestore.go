@@ -191,6 +191,9 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 	if err != nil {
 		return ch, err
 	}
+	// The snapshot holds the sessions directory open; on Windows an open
+	// directory cannot be removed or renamed.
+	defer snap.Close()
 	base := snap.Data
 	if !snap.Exists {
 		if name != DefaultSettings && !opts.Create {

@@ -120,3 +120,38 @@ func TestServerConfigUnderWine(t *testing.T) {
 		t.Errorf("disable --server did not give back the file:\n%q\nwant\n%q", got, sshdConfig)
 	}
 }
+
+// test that Includes written the Windows way are followed: a relative glob
+// with a backslash, an absolute C:\ path and ~/; enable updates the value
+// where it is (the included file, CRLF kept) and leaves the main config.
+func TestClientIncludesUnderWine(t *testing.T) {
+	m := wineMachine(t)
+	dotSSH := filepath.Join(m.profile, ".ssh")
+	os.RemoveAll(dotSSH)
+	winProfile := `C:\` + strings.ReplaceAll(strings.TrimPrefix(m.profile, filepath.Join(m.prefix, "drive_c")+"/"), "/", `\`)
+	main := crlf(`Include conf.d\*.conf
+Include ` + winProfile + `\.ssh\abs.conf
+Include ~/.ssh/tilde.conf
+
+Host web
+  HostName web.example
+`)
+	writeFile(t, filepath.Join(dotSSH, "config"), main)
+	writeFile(t, filepath.Join(dotSSH, "conf.d", "10-a.conf"), crlf("Host *\n  ServerAliveInterval 30\n"))
+	writeFile(t, filepath.Join(dotSSH, "abs.conf"), crlf("Host abs\n  ServerAliveCountMax 7\n"))
+	writeFile(t, filepath.Join(dotSSH, "tilde.conf"), crlf("Host tilde\n  TCPKeepAlive no\n"))
+
+	r := m.must(t, "show", "--json", "--host", "abs")
+	mustContain(t, "show --host abs", r.stdout, `"value": 30`, `conf.d\\10-a.conf:2"`, `"value": 7`, `abs.conf:2"`)
+	r = m.must(t, "show", "--json", "--host", "tilde")
+	mustContain(t, "show --host tilde", r.stdout, `"value": "no"`, `tilde.conf:2"`)
+
+	r = m.must(t, "enable", "--interval", "60")
+	mustContain(t, "enable", r.stdout, `conf.d\10-a.conf: ServerAliveInterval 60, ServerAliveCountMax 2`)
+	if got, want := readFile(t, filepath.Join(dotSSH, "conf.d", "10-a.conf")), crlf("Host *\n  ServerAliveInterval 60\n  ServerAliveCountMax 2\n"); got != want {
+		t.Errorf("included file:\n%q\nwant\n%q", got, want)
+	}
+	if got := readFile(t, filepath.Join(dotSSH, "config")); got != main {
+		t.Errorf("main config changed:\n%q", got)
+	}
+}
