@@ -57,6 +57,23 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 	if before == nil {
 		before = p.resolve(&s)
 	}
+	// As in enable: without a flag, a value in effect stays.
+	var applied []Setting
+	for k, set := range settings {
+		if set.Default {
+			if o, ok := before.Effective(s.Opts.Dialect.Canon(set.Key)); ok && !(isInterval(set.Key) && isOff(o.Line().Value())) {
+				if k == 0 {
+					break // keep-alives are on already
+				}
+				continue
+			}
+		}
+		applied = append(applied, set)
+	}
+	if len(applied) == 0 {
+		return nil
+	}
+	settings = applied
 	st := f.StyleFor(sshconf.Block{Header: &sshconf.Line{}, Start: len(f.Lines), End: len(f.Lines)})
 	i := insertMarked(f, at, "Host "+s.Host, Marker{})
 	for _, set := range settings {
