@@ -145,7 +145,7 @@ func (c *Config) Run() (*Result, error) {
 				what += "; removed the file, which keepalive had created"
 			}
 			if what == "" {
-				what = "keepalive's comments" // the record of a line changed since
+				what = "removed keepalive's comment above a line changed since it was set" // the line is the user's now
 			}
 			res.Described = append(res.Described, FileChange{Path: path, What: what})
 		}
