@@ -3,7 +3,6 @@ module github.com/keepalive-ssh/keepalive
 go 1.26.8
 
 require (
-	github.com/google/renameio/v2 v2.0.2
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
 	golang.org/x/sys v0.49.0

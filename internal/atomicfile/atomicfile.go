@@ -19,8 +19,11 @@ package atomicfile
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -33,6 +36,13 @@ const BackupSuffix = ".keepalive.bak"
 // ErrChanged is wrapped by Write when the file is no longer the one Read saw:
 // someone else edited, replaced, created or removed it in between.
 var ErrChanged = errors.New("the file changed since it was read; run keepalive again")
+
+// MaxSize is the largest file Read reads: far more than any configuration
+// (resolve reads at most as much).
+const MaxSize = 64 << 20
+
+// ErrTooLarge is wrapped by Read for a file over MaxSize.
+var ErrTooLarge = errors.New("larger than 64 MiB, too large for a configuration")
 
 // Options control how a file is written. The zero value is a sensible
 // default: no backup, a new file 0600, new directories 0700, owned by the
@@ -53,30 +63,55 @@ type Options struct {
 	// file always keeps its own owner. Ignored on Windows.
 	SetOwner bool
 	UID, GID int
+	// Root is --root: a directory that stands for / (see ReadIn). Write
+	// ignores it; it is here so a caller can pass one value to both.
+	Root string
 }
 
 // Snapshot is a file as it was read: where it really lives, its bytes, and
 // enough identity to notice if it is replaced before the write. Snapshots
 // come from Read.
+//
+// The directory RealPath is in is opened once, by Read, and everything
+// after that (the read, the temp file, the rename, the backup, the checks)
+// goes through that handle: a directory on the path that is renamed or
+// swapped for a symlink after Read cannot send the write elsewhere.
 type Snapshot struct {
 	Path     string // as given
 	RealPath string // absolute, after following symlinks; what gets replaced
 	Data     []byte
 	Exists   bool
 	info     fs.FileInfo // of the file read, nil when it did not exist
+	root     string      // ReadIn's root; "" for /
+	dir      *os.Root    // RealPath's directory; nil when it did not exist
 }
 
 // Read reads path (following symlinks). A missing file is not an error: the
 // snapshot has Exists false and empty Data.
 func Read(path string) (*Snapshot, error) {
-	real, err := realPath(path)
+	return ReadIn("", path)
+}
+
+// ReadIn is Read with root (keepalive's --root) standing for /: path must
+// be inside root, and every symlink on the way resolves inside it, an
+// absolute one from root, as in a chroot; nothing outside root is read or
+// written through the snapshot. An empty root is /.
+func ReadIn(root, path string) (*Snapshot, error) {
+	real, err := realPathIn(root, path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, cause(err))
 	}
-	s := &Snapshot{Path: path, RealPath: real}
+	s := &Snapshot{Path: path, RealPath: real, root: root}
+	s.dir, err = openDir(root, filepath.Dir(real))
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+	}
 	// O_NONBLOCK: opening a FIFO swapped in for the config must not wait
 	// for a writer; the regular-file check below then refuses it.
-	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := s.dir.OpenFile(filepath.Base(real), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
@@ -93,9 +128,18 @@ func Read(path string) (*Snapshot, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("read %s: not a regular file", s.name())
 	}
+	// A size first, then a bounded read: a sparse file or one the kernel
+	// makes up as it is read (/proc) cannot make keepalive allocate without
+	// end.
+	if info.Size() > MaxSize {
+		return nil, fmt.Errorf("read %s: %w (%d bytes)", s.name(), ErrTooLarge, info.Size())
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
-	if _, err := buf.ReadFrom(f); err != nil {
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
+	}
+	if buf.Len() > MaxSize {
+		return nil, fmt.Errorf("read %s: %w", s.name(), ErrTooLarge)
 	}
 	s.Data, s.Exists, s.info = buf.Bytes(), true, info
 	return s, nil
@@ -134,43 +178,71 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 		owner = ownerOf(cur)
 	}
 
-	created, err := mkdirs(filepath.Dir(s.RealPath), dirMode, owner)
-	if err != nil {
-		removeDirs(created)
-		return false, s.writeError(err)
+	var created []createdDir
+	if s.dir == nil {
+		s.dir, created, err = mkdirs(s.root, filepath.Dir(s.RealPath), dirMode, owner)
+		if err != nil {
+			removeDirs(created)
+			return false, s.writeError(err)
+		}
 	}
+	base := filepath.Base(s.RealPath)
 	if opts.Backup && cur != nil {
-		if err := replace(s.RealPath+BackupSuffix, s.Data, mode, owner, nil); err != nil {
+		if err := replace(s.dir, base+BackupSuffix, s.Data, mode, owner, nil); err != nil {
 			return false, s.writeError(fmt.Errorf("backup: %w", cause(err)))
 		}
 	}
 	// Check again just before the rename: the window in which another
 	// editor's change could be lost is then as small as it can be.
 	recheck := func() error { _, err := s.current(); return err }
-	if err := replace(s.RealPath, data, mode, owner, recheck); err != nil {
+	if err := replace(s.dir, base, data, mode, owner, recheck); err != nil {
 		removeDirs(created)
+		if created != nil {
+			s.dir = nil
+		}
 		return false, s.writeError(err)
 	}
 	// The snapshot now describes the new file, so a later Write through it
 	// is checked against what this one wrote.
 	s.Data, s.Exists, s.info = bytes.Clone(data), true, nil
-	if fi, err := os.Lstat(s.RealPath); err == nil {
+	if fi, err := s.dir.Lstat(base); err == nil {
 		s.info = fi
 	}
 	return true, nil
 }
 
+// Close releases the directory handle. A snapshot that is not closed
+// keeps it until it is garbage collected.
+func (s *Snapshot) Close() error {
+	if s.dir == nil {
+		return nil
+	}
+	err := s.dir.Close()
+	s.dir = nil
+	return err
+}
+
 // current returns the file's present info (nil if it does not exist) or
 // ErrChanged if it is not the file that was read.
 func (s *Snapshot) current() (fs.FileInfo, error) {
-	real, err := realPath(s.Path)
+	real, err := realPathIn(s.root, s.Path)
 	if err != nil {
 		return nil, err
 	}
 	if real != s.RealPath {
 		return nil, ErrChanged // a symlink on the way now points elsewhere
 	}
-	fi, err := os.Lstat(real)
+	var fi fs.FileInfo
+	if s.dir != nil {
+		fi, err = s.dir.Lstat(filepath.Base(real))
+	} else {
+		// The directory did not exist; if it does now, the file must not.
+		var d *os.Root
+		if d, err = openDir(s.root, filepath.Dir(real)); err == nil {
+			fi, err = d.Lstat(filepath.Base(real))
+			d.Close()
+		}
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if s.Exists {
@@ -202,24 +274,39 @@ func (s *Snapshot) name() string {
 	return s.Path + " (symlink to " + s.RealPath + ")"
 }
 
-// replace atomically puts data at path with the given mode and owner.
-// check, if not nil, runs just before the rename and can veto it.
-func replace(path string, data []byte, mode fs.FileMode, owner *fileOwner, check func() error) error {
-	t, err := newPendingFile(path)
+// replace atomically puts data at name in dir with the given mode and
+// owner: a temp file created in dir (O_EXCL, never through a symlink),
+// written, fsynced and renamed over name through the same handle. check,
+// if not nil, runs just before the rename and can veto it. On failure the
+// temp file is removed.
+func replace(dir *os.Root, name string, data []byte, mode fs.FileMode, owner *fileOwner, check func() error) (err error) {
+	f, tmp, err := createTemp(dir, name)
 	if err != nil {
 		return err
 	}
-	defer t.Cleanup() // a no-op once the rename happened
-	if _, err := t.Write(data); err != nil {
+	renamed := false
+	defer func() {
+		if !renamed {
+			f.Close() // may be closed already
+			dir.Remove(tmp)
+		}
+	}()
+	if _, err := f.Write(data); err != nil {
 		return err
 	}
 	if owner != nil {
-		if err := t.Chown(owner.uid, owner.gid); err != nil {
+		if err := f.Chown(owner.uid, owner.gid); err != nil {
 			return fmt.Errorf("keep owner %d:%d: %w", owner.uid, owner.gid, cause(err))
 		}
 	}
 	// Chmod after Chown: chown clears the setuid and setgid bits.
-	if err := t.Chmod(mode); err != nil {
+	if err := f.Chmod(mode); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
 		return err
 	}
 	if check != nil {
@@ -227,56 +314,139 @@ func replace(path string, data []byte, mode fs.FileMode, owner *fileOwner, check
 			return err
 		}
 	}
-	if err := t.CloseAtomicallyReplace(); err != nil {
+	if err := dir.Rename(tmp, name); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(path))
+	renamed = true
+	syncDir(dir)
 	return nil
 }
 
-// mkdirs creates dir and its missing parents with mode and owner, returning
-// the directories it created, outermost first.
-func mkdirs(dir string, mode fs.FileMode, owner *fileOwner) (created []string, err error) {
-	var missing []string
-	for d := dir; ; d = filepath.Dir(d) {
-		_, err := os.Stat(d)
-		if err == nil {
-			break
+// createTemp creates a new file for name in dir, 0600 whatever the umask
+// so the content stays private until the final mode is set, and returns
+// it with its name.
+func createTemp(dir *os.Root, name string) (*os.File, string, error) {
+	for range 100 {
+		var b [6]byte
+		rand.Read(b[:])
+		tmp := "." + name + "." + hex.EncodeToString(b[:]) + ".tmp"
+		f, err := dir.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
+		if err != nil {
+			return nil, "", err
 		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			dir.Remove(tmp)
+			return nil, "", err
 		}
+		return f, tmp, nil
 	}
+	return nil, "", errors.New("no free name for a temp file")
+}
+
+// syncDir makes a rename in dir durable. Errors are ignored: the new file
+// is already in place, and some file systems (and Windows) cannot fsync a
+// directory.
+func syncDir(dir *os.Root) {
+	d, err := dir.Open(".")
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}
+
+// openDir opens dir, which is inside root unless root is empty.
+func openDir(root, dir string) (*os.Root, error) {
+	if root == "" {
+		return os.OpenRoot(dir)
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	if rel == "." {
+		return r, nil
+	}
+	defer r.Close()
+	return r.OpenRoot(rel)
+}
+
+// createdDir is a directory mkdirs created: its name in parent.
+type createdDir struct {
+	parent *os.Root
+	name   string
+}
+
+// mkdirs creates dir and its missing parents with mode and owner, each
+// through a handle on its parent, and returns dir's handle and the
+// directories it created, outermost first.
+func mkdirs(root, dir string, mode fs.FileMode, owner *fileOwner) (*os.Root, []createdDir, error) {
+	var missing []string
+	base := dir
+	var top *os.Root
+	for {
+		r, err := openDir(root, base)
+		if err == nil {
+			top = r
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) || filepath.Dir(base) == base || base == filepath.Clean(root) {
+			return nil, nil, err
+		}
+		missing = append(missing, filepath.Base(base))
+		base = filepath.Dir(base)
+	}
+	var created []createdDir
+	cur := top
 	for i := len(missing) - 1; i >= 0; i-- {
-		d := missing[i]
-		if err := os.Mkdir(d, mode); errors.Is(err, fs.ErrExist) {
-			continue // created meanwhile by someone else: not ours to change
-		} else if err != nil {
-			return created, err
+		name := missing[i]
+		err := cur.Mkdir(name, mode)
+		made := err == nil
+		if err != nil && !errors.Is(err, fs.ErrExist) { // created meanwhile by someone else: not ours to change
+			return nil, created, err
 		}
-		created = append(created, d)
-		// Chmod because the umask may have removed bits the caller asked for.
-		if err := os.Chmod(d, mode); err != nil {
-			return created, err
-		}
-		if owner != nil {
-			if err := os.Chown(d, owner.uid, owner.gid); err != nil {
-				return created, fmt.Errorf("set owner %d:%d: %w", owner.uid, owner.gid, cause(err))
+		if made {
+			created = append(created, createdDir{cur, name})
+			// Through the open directory: chmod because the umask may
+			// have removed bits the caller asked for.
+			d, err := cur.Open(name)
+			if err != nil {
+				return nil, created, err
+			}
+			err = d.Chmod(mode)
+			if err == nil && owner != nil {
+				if err = d.Chown(owner.uid, owner.gid); err != nil {
+					err = fmt.Errorf("set owner %d:%d: %w", owner.uid, owner.gid, cause(err))
+				}
+			}
+			d.Close()
+			if err != nil {
+				return nil, created, err
 			}
 		}
+		next, err := cur.OpenRoot(name)
+		if err != nil {
+			return nil, created, err
+		}
+		cur = next
 	}
-	return created, nil
+	return cur, created, nil
 }
 
 // removeDirs undoes mkdirs after a failed write. Remove only deletes empty
 // directories, so nothing anyone else put there is lost.
-func removeDirs(created []string) {
+func removeDirs(created []createdDir) {
 	for i := len(created) - 1; i >= 0; i-- {
-		os.Remove(created[i])
+		created[i].parent.Remove(created[i].name)
 	}
 }
 

@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,6 +55,11 @@ func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
 		t.Skipf("cannot create symlinks here: %v", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		// Wine 8 (the Windows test lane) reports success and creates
+		// nothing; the Unix runs test symlinks.
+		t.Skipf("os.Symlink reported success but made no link at %s (Wine does this)", link)
 	}
 }
 

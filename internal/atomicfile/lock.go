@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -20,12 +22,14 @@ var ErrBusy = errors.New("another keepalive is editing")
 // Lock takes an advisory lock that serializes keepalive processes editing
 // path and returns its release, which may be called more than once.
 //
-// The lock is on the directory that holds the file path leads to (after
-// symlinks), or its nearest existing ancestor when that directory does not
-// exist yet. Locking the directory rather than the file survives the
-// rename that replaces the file, works on read-only file systems, and
-// leaves no lock file behind. The kernel drops the lock when its holder
-// dies, so a killed run never blocks the next one.
+// The lock stands for the directory that holds the file path leads to
+// (after symlinks), or its nearest existing ancestor when that directory
+// does not exist yet. It is a lock file named by a hash of that directory,
+// in a directory only the locking user can open (see openLock): a lock on
+// something everyone can open, such as /etc/ssh itself, could be held by
+// any user to block root's edits. The kernel drops the lock when its
+// holder dies, so a killed run never blocks the next one; a run that ends
+// normally removes the lock file.
 //
 // A process that locks a missing directory's ancestor and one that comes
 // after the directory was created lock different directories; Write still
@@ -36,7 +40,7 @@ func Lock(path string) (unlock func(), err error) {
 		return nil, fmt.Errorf("lock %s: %w", path, cause(err))
 	}
 	dir := existingDir(filepath.Dir(real))
-	f, err := openLock(dir)
+	l, err := openLock(dir)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
 	}
@@ -44,17 +48,17 @@ func Lock(path string) (unlock func(), err error) {
 	// Poll rather than block so the wait is bounded; a short cap keeps a
 	// queue of waiters moving without busy-looping.
 	for delay := time.Millisecond; ; delay = min(2*delay, 10*time.Millisecond) {
-		ok, err := tryLock(f)
+		ok, err := l.try()
 		if err != nil {
-			f.Close()
+			l.close()
 			return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
 		}
 		if ok {
 			var once sync.Once
-			return func() { once.Do(func() { unlockFile(f) }) }, nil
+			return func() { once.Do(l.release) }, nil
 		}
 		if time.Now().After(deadline) {
-			f.Close()
+			l.close()
 			return nil, fmt.Errorf("%w %s; try again", ErrBusy, dir)
 		}
 		time.Sleep(delay)
@@ -73,4 +77,10 @@ func existingDir(dir string) string {
 		}
 		dir = parent
 	}
+}
+
+// lockName is the lock file's name for dir.
+func lockName(dir string) string {
+	sum := sha256.Sum256([]byte(dir))
+	return "keepalive-" + hex.EncodeToString(sum[:8]) + ".lock"
 }

@@ -3,8 +3,6 @@
 package atomicfile
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -19,11 +17,21 @@ import (
 // never removed: removing a lock file races with processes opening it.
 // %TEMP% is per user, so this serializes one user's runs; Write's change
 // check covers the rest.
-func openLock(dir string) (*os.File, error) {
-	sum := sha256.Sum256([]byte(strings.ToLower(filepath.Clean(dir))))
-	name := filepath.Join(os.TempDir(), "keepalive-"+hex.EncodeToString(sum[:8])+".lock")
-	return os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+func openLock(dir string) (*lockHandle, error) {
+	name := filepath.Join(os.TempDir(), lockName(strings.ToLower(filepath.Clean(dir))))
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &lockHandle{f}, nil
 }
+
+// lockHandle is an open lock file.
+type lockHandle struct{ f *os.File }
+
+func (l *lockHandle) try() (bool, error) { return tryLock(l.f) }
+func (l *lockHandle) release()           { unlockFile(l.f) }
+func (l *lockHandle) close()             { l.f.Close() }
 
 // tryLock takes an exclusive LockFileEx on the first byte without waiting;
 // Windows releases it when the process exits, however it exits.

@@ -88,7 +88,10 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 		return nil, err
 	}
 	main := sc.Main()
-	if acct.Sudo && !cf.System && cf.File == "" {
+	if err := actAsController(main); err != nil {
+		return nil, err
+	}
+	if (acct.Sudo || ranForSudo(cf.User)) && !cf.System && cf.File == "" {
 		fmt.Fprintf(s.Err, "keepalive: editing %s's config %s (the user who ran sudo)\n", acct.Name, main)
 	}
 	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {
@@ -98,7 +101,9 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 	if err := requireRoot(cf.Root); err != nil {
 		return nil, err
 	}
-	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: writeOptions(acct, cf.System)}
+	wo := writeOptions(acct, cf.System)
+	wo.Root = cf.Root
+	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: wo}
 	if cf.File == "" && !cf.System {
 		t.CreateDir = filepath.Dir(main) // ~/.ssh, 0700, the one directory keepalive creates
 	}

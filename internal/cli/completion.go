@@ -28,9 +28,11 @@ func registerCompletions(root *cobra.Command, m *Machine) {
 		setFlagCompletion(c, "host", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
 			return completeHosts(cmd, prefix, patterns), cobra.ShellCompDirectiveNoFileComp
 		})
-		setFlagCompletion(c, "session", func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			return completeSessions(m, prefix), cobra.ShellCompDirectiveNoFileComp
+		setFlagCompletion(c, "session", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			app, _ := cmd.Flags().GetString("app")
+			return completeSessions(m, app, prefix), cobra.ShellCompDirectiveNoFileComp
 		})
+		setFlagCompletion(c, "app", cobra.FixedCompletions([]string{"putty", "kitty"}, cobra.ShellCompDirectiveNoFileComp))
 		for _, name := range []string{"interval", "count"} {
 			setFlagCompletion(c, name, cobra.NoFileCompletions)
 		}
@@ -112,10 +114,11 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	}, nil
 }
 
-// completeSessions offers the saved PuTTY sessions, "Default Settings"
-// first, each described by its keep-alive.
-func completeSessions(m *Machine, prefix string) []string {
-	store, err := m.PuttyStore()
+// completeSessions offers the saved sessions of PuTTY (and KiTTY's, as
+// "kitty: NAME"), or of the --app program, "Default Settings" first, each
+// described by its keep-alive.
+func completeSessions(m *Machine, app, prefix string) []string {
+	store, err := m.SessionStore(app)
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil

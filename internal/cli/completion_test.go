@@ -35,7 +35,7 @@ func TestCompletionRegistered(t *testing.T) {
 // TestCompleteHostsNoConfig checks that completion without any config
 // offers nothing instead of failing.
 func TestCompleteHostsNoConfig(t *testing.T) {
-	t.Setenv("HOME", t.TempDir())
+	setHome(t, t.TempDir())
 	t.Setenv("SUDO_USER", "")
 	var out bytes.Buffer
 	root := newRootCmd(Streams{Out: &out, Err: &out}, sysMachine())
@@ -52,7 +52,7 @@ func TestCompleteHostsNoConfig(t *testing.T) {
 // the file the command edits, or for show what ssh itself reads.
 func TestHostCompletionFiles(t *testing.T) {
 	home := t.TempDir()
-	t.Setenv("HOME", home)
+	setHome(t, home)
 	t.Setenv("SUDO_USER", "")
 	acct, err := account.Current(false)
 	if err != nil {

@@ -16,6 +16,8 @@ type disableOptions struct {
 	Reload     bool
 	// Sessions are the PuTTY sessions for --putty (all when empty).
 	Sessions []string
+	// App picks PuTTY's or KiTTY's sessions for --putty.
+	App string
 	// All removes every keep-alive in scope, not only keepalive's.
 	All bool
 }
@@ -43,6 +45,7 @@ set them.`,
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
 	cmd.Flags().BoolVar(&o.Putty, "putty", false, "turn off keep-alives in PuTTY saved sessions")
 	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
+	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
@@ -63,8 +66,8 @@ func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	if !o.Server && (o.Match != "" || o.NoValidate || o.Reload) {
 		return usageErrorf("--match, --no-validate and --reload go with --server")
 	}
-	if !o.Putty && len(o.Sessions) > 0 {
-		return usageErrorf("--session goes with --putty")
+	if !o.Putty && (len(o.Sessions) > 0 || o.App != "") {
+		return usageErrorf("--session and --app go with --putty")
 	}
 	t, err := o.target(s, m)
 	if err != nil {
@@ -93,7 +96,7 @@ func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, error) {
 		sf := serverFlags{Match: o.Match, File: o.File, Root: o.Root, Reload: o.Reload, NoValidate: o.NoValidate}
 		return sf.target(s, m, o.writeFlags)
 	case o.Putty:
-		return sessionsTarget(s, m, o.Sessions, o.writeFlags)
+		return sessionsTarget(s, m, o.Sessions, o.App, o.writeFlags)
 	}
 	if err := o.clientFlags.validate(); err != nil {
 		return nil, err

@@ -13,8 +13,11 @@ import (
 type Machine struct {
 	// FindProgram finds an OpenSSH program ("ssh", "sshd").
 	FindProgram func(name string) (string, error)
-	// PuttyStore opens the current user's PuTTY sessions.
+	// PuttyStore opens the current user's PuTTY sessions (and KiTTY's,
+	// when it has saved any).
 	PuttyStore func() (putty.Store, error)
+	// AppStore opens the sessions of one program, as --app names it.
+	AppStore func(app string) (putty.Store, error)
 	// FindReload says how to make the running sshd read its config again.
 	FindReload func(pidFile string) openssh.Reload
 	// DebianSetupTimeOut reports whether the installed ssh reads
@@ -23,11 +26,24 @@ type Machine struct {
 	DebianSetupTimeOut func() bool
 }
 
+// SessionStore is the --app program's session store, or with no --app
+// (app "") every program's that has saved sessions.
+func (m *Machine) SessionStore(app string) (putty.Store, error) {
+	if app == "" {
+		return m.PuttyStore()
+	}
+	if _, ok := putty.AppNamed(app); !ok {
+		return nil, usageErrorf("invalid --app %q: want putty or kitty", app)
+	}
+	return m.AppStore(app)
+}
+
 // SystemMachine is the machine keepalive runs on.
 func SystemMachine() Machine {
 	return Machine{
 		FindProgram: openssh.Find,
 		PuttyStore:  putty.DefaultStore,
+		AppStore:    putty.AppStore,
 		FindReload:  openssh.FindReload,
 		DebianSetupTimeOut: sync.OnceValue(func() bool {
 			v, err := openssh.InstalledVersion()

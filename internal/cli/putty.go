@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,7 @@ type puttyOptions struct {
 	intervalSet bool
 	List        bool
 	Create      bool
+	App         string
 }
 
 func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
@@ -47,6 +49,9 @@ session changes.
 Sessions live in ~/.putty/sessions (or ~/.config/putty/sessions when that
 exists, or $PUTTYDIR/sessions, or $PUTTYSESSIONS, as PuTTY looks for them) on
 Unix, and in HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions on Windows.
+On Windows, KiTTY's sessions (HKEY_CURRENT_USER\Software\9bis.com\KiTTY\Sessions)
+are edited too when KiTTY has saved any, listed apart as "kitty: NAME";
+--app picks PuTTY's or KiTTY's alone.
 
 A --session that is not saved is an error, unless --create asks to save it
 (as a copy of Default Settings, as PuTTY does for a new session).`,
@@ -63,6 +68,7 @@ A --session that is not saved is an error, unless --create asks to save it
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
 	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
+	f.StringVar(&o.App, "app", "", "only this program's sessions: putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
 	f.BoolVar(&o.Check, "check", false, "write nothing; exit 3 if a change would be made")
@@ -86,7 +92,7 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 				return usageErrorf("--list cannot be combined with %s: --list only shows the sessions", c.flag)
 			}
 		}
-		store, err := m.PuttyStore()
+		store, err := m.SessionStore(o.App)
 		if err != nil {
 			return err
 		}
@@ -96,7 +102,7 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := sessionsTarget(s, m, names, o.writeFlags)
+	t, err := sessionsTarget(s, m, names, o.App, o.writeFlags)
 	if err != nil {
 		return err
 	}
@@ -106,22 +112,28 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 }
 
 // sessionsTarget is the edit of the named PuTTY sessions (all when none).
-func sessionsTarget(s Streams, m *Machine, sessions []string, wf writeFlags) (*edit.Sessions, error) {
+func sessionsTarget(s Streams, m *Machine, sessions []string, app string, wf writeFlags) (*edit.Sessions, error) {
 	names, err := input.SessionNames(sessions)
 	if err != nil {
 		return nil, err
 	}
-	store, err := m.PuttyStore()
+	store, err := m.SessionStore(app)
 	if err != nil {
 		return nil, err
+	}
+	if fs, ok := store.(*putty.FileStore); ok {
+		// sudo -E keeps the user's $HOME: their sessions are edited as them.
+		if err := actAsController(fs.Dir); err != nil {
+			return nil, err
+		}
 	}
 	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
 		// sudo usually sets HOME to root's: say whose sessions these are.
 		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
 	}
 	if wf.Backup {
-		if _, ok := store.(*putty.RegistryStore); ok {
-			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", store.Where())
+		if strings.HasPrefix(store.Where(), `HKCU\`) {
+			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", strings.Split(store.Where(), " and ")[0])
 		}
 	}
 	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil

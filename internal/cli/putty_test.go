@@ -195,6 +195,7 @@ func TestPuttyCheck(t *testing.T) {
 }
 
 func TestPuttyUnknownSession(t *testing.T) {
+	unixOnly(t, "the file store on a case-sensitive file system (on Windows \"My Server\" opens my%20server)")
 	_, dir := puttyHome(t, true)
 	puttyPut(t, dir, "my server", puttyLegacySession)
 	puttyPut(t, dir, "other", "")

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/keepalive-ssh/keepalive/internal/buildinfo"
@@ -20,11 +21,17 @@ func Main(args []string, s Streams) int { return Run(args, s, SystemMachine()) }
 
 // Run is Main on a given machine: tests pass their own programs and stores.
 func Run(args []string, s Streams, m Machine) int {
+	if h := sudoUserHandoff(args, m); h != nil {
+		return runHandoff(h, args, s)
+	}
 	root := newRootCmd(s, &m)
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
 		return exitOK
+	}
+	if h, ok := errors.AsType[*handoff](err); ok {
+		return runHandoff(h, args, s)
 	}
 	code, hint := exitCode(err)
 	if code == exitChanged {

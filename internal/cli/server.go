@@ -79,9 +79,6 @@ for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
 	return cmd
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
-
 func runServer(s Streams, m *Machine, o *serverOptions) error {
 	interval, err := input.Interval("--interval", o.Interval)
 	if err != nil {
@@ -128,6 +125,9 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	main := sf.File
 	if main == "" {
 		main = account.ServerConfig(sf.Root)
+	}
+	if err := actAsController(main); err != nil {
+		return nil, err
 	}
 	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
 	return t, nil

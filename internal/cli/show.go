@@ -96,6 +96,14 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	if err := o.env.Fill(); err != nil {
 		return err
 	}
+	// A file another account controls is read as that account.
+	for _, path := range []string{o.File, o.ServerFile, o.Root} {
+		if path != "" {
+			if err := actAsController(path); err != nil {
+				return err
+			}
+		}
+	}
 	fsys := resolve.FS{Root: o.Root}
 	// ssh -F and sshd -f refuse a file they cannot open; so does show.
 	for flag, path := range map[string]string{"--file": o.File, "--server-file": o.ServerFile} {

@@ -57,7 +57,7 @@ func (j showJSON) hasWarning(level, source, text string) bool {
 func layoutRoot(t *testing.T, name string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), name)
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join(testenv.ModuleRoot(t), "testdata", "show", name))); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "show", name))); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -182,6 +182,7 @@ func checkValue(t *testing.T, root, what string, got jsonValue, w want) {
 // layouts with a user config and its Include, a system config with
 // drop-ins under --root, and sshd drop-ins.
 func TestShowLayouts(t *testing.T) {
+	unixOnly(t, "an /etc/ssh tree under --root (Windows reads ProgramData\\ssh there)")
 	for _, lc := range layoutCases {
 		root := layoutRoot(t, lc.layout)
 		for host, keys := range lc.hosts {
@@ -287,6 +288,7 @@ func jsonString(v any) string {
 // TestShowJSONShape checks the exact shape of --json: the keys, numbers as
 // JSON numbers, flags as strings, null for a missing server.
 func TestShowJSONShape(t *testing.T) {
+	unixOnly(t, "an /etc/ssh tree under --root")
 	root := layoutRoot(t, "debian")
 	var out bytes.Buffer
 	if err := runShow(Streams{Out: &out, Err: &out}, sysMachine(), &showOptions{JSON: true, Host: "build", Root: root, NoPutty: true, env: layoutEnv}); err != nil {
@@ -359,6 +361,7 @@ func TestShowJSONShape(t *testing.T) {
 // TestShowLayoutWarnings checks the warnings that explain the debian and
 // fedora layouts, each naming both lines involved.
 func TestShowLayoutWarnings(t *testing.T) {
+	unixOnly(t, "an /etc/ssh tree under --root")
 	deb := layoutRoot(t, "debian")
 	p := func(rel string) string { return filepath.Join(deb, rel) }
 	j, err := runShowJSON(t, &showOptions{Host: "build", Root: deb, NoPutty: true, env: layoutEnv})
@@ -559,6 +562,7 @@ func stripANSI(s string) string {
 
 // TestShowServerNotInstalled: no sshd_config is a clean "not installed".
 func TestShowServerNotInstalled(t *testing.T) {
+	unixOnly(t, "an /etc/ssh tree under --root")
 	root := t.TempDir()
 	missing := filepath.Join(root, "etc", "ssh", "sshd_config")
 	var out bytes.Buffer
@@ -582,6 +586,7 @@ func TestShowServerNotInstalled(t *testing.T) {
 // TestShowPermissions: ssh refuses an Included file writable by others,
 // and ~/.ssh/config, but not a file given with -F.
 func TestShowPermissions(t *testing.T) {
+	unixOnly(t, "Unix file modes")
 	dir := t.TempDir()
 	inc := filepath.Join(dir, "inc")
 	os.WriteFile(inc, []byte("ServerAliveInterval 5\n"), 0o600)
@@ -623,8 +628,11 @@ func TestShowPutty(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := json.Marshal(j.Putty)
-	want := `[{"session":"legacy","source":"` + filepath.Join(dir, "legacy") + `:1,2","value":90},` +
-		`{"session":"my server","source":"` + filepath.Join(dir, "my%20server") + `:2,3","value":30},` +
+	jsonPath := func(name string) string { // a Windows path's \ is \\ in JSON
+		return strings.ReplaceAll(filepath.Join(dir, name), `\`, `\\`)
+	}
+	want := `[{"session":"legacy","source":"` + jsonPath("legacy") + `:1,2","value":90},` +
+		`{"session":"my server","source":"` + jsonPath("my%20server") + `:2,3","value":30},` +
 		`{"session":"old","source":"default","value":0}]`
 	if string(got) != want {
 		t.Errorf("putty = %s\nwant    %s", got, want)
@@ -692,6 +700,7 @@ func TestShowVerifyNeverRunsExec(t *testing.T) {
 
 // TestShowVerifyDisagreement: a disagreement is an error and exit 1.
 func TestShowVerifyDisagreement(t *testing.T) {
+	unixOnly(t, "a shell script standing in for ssh")
 	fake := filepath.Join(t.TempDir(), "ssh")
 	script := "#!/bin/sh\nprintf 'serveraliveinterval 99\\nserveralivecountmax 3\\ntcpkeepalive yes\\n'\n"
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {

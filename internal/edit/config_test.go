@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -53,6 +54,9 @@ func TestEditReplacedDuringEdit(t *testing.T) {
 			writeTestFile(t, cfg, orig)
 			path := cfg
 			if strings.Contains(tc.name, "symlink") {
+				if runtime.GOOS == "windows" {
+					t.Skip("Unix only: symlinks (under Wine, make test-windows, os.Symlink creates nothing)")
+				}
 				path = filepath.Join(dir, "link")
 				if err := os.Symlink("config", path); err != nil {
 					t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 )
 
 // maxConfigSize is the largest file resolve reads (resolve.maxFileSize).
@@ -63,13 +64,18 @@ func requireDir(path, create string) error {
 // requireWritable fails early, before any work, when the directory that
 // will receive path cannot be written: the usual cause is a missing sudo.
 func requireWritable(path string) error {
+	shown := path
+	if real, err := filepath.EvalSymlinks(path); err == nil && real != filepath.Clean(path) {
+		path = real // a link's target is what gets replaced
+		shown += " (symlink to " + real + ")"
+	}
 	dir := existingParent(path)
 	if err := accessWrite(dir); err != nil {
 		hint := "run with sudo"
 		if os.Geteuid() == 0 {
 			hint = "check that the file system is writable"
 		}
-		return hinted(fmt.Errorf("cannot write %s: %w", path, err), hint)
+		return hinted(fmt.Errorf("cannot write %s: %w", shown, err), hint)
 	}
 	return nil
 }
@@ -90,7 +96,23 @@ func existingParent(path string) string {
 // home, so a symlink or an Include there could otherwise make root rewrite
 // any file on the system. The check is on the snapshot Write will replace,
 // and Write refuses if the path leads elsewhere by then.
+//
+// Root's runs for a user are handed to that user before they get here
+// (cli's handoff), so this is the defense behind that; and root never
+// writes, for itself, a file another account controls (an Include of a
+// file in a user's directory, reached from a system config).
 func requireOwner(snap *atomicfile.Snapshot, wo atomicfile.Options) error {
+	if privilege.Root() && wo.Root == "" {
+		o, err := privilege.Controller(snap.Path)
+		if err != nil {
+			return fmt.Errorf("%s: %w; nothing was written", snap.Path, err)
+		}
+		if o.UID != 0 && (!wo.SetOwner || o.UID != wo.UID) {
+			return hintedf("edit that file as its owner, or remove the Include that leads there",
+				"%s is controlled by uid %d (%s belongs to it): root does not edit another account's files; nothing was written",
+				snap.Path, o.UID, o.Path)
+		}
+	}
 	if !wo.SetOwner {
 		return nil
 	}

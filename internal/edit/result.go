@@ -102,15 +102,19 @@ func (r *Result) Lines(would bool) []string {
 		if would {
 			verb = "would " + strings.TrimSuffix(verb, "d")
 		}
+		app := ch.App
+		if app == "" {
+			app = putty.PuTTY.Name
+		}
 		switch {
 		case ch.Created:
-			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q with keep-alive %s", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After)))
+			out = append(out, fmt.Sprintf("%s %s: %s session %q with keep-alive %s", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After)))
 		case ch.Restored:
-			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q keep-alive restored to %s (was %s)", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
+			out = append(out, fmt.Sprintf("%s %s: %s session %q keep-alive restored to %s (was %s)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
 		case ch.Before == ch.After:
-			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q: removed keepalive's record (the keep-alive %s was changed since)", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After)))
+			out = append(out, fmt.Sprintf("%s %s: %s session %q: removed keepalive's record (the keep-alive %s was changed since)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After)))
 		default:
-			out = append(out, fmt.Sprintf("%s %s: PuTTY session %q keep-alive %s (was %s)", verb, ch.Location, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
+			out = append(out, fmt.Sprintf("%s %s: %s session %q keep-alive %s (was %s)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
 		}
 	}
 	return out

@@ -35,9 +35,6 @@ type Server struct {
 	FindReload    func(pidFile string) openssh.Reload
 }
 
-// serverKeys are what server sets and disable --server removes.
-var serverKeys = []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax}
-
 // checker starts the sshd that validates, or returns nil with
 // NoValidate. disable only removes lines, which cannot make a config
 // invalid, so it checks when it can and goes on without sshd (required
@@ -53,8 +50,15 @@ func (s *Server) checker(required bool) (*openssh.Checker, error) {
 	case !required:
 		return nil, nil
 	}
-	return nil, hinted(fmt.Errorf("cannot check the edited config: %w", err),
-		"install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check")
+	return nil, hinted(fmt.Errorf("cannot check the edited config: %w", err), noSSHDHint())
+}
+
+// noSSHDHint says how to get the sshd that checks an edited config.
+func noSSHDHint() string {
+	if runtime.GOOS == "windows" {
+		return "install OpenSSH Server (Settings > Optional features, or as Administrator: Add-WindowsCapability -Online -Name OpenSSH.Server~~~~0.0.1.0) so that sshd -t can check the config, or pass --no-validate to skip the check"
+	}
+	return "install OpenSSH's server (apt install openssh-server), or pass --no-validate to skip the check"
 }
 
 func (s *Server) Enable(v Values) (*Result, error) {
@@ -91,6 +95,17 @@ func (s *Server) Enable(v Values) (*Result, error) {
 			return p, err
 		}
 	}
+	if c == nil && s.Local && runtime.GOOS == "windows" {
+		// Windows rarely has sshd.exe, so --no-validate is the usual way
+		// there: say how to check the result once it is installed.
+		after := tx.After
+		tx.After = func(p *placement.Plan, changed bool) error {
+			if changed {
+				fmt.Fprintf(s.Warn, "keepalive: note: not checked with sshd -t (--no-validate); with OpenSSH Server installed, check it as Administrator: sshd.exe -t -f \"%s\"\n", s.Scope.Main())
+			}
+			return after(p, changed)
+		}
+	}
 	return tx.Run()
 }
 
@@ -111,7 +126,7 @@ func (s *Server) Disable() (*Result, error) {
 		return nil, err
 	}
 	tx := s.config(c, func(sc placement.Scope) (*placement.Plan, error) {
-		return disable(sc, serverKeys, s.Match), nil
+		return disable(sc, sshconf.Server.Written(), s.Match), nil
 	}, summary, idle)
 	return tx.Run()
 }
@@ -147,7 +162,7 @@ func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placeme
 		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
 		Mode:       s.Mode,
 		Diff:       s.Diff,
-		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755},
+		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
 		Summary:    summary,
 		Idle:       idle,
 		Warn:       s.Warn,
@@ -195,7 +210,12 @@ func (s *Server) apply(c *openssh.Checker, p *placement.Plan, changed bool) erro
 		return nil // another system's files: its own sshd reads them when it starts
 	}
 	if runtime.GOOS == "windows" {
-		if changed || s.Reload {
+		switch {
+		case s.Reload:
+			// Windows has no SIGHUP to reload sshd with, and keepalive
+			// never restarts a service itself.
+			fmt.Fprintln(s.Warn, "keepalive: --reload: Windows cannot reload sshd, and keepalive does not restart services; run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
+		case changed:
 			fmt.Fprintln(s.Warn, "keepalive: run `Restart-Service sshd` (as Administrator) for the change to apply to new connections")
 		}
 		return nil

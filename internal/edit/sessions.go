@@ -15,10 +15,12 @@ import (
 type SessionChange struct {
 	Session  string `json:"session"`
 	Location string `json:"location"`
-	Before   int    `json:"before"`
-	After    int    `json:"after"`
-	Changed  bool   `json:"changed"`
-	Created  bool   `json:"created"`
+	// App is the program whose session it is: "PuTTY" or "KiTTY".
+	App     string `json:"app"`
+	Before  int    `json:"before"`
+	After   int    `json:"after"`
+	Changed bool   `json:"changed"`
+	Created bool   `json:"created"`
 	// Restored: disable gave back the keep-alive the session had before
 	// keepalive set it.
 	Restored bool `json:"restored,omitempty"`
@@ -57,8 +59,12 @@ func (s *Sessions) Run() (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", s.Store.Where(), err)
 	}
 	if !exists && s.Seconds != 0 && !s.Create {
-		return nil, hintedf("save a session in PuTTY first, or add --create to create Default Settings there",
-			"PuTTY has saved no settings in %s: it does not exist", s.Store.Where())
+		app := putty.PuTTY.Name
+		if r, ok := s.Store.(*putty.RegistryStore); ok && r.App.Name != "" {
+			app = r.App.Name // --app kitty
+		}
+		return nil, hintedf("save a session in "+app+" first, or add --create to create Default Settings there",
+			"%s has saved no settings in %s: it does not exist", app, s.Store.Where())
 	}
 	var changes []putty.Change
 	for _, name := range targets {
@@ -117,7 +123,7 @@ func sessionChanges(changes []putty.Change) []SessionChange {
 	out := []SessionChange{}
 	for _, ch := range changes {
 		out = append(out, SessionChange{
-			Session: ch.Session, Location: ch.Location,
+			Session: ch.Session, Location: ch.Location, App: ch.App,
 			Before: ch.Before.Interval(), After: ch.After.Interval(),
 			Changed: ch.Changed, Created: ch.Created,
 			Restored: ch.Restored, Kept: ch.Kept, Why: ch.Why,

@@ -66,7 +66,7 @@ func (c *Client) Enable(v Values) (*Result, error) {
 }
 
 func (c *Client) Disable() (*Result, error) {
-	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
+	keys := sshconf.Client.Written()
 	if c.All {
 		return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.DisableAll(sc, keys), nil },
 			"removed ServerAliveInterval and ServerAliveCountMax for Host "+c.Scope.Host,

@@ -257,7 +257,7 @@ func (s *Scope) newBlock(p *Plan, f *sshconf.File) int {
 		at = attachedComments(f, blocks[1].Start)
 	}
 	m := Marker{}
-	if blank && at < len(f.Lines) && at > 0 {
+	if blank && at < len(f.Lines) {
 		// A blank line between the new block and the comments and block
 		// that follow, as between the file's other blocks.
 		f.Insert(at, "")

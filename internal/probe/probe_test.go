@@ -214,7 +214,7 @@ func TestSSHArgs(t *testing.T) {
 		"-F", "/tmp/cfg", "-p", "2222",
 		"-o", "ConnectTimeout=20",
 		"user@example",
-		"echo keepalive-probe-start; sleep 1; echo keepalive-probe-done-1"}
+		"sh -c 'echo keepalive-probe-start; (sleep 1; echo keepalive-probe-done-1; kill 0) & cat >/dev/null; kill 0'"}
 	if !slices.Equal(args, want) {
 		t.Errorf("ssh args:\n got %q\nwant %q", args, want)
 	}

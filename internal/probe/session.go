@@ -22,17 +22,29 @@ const (
 	donePrefix  = "keepalive-probe-done-"
 )
 
-// remoteCommand is what each session runs on the server: POSIX sh, so it
-// works under any login shell a Unix server is likely to have.
+// remoteCommand is what each session runs on the server: sh -c with a
+// single-quoted script, which any login shell a Unix server is likely to
+// have (sh, bash, zsh, csh, fish) passes on unchanged.
+//
+// Without a terminal sshd sends no SIGHUP when the connection ends, so a
+// plain sleep would outlive the probe. The script therefore ends with its
+// standard input: cat reads it until the connection closes (or the local
+// ssh's stdin, which the probe holds open, closes), and then kill 0 ends
+// the session's whole process group, sleep included. sshd starts each
+// session in a process group of its own (setsid), so nothing else is hit.
+// The idle part runs in the background, and after the done marker ends
+// the group too.
 func remoteCommand(idle time.Duration) string {
 	secs := strconv.FormatFloat(idle.Seconds(), 'f', -1, 64)
-	return fmt.Sprintf("echo %s; sleep %s; echo %s%s", startMarker, secs, donePrefix, secs)
+	return fmt.Sprintf("sh -c 'echo %s; (sleep %s; echo %s%s; kill 0) & cat >/dev/null; kill 0'",
+		startMarker, secs, donePrefix, secs)
 }
 
 // sshProc is one running ssh. Its output is read by two goroutines that
 // only close channels, so nothing blocks when the probe stops listening.
 type sshProc struct {
 	cmd     *exec.Cmd
+	in      *os.File // write end of ssh's stdin: closing it ends the remote side
 	out     *os.File // read ends of ssh's stdout and stderr
 	err     *os.File
 	started chan struct{} // the remote side printed startMarker
@@ -60,22 +72,36 @@ func startSSH(path string, args []string, idle time.Duration) (*sshProc, error) 
 		outW.Close()
 		return nil, err
 	}
+	// ssh's stdin is a pipe nothing is written to: the remote command ends
+	// when it closes, which is when close() closes it or this process
+	// dies, however it dies.
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		errR.Close()
+		errW.Close()
+		return nil, err
+	}
 	// A fresh slice: sessions share args and start concurrently.
 	cmd := exec.Command(path, slices.Concat(args, []string{remoteCommand(idle)})...)
 	// Files, not io.Writers: exec then copies nothing, and Wait does not
 	// wait on a pipe a left-over child may hold.
-	cmd.Stdout, cmd.Stderr = outW, errW
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = inR, outW, errW
 	setProcessGroup(cmd)
 	err = cmd.Start()
+	inR.Close()
 	outW.Close()
 	errW.Close()
 	if err != nil {
+		inW.Close()
 		outR.Close()
 		errR.Close()
 		return nil, err
 	}
 	p := &sshProc{
 		cmd:     cmd,
+		in:      inW,
 		out:     outR,
 		err:     errR,
 		started: make(chan struct{}),
@@ -170,6 +196,9 @@ const stopGrace = 2 * time.Second
 // output is closed. It is safe to call on an ssh that already exited, and
 // it returns within a few stopGrace periods whatever ssh's children do.
 func (p *sshProc) close() {
+	// First the remote side: with its stdin closed it ends by itself, even
+	// if ssh is then killed before it could say goodbye.
+	p.in.Close()
 	select {
 	case <-p.exited:
 	default:

@@ -181,7 +181,7 @@ func (s *FileStore) read(name string) (Session, error) {
 // lock, changing only the PingInterval and PingIntervalSecs lines.
 func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Change, error) {
 	p := s.path(name)
-	ch := Change{Session: name, Location: p}
+	ch := Change{Session: name, Location: p, App: PuTTY.Name}
 	unlock, err := atomicfile.Lock(p)
 	if err != nil {
 		return ch, err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,19 @@ func writeSession(t *testing.T, dir, name, content string) string {
 	return p
 }
 
+// unixOnly skips a test of Unix file semantics in the Windows lane. FileStore
+// is PuTTY's Unix store (Windows PuTTY uses the registry), and these tests
+// rely on what Windows lacks: '/' paths, Unix modes, symlinks (Wine's
+// os.Symlink creates nothing) and case-sensitive file names.
+func unixOnly(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file semantics (paths, modes, symlinks, case); FileStore is used only off Windows")
+	}
+}
+
 func TestFindFileStore(t *testing.T) {
+	unixOnly(t)
 	root := t.TempDir()
 	home := filepath.Join(root, "home")
 	xdg := filepath.Join(root, "xdg")
@@ -101,6 +114,7 @@ func TestFindFileStore(t *testing.T) {
 }
 
 func TestFileStoreSessions(t *testing.T) {
+	unixOnly(t)
 	dir := filepath.Join(t.TempDir(), "sessions")
 	writeSession(t, dir, "my server", "PingInterval=1\n")
 	writeSession(t, dir, "Default Settings", "PingIntervalSecs=30\n")
@@ -171,6 +185,7 @@ func TestFileStoreExists(t *testing.T) {
 // TestFileStoreSetKeepAlive: only the two lines change, every other byte
 // stays, and a second run writes nothing.
 func TestFileStoreSetKeepAlive(t *testing.T) {
+	unixOnly(t)
 	dir := t.TempDir()
 	s := &FileStore{Dir: dir}
 	for _, eol := range []string{"\n", "\r\n"} {
@@ -263,6 +278,7 @@ func TestFileStoreCreate(t *testing.T) {
 
 // A session file that is a link (dotfile managers) stays a link.
 func TestFileStoreSymlink(t *testing.T) {
+	unixOnly(t)
 	dir := t.TempDir()
 	target := writeSession(t, t.TempDir(), "real", "HostName=h\nPingIntervalSecs=5\n")
 	link := filepath.Join(dir, "linked")

@@ -137,8 +137,10 @@ type SetOptions struct {
 type Change struct {
 	Session  string
 	Location string
-	Before   KeepAlive
-	After    KeepAlive
+	// App names the program whose session it is ("PuTTY", "KiTTY").
+	App    string
+	Before KeepAlive
+	After  KeepAlive
 	// Created: the session was not saved before.
 	Created bool
 	// Changed: the session was (or would be) written.

@@ -11,13 +11,44 @@ import (
 // HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions, named by
 // EscapeRegistryKey, with a REG_DWORD value per integer setting. A value of
 // another type, or a missing one, reads as the default (0 for both
-// keep-alive values).
+// keep-alive values). KiTTY, a PuTTY fork, keeps the same values the same
+// way under its own key; an App says which key.
 
-// Registry paths, relative to HKEY_CURRENT_USER.
+// Registry paths of PuTTY, relative to HKEY_CURRENT_USER.
 const (
 	regPuTTY    = `Software\SimonTatham\PuTTY`
 	regSessions = regPuTTY + `\Sessions`
 )
+
+// App is a program that keeps sessions in the registry as PuTTY does.
+type App struct {
+	// Name is how keepalive names it to the user ("PuTTY").
+	Name string
+	// Key is its key under HKEY_CURRENT_USER; sessions are in Key\Sessions.
+	Key string
+}
+
+// The apps whose sessions keepalive edits.
+var (
+	PuTTY = App{Name: "PuTTY", Key: regPuTTY}
+	// KiTTY in its default (registry) mode. Its portable mode keeps
+	// session files in a Sessions folder beside kitty.exe instead, which
+	// is not covered.
+	KiTTY = App{Name: "KiTTY", Key: `Software\9bis.com\KiTTY`}
+)
+
+// Apps lists the apps, PuTTY first.
+func Apps() []App { return []App{PuTTY, KiTTY} }
+
+// AppNamed finds an app by name, ignoring case ("kitty").
+func AppNamed(name string) (App, bool) {
+	for _, a := range Apps() {
+		if strings.EqualFold(a.Name, name) {
+			return a, true
+		}
+	}
+	return App{}, false
+}
 
 // Registry value types (winnt.h) that the store handles itself.
 const (
@@ -60,14 +91,33 @@ type NameCodec struct {
 type RegistryStore struct {
 	Reg   Registry
 	Names NameCodec // zero: names are used as they are
+	// App is whose key holds the sessions; zero means PuTTY.
+	App App
 }
 
-// Where is the registry key that holds the sessions.
-func (s *RegistryStore) Where() string { return `HKCU\` + regSessions }
+// root is the app's key.
+func (s *RegistryStore) root() string {
+	if s.App.Key == "" {
+		return regPuTTY
+	}
+	return s.App.Key
+}
 
-// Exists reports whether PuTTY's registry key exists.
+func (s *RegistryStore) appName() string {
+	if s.App.Name == "" {
+		return PuTTY.Name
+	}
+	return s.App.Name
+}
+
+func (s *RegistryStore) sessionsKey() string { return s.root() + `\Sessions` }
+
+// Where is the registry key that holds the sessions.
+func (s *RegistryStore) Where() string { return `HKCU\` + s.sessionsKey() }
+
+// Exists reports whether the app's registry key exists.
 func (s *RegistryStore) Exists() (bool, error) {
-	return s.Reg.KeyExists(regPuTTY)
+	return s.Reg.KeyExists(s.root())
 }
 
 func (s *RegistryStore) key(name string) string {
@@ -77,16 +127,16 @@ func (s *RegistryStore) key(name string) string {
 	if s.Names.ToPuTTY != nil {
 		name = s.Names.ToPuTTY(name)
 	}
-	return regSessions + `\` + EscapeRegistryKey(name)
+	return s.sessionsKey() + `\` + EscapeRegistryKey(name)
 }
 
 // Sessions lists the session keys. As with files, a key whose name PuTTY
 // would not have produced is skipped: PuTTY would load that session from
 // another key.
 func (s *RegistryStore) Sessions() ([]Session, error) {
-	keys, err := s.Reg.SubKeys(regSessions)
+	keys, err := s.Reg.SubKeys(s.sessionsKey())
 	if err != nil {
-		return nil, fmt.Errorf(`HKCU\%s: %w`, regSessions, err)
+		return nil, fmt.Errorf(`HKCU\%s: %w`, s.sessionsKey(), err)
 	}
 	var out []Session
 	for _, k := range keys {
@@ -156,7 +206,7 @@ func regKeepAlive(vals []RegValue) KeepAlive {
 // opts.Create first gets a copy of Default Settings' values.
 func (s *RegistryStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Change, error) {
 	key := s.key(name)
-	ch := Change{Session: name, Location: `HKCU\` + key}
+	ch := Change{Session: name, Location: `HKCU\` + key, App: s.appName()}
 	saved, err := s.Reg.KeyExists(key)
 	if err != nil {
 		return ch, fmt.Errorf(`HKCU\%s: %w`, key, err)

@@ -219,3 +219,45 @@ func TestRegistryNameCodec(t *testing.T) {
 		t.Errorf("not written to the ANSI-named key: %+v", r.keys)
 	}
 }
+
+// KiTTY is one more App: the same store on its own key, listed apart in a
+// Joined.
+func TestJoinedApps(t *testing.T) {
+	r := newFakeRegistry()
+	session(r, "box", dw("PingInterval", 1))
+	r.SetValues(KiTTY.Key+`\Sessions\box`, []RegValue{sz("HostName", "k")})
+	j := &Joined{Parts: []Part{
+		{PuTTY, &RegistryStore{Reg: r, App: PuTTY}},
+		{KiTTY, &RegistryStore{Reg: r, App: KiTTY}},
+	}}
+	got, err := j.Sessions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var desc []string
+	for _, s := range got {
+		desc = append(desc, s.Name+"="+strconv.Itoa(s.KeepAlive.Interval())+"@"+s.Location)
+	}
+	want := `box=60@HKCU\Software\SimonTatham\PuTTY\Sessions\box|` +
+		`kitty: Default Settings=0@HKCU\Software\9bis.com\KiTTY\Sessions\Default%20Settings|` +
+		`kitty: box=0@HKCU\Software\9bis.com\KiTTY\Sessions\box`
+	if strings.Join(desc, "|") != want {
+		t.Errorf("sessions\n got %s\nwant %s", strings.Join(desc, "|"), want)
+	}
+	ch, err := j.SetKeepAlive("kitty: box", 30, SetOptions{})
+	if err != nil || ch.Session != "kitty: box" || ch.Location != `HKCU\Software\9bis.com\KiTTY\Sessions\box` {
+		t.Errorf("set kitty: box: %+v, %v", ch, err)
+	}
+	if vals, _ := r.Values(KiTTY.Key + `\Sessions\box`); regKeepAlive(vals).Interval() != 30 {
+		t.Errorf("KiTTY's box: %+v", vals)
+	}
+	if vals, _ := r.Values(regSessions + `\box`); regKeepAlive(vals).Interval() != 60 {
+		t.Errorf("PuTTY's box changed: %+v", vals)
+	}
+	if _, err := j.Session("kitty: nope"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("kitty: nope: %v", err)
+	}
+	if a, ok := AppNamed("kitty"); !ok || a != KiTTY {
+		t.Errorf("AppNamed(kitty) = %v, %v", a, ok)
+	}
+}

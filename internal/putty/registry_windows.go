@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 	"unicode/utf16"
 	"unsafe"
 
@@ -14,10 +13,42 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
-// DefaultStore is where PuTTY keeps the current user's sessions: the
-// registry, with session names in the ANSI code page as PuTTY uses them.
+// DefaultStore is where the current user's sessions are: PuTTY's registry
+// key, and KiTTY's too when it exists (then both, as a Joined, KiTTY's
+// listed apart). Session names are in the ANSI code page, as PuTTY uses
+// them.
 func DefaultStore() (Store, error) {
-	return &RegistryStore{Reg: winRegistry{}, Names: ansiNames()}, nil
+	var parts []Part
+	for _, app := range Apps() {
+		s := appStore(app)
+		ok, err := s.Exists()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Where(), err)
+		}
+		if ok {
+			parts = append(parts, Part{App: app, Store: s})
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return appStore(PuTTY), nil
+	case 1:
+		return parts[0].Store, nil
+	}
+	return &Joined{Parts: parts}, nil
+}
+
+// AppStore is the store of one app, named as --app names it ("kitty").
+func AppStore(name string) (Store, error) {
+	app, ok := AppNamed(name)
+	if !ok {
+		return nil, fmt.Errorf("unknown app %q: want putty or kitty", name)
+	}
+	return appStore(app), nil
+}
+
+func appStore(app App) *RegistryStore {
+	return &RegistryStore{Reg: winRegistry{}, Names: ansiNames(), App: app}
 }
 
 // winRegistry is Registry on HKEY_CURRENT_USER.
@@ -103,43 +134,28 @@ func (winRegistry) SetValues(path string, vals []RegValue) error {
 	return nil
 }
 
-// setRaw writes a value of any type PuTTY (or a user) may have put in a
-// session; x/sys/windows/registry has a setter per type only.
+// setRaw writes a value's bytes with its type, whatever the type (QWORD,
+// MULTI_SZ, one a later PuTTY invents, or malformed data): copying Default
+// Settings into a new session must not change any value on the way.
+// x/sys/windows/registry has a setter per type only.
 func setRaw(k registry.Key, v RegValue) error {
-	switch v.Type {
-	case registry.DWORD:
-		if len(v.Data) == 4 {
-			return k.SetDWordValue(v.Name, uint32(v.Data[0])|uint32(v.Data[1])<<8|uint32(v.Data[2])<<16|uint32(v.Data[3])<<24)
-		}
-	case registry.SZ:
-		return k.SetStringValue(v.Name, utf16String(v.Data))
-	case registry.EXPAND_SZ:
-		return k.SetExpandStringValue(v.Name, utf16String(v.Data))
-	case registry.MULTI_SZ:
-		s := strings.TrimRight(utf16String(v.Data), "\x00")
-		var parts []string
-		if s != "" {
-			parts = strings.Split(s, "\x00")
-		}
-		return k.SetStringsValue(v.Name, parts)
-	case registry.BINARY:
-		return k.SetBinaryValue(v.Name, v.Data)
+	name, err := windows.UTF16PtrFromString(v.Name)
+	if err != nil {
+		return err
 	}
-	return k.SetBinaryValue(v.Name, v.Data) // unknown or malformed: keep the bytes
+	var buf *byte
+	if len(v.Data) > 0 {
+		buf = &v.Data[0]
+	}
+	r, _, _ := procRegSetValueExW.Call(uintptr(k), uintptr(unsafe.Pointer(name)), 0,
+		uintptr(v.Type), uintptr(unsafe.Pointer(buf)), uintptr(len(v.Data)))
+	if r != 0 {
+		return windows.Errno(r)
+	}
+	return nil
 }
 
-// utf16String decodes a registry string's little-endian UTF-16 up to its
-// terminating NUL (the terminator of a MULTI_SZ's last string excepted).
-func utf16String(b []byte) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-	}
-	for len(u) > 0 && u[len(u)-1] == 0 {
-		u = u[:len(u)-1]
-	}
-	return string(utf16.Decode(u))
-}
+var procRegSetValueExW = windows.NewLazySystemDLL("advapi32.dll").NewProc("RegSetValueExW")
 
 // ansiNames converts session names between UTF-8 and the ANSI code page,
 // which is what PuTTY escapes into key names: "Bücher" is B%FCcher on a

@@ -8,12 +8,8 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
-// clientKeys are the client keywords show reports, canonical lower case.
-var clientKeys = []struct{ key, name string }{
-	{"serveraliveinterval", sshconf.ServerAliveInterval},
-	{"serveralivecountmax", sshconf.ServerAliveCountMax},
-	{"tcpkeepalive", sshconf.TCPKeepAlive},
-}
+// clientKeys are the client keywords show reports.
+var clientKeys = keysOf(sshconf.Client)
 
 func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 	// Only the keywords reported (and BatchMode, which changes the default
@@ -24,19 +20,17 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 	}
 	res := resolve.Resolve(opts)
 	c := &Client{Host: opts.Host, Probe: probe, Files: docPaths(res), Result: res}
-	c.ServerAliveInterval = valueOf(res, "serveraliveinterval", kindTime, DefaultInterval)
+	values := valuesOf(res, clientKeys)
 	batch := valueOf(res, "batchmode", kindFlag, "no")
-	if c.ServerAliveInterval.occ == nil && batch.Value == "yes" && !batch.bad {
+	if v := values["serveraliveinterval"]; v.occ == nil && batch.Value == "yes" && !batch.bad {
 		// readconf.c fill_default_options: "in batch mode, default is 5mins".
-		c.ServerAliveInterval.Value = BatchModeInterval
+		v.Value = BatchModeInterval
+		values["serveraliveinterval"] = v
 	}
-	c.ServerAliveCountMax = valueOf(res, "serveralivecountmax", kindInt, DefaultCountMax)
-	c.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindFlag, DefaultKeepAlive)
-	values := map[string]Value{
-		"serveraliveinterval": c.ServerAliveInterval,
-		"serveralivecountmax": c.ServerAliveCountMax,
-		"tcpkeepalive":        c.TCPKeepAlive,
-	}
+	c.byKey = values
+	c.ServerAliveInterval = values["serveraliveinterval"]
+	c.ServerAliveCountMax = values["serveralivecountmax"]
+	c.TCPKeepAlive = values["tcpkeepalive"]
 
 	fileWarnings(r, SectionClient, res)
 	who := "for host " + opts.Host

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // Defaults OpenSSH uses when nothing sets a keyword (readconf.c and
@@ -81,6 +82,8 @@ type Client struct {
 	Files []string `json:"-"`
 	// Result is the resolver's evaluation, for callers that want more.
 	Result *resolve.Result `json:"-"`
+
+	byKey map[string]Value // by lower-case keyword
 }
 
 // Server is the server side: the global values `sshd -T` prints without
@@ -93,6 +96,8 @@ type Server struct {
 	Config string          `json:"-"` // sshd_config path
 	Files  []string        `json:"-"`
 	Result *resolve.Result `json:"-"`
+
+	byKey map[string]Value // by lower-case keyword
 }
 
 // PuttySession is a PuTTY saved session's keep-alive in seconds (0: off).
@@ -231,6 +236,45 @@ const (
 	kindFlag       // ssh's yes/no/true/false
 	kindServerFlag // sshd's yes/no
 )
+
+// reportedKey is a keyword show reports: lower case (key), canonical
+// spelling (name), and how to read it.
+type reportedKey struct {
+	key, name string
+	kind      kind
+	def       any
+}
+
+// keysOf lists the keywords show reports for one program, from the
+// keyword table.
+func keysOf(d sshconf.Dialect) []reportedKey {
+	var out []reportedKey
+	for _, k := range d.Keywords() {
+		rk := reportedKey{key: k.Key(), name: k.Name, def: k.Default}
+		switch {
+		case k.Kind == sshconf.Seconds:
+			rk.kind = kindTime
+		case k.Kind == sshconf.Count:
+			rk.kind = kindInt
+		case k.Kind == sshconf.Flag:
+			rk.kind, rk.def = kindFlag, map[bool]string{true: "yes", false: "no"}[k.Default == 1]
+			if d.Server {
+				rk.kind = kindServerFlag
+			}
+		}
+		out = append(out, rk)
+	}
+	return out
+}
+
+// valuesOf returns the effective value of each key, by lower-case keyword.
+func valuesOf(res *resolve.Result, keys []reportedKey) map[string]Value {
+	out := map[string]Value{}
+	for _, k := range keys {
+		out[k.key] = valueOf(res, k.key, k.kind, k.def)
+	}
+	return out
+}
 
 // valueOf returns the effective value of key with its source.
 func valueOf(res *resolve.Result, key string, k kind, def any) Value {

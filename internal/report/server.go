@@ -9,11 +9,8 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
-var serverKeys = []struct{ key, name string }{
-	{"clientaliveinterval", sshconf.ClientAliveInterval},
-	{"clientalivecountmax", sshconf.ClientAliveCountMax},
-	{"tcpkeepalive", sshconf.TCPKeepAlive},
-}
+// serverKeys are the server keywords show reports.
+var serverKeys = keysOf(sshconf.Server)
 
 func buildServer(r *Report, opts resolve.Options) *Server {
 	opts.Keys = nil // only the keywords reported
@@ -36,14 +33,11 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 		return nil
 	}
 	s := &Server{Config: main, Files: docPaths(res), Result: res}
-	s.ClientAliveInterval = valueOf(res, "clientaliveinterval", kindTime, DefaultInterval)
-	s.ClientAliveCountMax = valueOf(res, "clientalivecountmax", kindInt, DefaultCountMax)
-	s.TCPKeepAlive = valueOf(res, "tcpkeepalive", kindServerFlag, DefaultKeepAlive)
-	values := map[string]Value{
-		"clientaliveinterval": s.ClientAliveInterval,
-		"clientalivecountmax": s.ClientAliveCountMax,
-		"tcpkeepalive":        s.TCPKeepAlive,
-	}
+	values := valuesOf(res, serverKeys)
+	s.byKey = values
+	s.ClientAliveInterval = values["clientaliveinterval"]
+	s.ClientAliveCountMax = values["clientalivecountmax"]
+	s.TCPKeepAlive = values["tcpkeepalive"]
 
 	fileWarnings(r, SectionServer, res)
 	for _, k := range serverKeys {

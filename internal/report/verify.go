@@ -100,12 +100,17 @@ type keyed struct {
 	v   Value
 }
 
-// values are the client's values in the order show prints them.
-func (c *Client) values() []keyed {
-	return []keyed{{"serveraliveinterval", c.ServerAliveInterval}, {"serveralivecountmax", c.ServerAliveCountMax}, {"tcpkeepalive", c.TCPKeepAlive}}
+// keyedValues are values in the order of keys.
+func keyedValues(keys []reportedKey, vals map[string]Value) []keyed {
+	out := make([]keyed, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, keyed{k.key, vals[k.key]})
+	}
+	return out
 }
 
+// values are the client's values in the order show prints them.
+func (c *Client) values() []keyed { return keyedValues(clientKeys, c.byKey) }
+
 // values are the server's values in the order show prints them.
-func (s *Server) values() []keyed {
-	return []keyed{{"clientaliveinterval", s.ClientAliveInterval}, {"clientalivecountmax", s.ClientAliveCountMax}, {"tcpkeepalive", s.TCPKeepAlive}}
-}
+func (s *Server) values() []keyed { return keyedValues(serverKeys, s.byKey) }

@@ -8,7 +8,7 @@ import (
 
 // seedCorpus adds the real-world configs and the other testdata.
 func seedCorpus(f *testing.F) {
-	for _, pattern := range []string{"../../testdata/corpus/*/*", "../../testdata/*/*"} {
+	for _, pattern := range []string{"../../testdata/corpus/*/*", "../cli/testdata/server/*/*", "../cli/testdata/show/*/*/*"} {
 		files, _ := filepath.Glob(pattern)
 		for _, p := range files {
 			if data, err := os.ReadFile(p); err == nil {

@@ -11,6 +11,64 @@ const (
 	TCPKeepAlive        = "TCPKeepAlive"
 )
 
+// ValueKind says how OpenSSH reads a keyword's value.
+type ValueKind int
+
+const (
+	Seconds ValueKind = iota // a time (convtime): 300, 5m
+	Count                    // a whole number from 0
+	Flag                     // yes or no (ssh also takes true/false)
+)
+
+// Keyword is one keyword keepalive reports, writes or both: the one table
+// that show, --verify, enable, server and disable read. A new keyword is a
+// new entry here.
+type Keyword struct {
+	Name    string // canonical spelling
+	Server  bool   // sshd_config's; else ssh_config's
+	Kind    ValueKind
+	Default int // OpenSSH's value when nothing sets it (Flag: 1 yes, 0 no)
+	// Written: enable or server set it, disable removes it.
+	Written bool
+}
+
+// Key is the keyword in lower case, as ssh -G and sshd -T print it.
+func (k Keyword) Key() string { return strings.ToLower(k.Name) }
+
+// keywords: the defaults are OpenSSH's fill_default_options (readconf.c)
+// and fill_default_server_options (servconf.c).
+var keywords = []Keyword{
+	{Name: ServerAliveInterval, Kind: Seconds, Default: 0, Written: true},
+	{Name: ServerAliveCountMax, Kind: Count, Default: 3, Written: true},
+	{Name: TCPKeepAlive, Kind: Flag, Default: 1},
+	{Name: ClientAliveInterval, Server: true, Kind: Seconds, Default: 0, Written: true},
+	{Name: ClientAliveCountMax, Server: true, Kind: Count, Default: 3, Written: true},
+	{Name: TCPKeepAlive, Server: true, Kind: Flag, Default: 1},
+}
+
+// Keywords are the keywords of one program, in the order show prints them.
+func (d Dialect) Keywords() []Keyword {
+	var out []Keyword
+	for _, k := range keywords {
+		if k.Server == d.Server {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Written are the keywords enable (client) or server set and disable
+// removes, canonical spelling.
+func (d Dialect) Written() []string {
+	var out []string
+	for _, k := range d.Keywords() {
+		if k.Written {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
 // Dialect says which program reads a file and so which aliases apply.
 type Dialect struct {
 	// Server is true for sshd_config.
