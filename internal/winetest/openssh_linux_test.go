@@ -32,7 +32,7 @@ func TestClientConfigUnderWine(t *testing.T) {
 	r = m.must(t, "enable", "--interval", "120")
 	mustContain(t, "enable", r.stdout, "ServerAliveInterval 120 (was off), ServerAliveCountMax 2 (was not set) in Host *")
 	got := readFile(t, config)
-	if want := orig + crlf("  # keepalive: added \"ServerAliveInterval 120\"\n  ServerAliveInterval 120\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"); got != want {
+	if want := strings.TrimSuffix(orig, "\r\n") + crlf("\n  # keepalive: added \"ServerAliveInterval 120\"\n  ServerAliveInterval 120\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"); got != want {
 		t.Errorf("enable on a CRLF config:\n%q\nwant\n%q", got, want)
 	}
 	if strings.Count(got, "\n") != strings.Count(got, "\r\n") {
