@@ -228,9 +228,9 @@ func (s *Scope) insertPoint(p *Plan, sibling *placed, newBlock bool) (*sshconf.F
 }
 
 // reusable reports whether new lines may go into an existing block. A
-// block that is nothing but its header is left alone: disable removes a
-// header whose block it empties, and must not remove one that was there
-// before enable.
+// block that is nothing but its header is left alone: disable --all
+// removes a header whose block it empties, and must not remove one that
+// was there before enable.
 func reusable(b sshconf.Block) bool { return b.End-b.Start > 1 }
 
 // newBlock adds the scope's block to f and returns the index after its
