@@ -1,6 +1,15 @@
 package atomicfile
 
-import "path/filepath"
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+)
+
+// ErrLink is returned by Remove for a path that leads through a symbolic
+// link (a dotfile manager's): the file is not keepalive's to delete, and
+// the caller writes it empty instead.
+var ErrLink = errors.New("is a symbolic link")
 
 // Remove deletes the file read, if it is still the one read (else it fails
 // with ErrChanged): `disable` taking away a drop-in file that keepalive
@@ -16,9 +25,7 @@ func (s *Snapshot) Remove() error {
 		return nil
 	}
 	if abs, err := filepath.Abs(s.Path); err != nil || filepath.Join(s.root, abs) != s.RealPath && abs != s.RealPath {
-		// A link (a dotfile manager's): the file is not keepalive's to
-		// delete; leave both.
-		return nil
+		return fmt.Errorf("remove %s: %w", s.name(), ErrLink)
 	}
 	if err := s.dir.Remove(filepath.Base(s.RealPath)); err != nil {
 		return s.writeError(err)

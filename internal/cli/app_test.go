@@ -49,4 +49,7 @@ func TestPuttyAppFlag(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `keep-alive restored to off (was 60s)`) {
 		t.Errorf("disable --putty --app putty: exit %d\n%s%s", code, out, errs)
 	}
+	if data, _ := os.ReadFile(p); string(data) != "HostName=box\n" {
+		t.Errorf("session file after disable: %q, want the original", data)
+	}
 }

@@ -30,7 +30,7 @@ func (cf *clientFlags) register(cmd *cobra.Command) {
 	f.BoolVar(&cf.System, "system", false, "edit the system-wide config, /etc/ssh/ssh_config")
 	f.StringVar(&cf.Host, "host", "*", "the Host pattern the settings are for")
 	f.StringVar(&cf.File, "file", "", "edit this file instead of the default one")
-	f.StringVar(&cf.Root, "root", "", "treat `DIR` as / for system paths and absolute Includes")
+	f.StringVar(&cf.Root, "root", "", "treat `DIR` as / (a mounted image): its ssh_config with --system, else its user's ~/.ssh/config")
 }
 
 // validate checks the flags that cobra cannot: exit 2 on bad usage.

@@ -43,7 +43,7 @@ set them.`,
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
-	cmd.Flags().BoolVar(&o.Putty, "putty", false, "turn off keep-alives in PuTTY saved sessions")
+	cmd.Flags().BoolVar(&o.Putty, "putty", false, "undo the keep-alive of PuTTY saved sessions")
 	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
 	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")

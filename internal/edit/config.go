@@ -2,6 +2,7 @@ package edit
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -145,7 +146,7 @@ func (c *Config) Run() (*Result, error) {
 				what += "; removed the file, which keepalive had created"
 			}
 			if what == "" {
-				what = "keepalive's comments" // the record of a line changed since
+				what = "removed keepalive's comment above a line changed since it was set" // the line is the user's now
 			}
 			res.Described = append(res.Described, FileChange{Path: path, What: what})
 		}
@@ -165,7 +166,7 @@ func (c *Config) Run() (*Result, error) {
 	}
 	for _, path := range changed {
 		if p.Remove[path] {
-			if err := removeChecked(path, p.Orig[path]); err != nil {
+			if err := removeChecked(path, p.Orig[path], c.Write); err != nil {
 				return nil, err
 			}
 			continue
@@ -195,15 +196,22 @@ func flagFor(key string) string {
 }
 
 // removeChecked deletes path if it still holds orig.
-func removeChecked(path string, orig []byte) error {
-	snap, err := atomicfile.Read(path)
+// A symlink is written empty instead: removing it, or its target, would
+// leave something else behind.
+func removeChecked(path string, orig []byte, wo atomicfile.Options) error {
+	snap, err := atomicfile.ReadIn(wo.Root, path)
 	if err != nil {
 		return err
 	}
+	defer snap.Close()
 	if !bytes.Equal(snap.Data, orig) {
 		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
 	}
-	return snap.Remove()
+	err = snap.Remove()
+	if errors.Is(err, atomicfile.ErrLink) {
+		_, err = snap.Write(nil, wo)
+	}
+	return err
 }
 
 // writeChecked replaces path with data if it still holds orig.

@@ -39,7 +39,7 @@ type Result struct {
 	Described []FileChange `json:"-"`
 	// Notes are printed after the changes: values kept as they were (and
 	// why), hosts that keep their own values.
-	Notes []string `json:"-"`
+	Notes []string `json:"notes,omitempty"`
 	// Mode is how the edit ran.
 	Mode Mode `json:"-"`
 }

@@ -57,6 +57,23 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 	if before == nil {
 		before = p.resolve(&s)
 	}
+	// As in enable: without a flag, a value in effect stays.
+	var applied []Setting
+	for k, set := range settings {
+		if set.Default {
+			if o, ok := before.Effective(s.Opts.Dialect.Canon(set.Key)); ok && !(isInterval(set.Key) && isOff(o.Line().Value())) {
+				if k == 0 {
+					break // keep-alives are on already
+				}
+				continue
+			}
+		}
+		applied = append(applied, set)
+	}
+	if len(applied) == 0 {
+		return nil
+	}
+	settings = applied
 	st := f.StyleFor(sshconf.Block{Header: &sshconf.Line{}, Start: len(f.Lines), End: len(f.Lines)})
 	i := insertMarked(f, at, "Host "+s.Host, Marker{})
 	for _, set := range settings {
@@ -211,9 +228,9 @@ func (s *Scope) insertPoint(p *Plan, sibling *placed, newBlock bool) (*sshconf.F
 }
 
 // reusable reports whether new lines may go into an existing block. A
-// block that is nothing but its header is left alone: disable removes a
-// header whose block it empties, and must not remove one that was there
-// before enable.
+// block that is nothing but its header is left alone: disable --all
+// removes a header whose block it empties, and must not remove one that
+// was there before enable.
 func reusable(b sshconf.Block) bool { return b.End-b.Start > 1 }
 
 // newBlock adds the scope's block to f and returns the index after its
@@ -240,7 +257,7 @@ func (s *Scope) newBlock(p *Plan, f *sshconf.File) int {
 		at = attachedComments(f, blocks[1].Start)
 	}
 	m := Marker{}
-	if blank && at < len(f.Lines) && at > 0 {
+	if blank && at < len(f.Lines) {
 		// A blank line between the new block and the comments and block
 		// that follow, as between the file's other blocks.
 		f.Insert(at, "")

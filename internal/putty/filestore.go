@@ -263,7 +263,9 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 		// A Default Settings that held only what keepalive wrote was
 		// created by keepalive: gone again, as before (PuTTY reads a
 		// missing one as its built-in defaults).
-		return ch, snap.Remove()
+		if err := snap.Remove(); !errors.Is(err, atomicfile.ErrLink) {
+			return ch, err
+		} // a link: written empty below
 	}
 	wo := atomicfile.Options{Backup: opts.Backup}
 	if !snap.Exists {
