@@ -32,6 +32,7 @@ func TestAttacks(t *testing.T) {
 	testenv.Root(t)
 	k := buildKeepalive(t)
 	a := buildAttacker(t, filepath.Dir(k.path))
+	t.Run("PuttyAsUser", k.testPuttyAsUser)
 	t.Run("PuttyDanglingLink", k.testPuttyDanglingLink)
 	t.Run("PuttySeedLink", k.testPuttySeedLink)
 	t.Run("PuttySessionsLink", k.testPuttySessionsLink)
@@ -110,6 +111,29 @@ func notShown(t *testing.T, r result, secrets ...string) {
 			t.Errorf("%s shows %q, which alice cannot read: %v", r.args[0], s, r)
 		}
 	}
+}
+
+// testPuttyAsUser: without any trick, root with alice's HOME (sudo -E)
+// still edits her sessions, as her: the files change, stay hers, and a new
+// Default Settings is hers too.
+func (k *keepalive) testPuttyAsUser(t *testing.T) {
+	out := k.attack(t, `
+		mkdir -p "$H/.putty/sessions"
+		printf 'HostName=example.com\nPingInterval=0\n' >"$H/.putty/sessions/web"
+		chown -R 4242:4242 "$H/.putty"
+		sudo putty "$H" putty --interval 60
+	`)
+	r := saved(t, out, "putty")
+	if r.code != 0 {
+		t.Fatalf("%v", r)
+	}
+	if !strings.Contains(r.stderr, "as alice") {
+		t.Errorf("stderr does not say root works as alice: %v", r)
+	}
+	sessions := filepath.Join(out, "home", "alice", ".putty", "sessions")
+	sameBytes(t, filepath.Join(sessions, "web"), []byte("HostName=example.com\nPingInterval=0\nPingIntervalSecs=60\n"))
+	wantOwnership(t, filepath.Join(sessions, "web"), aliceUID, aliceUID, 0o644)
+	wantOwnership(t, filepath.Join(sessions, "Default%20Settings"), aliceUID, aliceUID, 0o600)
 }
 
 // testPuttyDanglingLink: with alice's HOME (sudo -E), her Default Settings
@@ -212,7 +236,7 @@ func (k *keepalive) testSudoUserDisclosure(t *testing.T) {
 		printf 'Host secret-root-host\n  ServerAliveInterval 10\n# ROOT-SECRET\n' >"$OUT/rootonly/config"
 		chmod 600 "$OUT/rootonly/config"
 		mkdir -m 700 "$H/.ssh"
-		printf 'Include %s/rootonly/config\n' "$OUT" >"$H/.ssh/config"
+		printf 'Include %s/rootonly/config\nHost alice-box\n  User a\n' "$OUT" >"$H/.ssh/config"
 		chown -R 4242:4242 "$H/.ssh"
 		sudo inc-dry "$OUT/root" enable --user --dry-run --host secret-root-host
 		sudo inc-check "$OUT/root" enable --user --check --json --host secret-root-host
@@ -235,6 +259,10 @@ func (k *keepalive) testSudoUserDisclosure(t *testing.T) {
 		notShown(t, r, "ROOT-SECRET", "secret-root-host\t", "SECRET-HASH")
 	}
 	sameBytes(t, filepath.Join(out, "shadow"), []byte("root:SECRET-HASH:19000:0:99999:7:::\n"))
+	// What alice can read is still there.
+	if r := saved(t, out, "inc-complete"); !strings.Contains(r.stdout, "alice-box\t") {
+		t.Errorf("completion does not offer alice's own Host: %v", r)
+	}
 }
 
 // testIncludeInUserDirectory: root's own config Includes a file in
@@ -245,7 +273,7 @@ func (k *keepalive) testIncludeInUserDirectory(t *testing.T) {
 		printf 'ServerAliveInterval 10\n' >"$OUT/victim"
 		ln -s "$OUT/victim" "$H/inc.conf"; chown -h 4242:4242 "$H/inc.conf"
 		printf 'Include %s/inc.conf\n' "$H" >"$OUT/etcssh/ssh_config"
-		code=0; HOME="$OUT/root" "$K" enable --system >"$OUT/run.stdout" 2>"$OUT/run.stderr" || code=$?
+		code=0; HOME="$OUT/root" "$K" enable --system --interval 60 >"$OUT/run.stdout" 2>"$OUT/run.stderr" || code=$?
 		echo $code >"$OUT/run.code"
 	`)
 	r := saved(t, out, "run")
@@ -268,12 +296,11 @@ func (k *keepalive) testRootImageLinks(t *testing.T) {
 		sudo server "$OUT/root" server --root "$IMG" --no-validate --interval 60
 		sudo system "$OUT/root" enable --system --root "$IMG"
 	`)
-	// Until reads resolve inside the image too, the edit is refused
-	// ("changed while keepalive was editing it"); when it succeeds, the
-	// image's file is the one changed.
+	// Reads resolve inside the image (an absolute link is the image's own
+	// path), so the edit succeeds and the image's file is the one changed.
 	for _, c := range []struct{ name, file, want string }{
 		{"server", "real_config", "ClientAliveInterval 60"},
-		{"system", "real_client", "ServerAliveInterval 300"},
+		{"system", "real_client", "ServerAliveInterval 60"},
 	} {
 		r := saved(t, out, c.name)
 		r.sane(t)

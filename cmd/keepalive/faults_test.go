@@ -131,7 +131,7 @@ func (k *keepalive) testNoWritePermission(t *testing.T) {
 				onlyFiles(t, dir, "config")
 			}
 			r := k.asUser(t, nobody, nobody, dir, "enable", "--file", cfg, "--dry-run")
-			if r.code != 0 || !strings.Contains(r.stdout, "+    ServerAliveInterval 300") {
+			if r.code != 0 || !strings.Contains(r.stdout, "+    ServerAliveInterval 60") {
 				t.Errorf("--dry-run without write permission: %v", r)
 			}
 			sameBytes(t, cfg, []byte(faultConfig))

@@ -50,16 +50,15 @@ func TestProbeLeavesNothing(t *testing.T) {
 			defer cmd.Process.Kill()
 			// Wait until a session that idles for a minute or more (which
 			// would outlive the test's wait below) runs on the server.
-			var sids map[int]bool
 			long := false
 			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !long; time.Sleep(100 * time.Millisecond) {
-				sids, long = remoteSessions(earlier)
+				_, long = remoteSessions(earlier)
 			}
 			if !long {
 				t.Fatalf("no long probe session idles on the server after 30s:\n%s\nsshd:\n%s", out.String(), srv.Log())
 			}
 			time.Sleep(500 * time.Millisecond) // let them all get to sleep
-			sids, _ = remoteSessions(earlier)
+			sids, _ := remoteSessions(earlier)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}

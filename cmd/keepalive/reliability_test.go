@@ -264,9 +264,10 @@ func onlyFiles(t *testing.T, dir string, names ...string) {
 	}
 }
 
-// addedLine matches what enable may add: keep-alive directives and the
-// Host header of their block.
-var addedLine = regexp.MustCompile(`^(\s*(ServerAliveInterval|ServerAliveCountMax)\s+\d+|Host \S+)\r?\n?$`)
+// addedLine matches what enable may add: keep-alive directives, the Host
+// header of their block, the blank line that separates it, and the
+// "# keepalive:" comment that marks each line it adds.
+var addedLine = regexp.MustCompile(`^(\s*(ServerAliveInterval|ServerAliveCountMax)\s+\d+|Host \S+|\s*# keepalive: .*|)\r?\n?$`)
 
 // faithful reports whether got is orig with only keep-alive lines (and
 // their Host headers) added: every original line is there, in order, with

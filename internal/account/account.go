@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
@@ -64,6 +65,25 @@ func Current(forUser bool) (Account, error) {
 // UserConfig is the user's ssh client config.
 func UserConfig(home string) string {
 	return filepath.Join(home, ".ssh", "config")
+}
+
+// HomeIn returns the home directory of user name inside the system image
+// at root, as that system's ssh would find it: its /etc/passwd entry, else
+// /root for root and /home/NAME for others. The path is the image's own
+// (without root).
+func HomeIn(root, name string) string {
+	if data, err := os.ReadFile(filepath.Join(root, "etc", "passwd")); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			f := strings.Split(line, ":")
+			if len(f) >= 7 && f[0] == name && strings.HasPrefix(f[5], "/") {
+				return filepath.Clean(f[5])
+			}
+		}
+	}
+	if name == "root" {
+		return "/root"
+	}
+	return filepath.Join("/home", name)
 }
 
 // SystemDir is where OpenSSH keeps its system-wide files, under root.
@@ -149,6 +169,10 @@ func (a Account) ClientFiles(file string, system bool, root string, reads bool) 
 		return []resolve.Input{{Path: file, User: !system}}
 	case system:
 		return []resolve.Input{{Path: SystemClientConfig(root)}}
+	case root != "":
+		// The image's own user config: the user's home in the image's
+		// /etc/passwd, inside the image.
+		main.Path = filepath.Join(root, UserConfig(HomeIn(root, a.Name)))
 	case reads && a.PwHome != "":
 		main.Path = UserConfig(a.PwHome)
 	}

@@ -46,7 +46,7 @@ func TestPuttyAppFlag(t *testing.T) {
 		t.Errorf("disable --app without --putty: exit %d, %q", code, errs)
 	}
 	code, out, errs = puttyRunOn(*m, "disable", "--putty", "--app", "putty", "--session", "box")
-	if code != 0 || !strings.Contains(out, `keep-alive off (was 60s)`) {
+	if code != 0 || !strings.Contains(out, `keep-alive restored to off (was 60s)`) {
 		t.Errorf("disable --putty --app putty: exit %d\n%s%s", code, out, errs)
 	}
 }

@@ -50,11 +50,17 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 	if err != nil {
 		return placement.Scope{}, account.Account{}, err
 	}
+	home := acct.Home
+	if cf.Root != "" && cf.File == "" && !cf.System {
+		// The image's own user config: '~' and relative Includes are
+		// that home's, inside the image.
+		home = account.HomeIn(cf.Root, acct.Name)
+	}
 	opts := resolve.Options{
 		Dialect:   sshconf.Client,
 		Version:   m.Version,
 		FS:        resolve.FS{Root: cf.Root},
-		Home:      acct.Home,
+		Home:      home,
 		Files:     acct.ClientFiles(cf.File, cf.System, cf.Root, false),
 		LocalUser: acct.Name,
 	}
@@ -62,8 +68,12 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }
 
-// writeOptions are the atomicfile options for a config of acct.
-func writeOptions(acct account.Account) atomicfile.Options {
+// writeOptions are the atomicfile options for a config of acct: a user's
+// config is 0600, a system one 0644 so that every user's ssh can read it.
+func writeOptions(acct account.Account, system bool) atomicfile.Options {
+	if system {
+		return atomicfile.Options{Perm: 0o644, DirPerm: 0o755}
+	}
 	wo := atomicfile.Options{Perm: 0o600, DirPerm: 0o700}
 	if acct.Sudo {
 		wo.SetOwner, wo.UID, wo.GID = true, acct.UID, acct.GID
@@ -89,9 +99,29 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
 			main, acct.Home, account.UserConfig(acct.PwHome))
 	}
-	wo := writeOptions(acct)
+	if err := requireRoot(cf.Root); err != nil {
+		return nil, err
+	}
+	wo := writeOptions(acct, cf.System)
 	wo.Root = cf.Root
-	return &edit.Client{Options: wf.options(s), Scope: sc, Write: wo}, nil
+	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: wo}
+	if cf.File == "" && !cf.System {
+		t.CreateDir = filepath.Dir(main) // ~/.ssh, 0700, the one directory keepalive creates
+	}
+	return t, nil
+}
+
+// requireRoot refuses a --root that is not a directory: keepalive creates
+// no directory trees.
+func requireRoot(root string) error {
+	if root == "" {
+		return nil
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return withHint(fmt.Errorf("--root %s: not a directory; nothing was written", root),
+			"give the directory where the image or container is mounted")
+	}
+	return nil
 }
 
 // homeForDisplay shortens paths in messages under the user's home.

@@ -10,7 +10,16 @@ type enableOptions struct {
 	clientFlags
 	writeFlags
 	Interval, Count string
+	// intervalSet and countSet: given on the command line, so they win
+	// over a value in effect.
+	intervalSet, countSet bool
 }
+
+// Defaults: a keep-alive every 60 s, given up after 2 unanswered.
+const (
+	defaultInterval = "60"
+	defaultCount    = "2"
+)
 
 func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
@@ -21,18 +30,28 @@ func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 through the encrypted channel every --interval seconds and gives up after
 --count unanswered ones.
 
+Without --interval and --count, a value already in effect is kept (and named
+with its file:line); keep-alives are turned on where they are off. A value given
+with --interval or --count always wins. Every change says what the value was.
+
 An existing effective setting is updated where it is (even in an Included file);
 otherwise a general default goes into a "Host *" block at the end of the file,
-and a --host setting into its own Host block before the general ones.`,
+and a --host setting into its own Host block before the general ones. Each line
+keepalive adds or changes gets a "# keepalive:" comment above it that records
+what was there before, so that disable can undo exactly that.`,
 		Example: `  keepalive enable                          # ~/.ssh/config, every host
-  keepalive enable --interval 60 --host '*.example.com'
+  keepalive enable --interval 30 --host '*.example.com'
   sudo keepalive enable --system            # /etc/ssh/ssh_config`,
-		RunE: func(*cobra.Command, []string) error { return runEnable(s, m, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.intervalSet = cmd.Flags().Changed("interval")
+			o.countSet = cmd.Flags().Changed("count")
+			return runEnable(s, m, o)
+		},
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
-	cmd.Flags().StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
-	cmd.Flags().StringVar(&o.Count, "count", "2", "unanswered keep-alives before ssh disconnects")
+	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
+	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before ssh disconnects; without it a value in effect is kept")
 	return cmd
 }
 
@@ -52,6 +71,6 @@ func runEnable(s Streams, m *Machine, o *enableOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
+	res, err := t.Enable(edit.Values{Interval: interval, Count: count, IntervalSet: o.intervalSet, CountSet: o.countSet})
 	return printResult(s, o.writeFlags, res, err)
 }

@@ -24,6 +24,7 @@ import (
 type handoff struct {
 	acct privilege.Account
 	home string // HOME for the run, or empty to keep it
+	why  string // the note Main prints first, if any
 }
 
 func (h *handoff) Error() string { return "run as " + h.acct.Name }
@@ -38,7 +39,7 @@ func actAsController(path string) error {
 	}
 	o, err := privilege.Controller(path)
 	if errors.Is(err, privilege.ErrShared) {
-		return withHint(fmt.Errorf("refusing to edit %s as root: %w, so they could redirect the edit; nothing was written", path, err),
+		return withHint(fmt.Errorf("refusing to use %s as root: %w, so they could redirect it; nothing was written", path, err),
 			"run keepalive as the user who owns the file, or keep the file in a directory only its owner can write")
 	}
 	if err != nil {
@@ -47,7 +48,9 @@ func actAsController(path string) error {
 	if o.UID == 0 {
 		return nil
 	}
-	return &handoff{acct: privilege.Lookup(o.UID, o.GID)}
+	acct := privilege.Lookup(o.UID, o.GID)
+	return &handoff{acct: acct, why: fmt.Sprintf("%s belongs to %s (uid %d), so root works on %s as %s",
+		o.Path, acct.Name, acct.UID, path, acct.Name)}
 }
 
 // sudoUserHandoff returns a handoff to the user who ran sudo when args ask
@@ -55,8 +58,8 @@ func actAsController(path string) error {
 // and every Include in it, is then read and written as them.
 func sudoUserHandoff(args []string, m Machine) *handoff {
 	acct, ok := privilege.SudoUser()
-	if !ok || !wantsUser(args, m) {
-		return nil
+	if !ok || acct.Home == "" || !wantsUser(args, m) {
+		return nil // without a home in the user database, the edit says why it cannot go on
 	}
 	return &handoff{acct: acct, home: acct.Home}
 }
@@ -85,6 +88,9 @@ func ranForSudo(forUser bool) bool {
 
 // runHandoff runs args as h says and returns the exit code.
 func runHandoff(h *handoff, args []string, s Streams) int {
+	if h.why != "" {
+		fmt.Fprintf(s.Err, "keepalive: note: %s\n", h.why)
+	}
 	code, err := privilege.Run(h.acct, args, h.home, s.In, s.Out, s.Err)
 	if err != nil {
 		fmt.Fprintf(s.Err, "keepalive: %v\n", err)

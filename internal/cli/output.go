@@ -64,12 +64,20 @@ func printResult(s Streams, wf writeFlags, res *edit.Result, err error) error {
 			return err
 		}
 	case !res.Changed:
-		fmt.Fprintln(s.Out, res.Idle)
+		if len(res.Notes) == 0 {
+			fmt.Fprintln(s.Out, res.Idle)
+		}
 	default:
 		if would || wf.Verbose {
 			writeDiff(s, res.Diff)
 		}
 		printChanges(s, res, would)
+	}
+	if !wf.JSON {
+		// Values kept as they were, hosts that keep their own.
+		for _, n := range res.Notes {
+			fmt.Fprintln(s.Out, n)
+		}
 	}
 	if res.Mode == edit.Check && res.Changed {
 		return &cliError{code: exitChanged, err: edit.ErrChanges}

@@ -30,6 +30,10 @@ func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 		Short: "Turn on keep-alives in PuTTY saved sessions",
 		Long: `Set "Seconds between keepalives" (Connection panel) in PuTTY saved sessions:
 every saved session and "Default Settings", or only the --session ones.
+Without --interval a session whose keep-alive is on keeps it; with it, the
+value given wins. Each change says what the value was, and keepalive records
+it in the session (KeepaliveWas=..., a setting PuTTY ignores) so that
+disable --putty can put it back.
 
 PuTTY reads each saved session on its own; "Default Settings" only seeds the
 sessions saved after it. So keepalive sets both: the sessions you have, and
@@ -51,7 +55,7 @@ are edited too when KiTTY has saved any, listed apart as "kitty: NAME";
 
 A --session that is not saved is an error, unless --create asks to save it
 (as a copy of Default Settings, as PuTTY does for a new session).`,
-		Example: `  keepalive putty                          # every session, 300 s
+		Example: `  keepalive putty                          # every session that has none: 60 s
   keepalive putty --session "my server" --interval 60
   keepalive putty --list
   keepalive disable --putty                # turn them off again`,
@@ -62,7 +66,7 @@ A --session that is not saved is an error, unless --create asks to save it
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
-	f.StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
 	f.StringVar(&o.App, "app", "", "only this program's sessions: putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
@@ -103,7 +107,7 @@ func runPutty(s Streams, m *Machine, o *puttyOptions) error {
 		return err
 	}
 	t.Create = o.Create
-	res, err := t.Enable(edit.Values{Interval: seconds})
+	res, err := t.Enable(edit.Values{Interval: seconds, IntervalSet: o.intervalSet})
 	return printResult(s, o.writeFlags, res, err)
 }
 

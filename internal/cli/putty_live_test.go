@@ -140,7 +140,7 @@ func TestPuttyLive(t *testing.T) {
 			}
 		}
 	}
-	if got := puttyState(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=1\n" {
+	if got := puttyState(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=1\nKeepaliveWas=-,-,1\n" {
 		t.Errorf("Default Settings: %q", got)
 	}
 
@@ -219,7 +219,7 @@ func puttyRunPlink(t *testing.T, srv *sshdtest.Server, plink, home, session, hos
 func puttyWithoutKeepAlive(s string) string {
 	var b strings.Builder
 	for _, l := range strings.SplitAfter(s, "\n") {
-		if l == "" || strings.HasPrefix(l, "PingInterval=") || strings.HasPrefix(l, "PingIntervalSecs=") {
+		if l == "" || strings.HasPrefix(l, "PingInterval=") || strings.HasPrefix(l, "PingIntervalSecs=") || strings.HasPrefix(l, "KeepaliveWas=") {
 			continue
 		}
 		if !strings.HasSuffix(l, "\n") {

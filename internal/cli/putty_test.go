@@ -132,9 +132,9 @@ func TestPuttySetsEverySession(t *testing.T) {
 		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 	}
 	for p, content := range map[string]string{
-		my:  "HostName=example.com\nPortNumber=22\nPingInterval=0\nPingIntervalSecs=1\nTCPNoDelay=1\n",
-		win: puttyCRLFSession + "PingInterval=0\r\nPingIntervalSecs=1\r\n",
-		ds:  "PingInterval=0\nPingIntervalSecs=1\n",
+		my:  "HostName=example.com\nPortNumber=22\nPingInterval=0\nPingIntervalSecs=1\nTCPNoDelay=1\nKeepaliveWas=\"1\",\"0\",1\n",
+		win: puttyCRLFSession + "PingInterval=0\r\nPingIntervalSecs=1\r\nKeepaliveWas=-,-,1\r\n",
+		ds:  "PingInterval=0\nPingIntervalSecs=1\nKeepaliveWas=-,-,1\n",
 	} {
 		if got := puttyState(t, p).data; got != content {
 			t.Errorf("%s:\n got %q\nwant %q", p, got, content)
@@ -159,15 +159,15 @@ func TestPuttyDryRunWritesNothing(t *testing.T) {
 	_, dir := puttyHome(t, true)
 	my := puttyPut(t, dir, "my server", puttyLegacySession)
 	before := puttySnapshot(t, dir)
-	code, out, errs := puttyRunCLI(t, "putty", "--dry-run")
+	code, out, errs := puttyRunCLI(t, "putty", "--dry-run", "--interval", "300")
 	if code != 0 || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	puttySameSnapshot(t, "dry run", before, puttySnapshot(t, dir))
 	ds := filepath.Join(dir, "Default%20Settings")
 	for _, want := range []string{
-		"--- /dev/null\n+++ " + ds + "\n@@ -0,0 +1,2 @@\n+PingInterval=0\n+PingIntervalSecs=300\n",
-		"--- " + my + "\n+++ " + my + "\n@@ -1,5 +1,5 @@\n HostName=example.com\n PortNumber=22\n-PingInterval=1\n-PingIntervalSecs=0\n+PingInterval=0\n+PingIntervalSecs=300\n TCPNoDelay=1\n",
+		"--- /dev/null\n+++ " + ds + "\n@@ -0,0 +1,3 @@\n+PingInterval=0\n+PingIntervalSecs=300\n+KeepaliveWas=-,-,300\n",
+		"--- " + my + "\n+++ " + my + "\n@@ -1,5 +1,6 @@\n HostName=example.com\n PortNumber=22\n-PingInterval=1\n-PingIntervalSecs=0\n+PingInterval=0\n+PingIntervalSecs=300\n TCPNoDelay=1\n+KeepaliveWas=\"1\",\"0\",300\n",
 		"would create " + ds + ": ",
 		"would change " + my + ": PuTTY session \"my server\" keep-alive 300s (was 60s)\n",
 	} {
@@ -181,7 +181,11 @@ func TestPuttyCheck(t *testing.T) {
 	_, dir := puttyHome(t, true)
 	puttyPut(t, dir, "s", "PingIntervalSecs=30\n")
 	before := puttySnapshot(t, dir)
-	if code, _, _ := puttyRunCLI(t, "putty", "--check", "--session", "s"); code != exitChanged {
+	// Without --interval the session's own 30 s stays.
+	if code, out, _ := puttyRunCLI(t, "putty", "--check", "--session", "s"); code != 0 || !strings.Contains(out, `kept PuTTY session "s" keep-alive 30s`) {
+		t.Errorf("--check without --interval: exit %d, %q; want the 30 s kept", code, out)
+	}
+	if code, _, _ := puttyRunCLI(t, "putty", "--check", "--session", "s", "--interval", "60"); code != exitChanged {
 		t.Errorf("--check with a change to make: exit %d, want %d", code, exitChanged)
 	}
 	puttySameSnapshot(t, "--check", before, puttySnapshot(t, dir))
@@ -224,7 +228,7 @@ func TestPuttyCreate(t *testing.T) {
 	if want := "created " + p + ": PuTTY session \"new one\" with keep-alive 300s\n"; out != want {
 		t.Errorf("stdout %q, want %q", out, want)
 	}
-	if got := puttyState(t, p).data; got != "HostName=\nPingIntervalSecs=300\nTerminalType=xterm\nPingInterval=0\n" {
+	if got := puttyState(t, p).data; got != "HostName=\nPingIntervalSecs=300\nTerminalType=xterm\nPingInterval=0\nKeepaliveWas=-,\"60\",300\n" {
 		t.Errorf("new session %q: want a copy of Default Settings", got)
 	}
 }
@@ -237,7 +241,7 @@ func TestPuttyOnlyNamedSessions(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if got := puttyState(t, filepath.Join(dir, "a")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
+	if got := puttyState(t, filepath.Join(dir, "a")).data; got != "PingInterval=0\nPingIntervalSecs=60\nKeepaliveWas=-,-,60\n" {
 		t.Errorf("a: %q", got)
 	}
 	if got := puttyState(t, b).data; got != "" {
@@ -308,14 +312,14 @@ func TestPuttyJSON(t *testing.T) {
 func TestPuttyBackup(t *testing.T) {
 	_, dir := puttyHome(t, true)
 	p := puttyPut(t, dir, "s", puttyLegacySession)
-	if code, _, errs := puttyRunCLI(t, "putty", "--backup"); code != 0 {
+	if code, _, errs := puttyRunCLI(t, "putty", "--backup", "--interval", "300"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	if got := puttyState(t, p+".keepalive.bak").data; got != puttyLegacySession {
 		t.Errorf("backup %q", got)
 	}
 	// The backup is not taken for a session on the next run.
-	if code, out, _ := puttyRunCLI(t, "putty", "--backup"); code != 0 || !strings.Contains(out, "in 2 sessions") {
+	if code, out, _ := puttyRunCLI(t, "putty", "--backup", "--interval", "300"); code != 0 || !strings.Contains(out, "in 2 sessions") {
 		t.Errorf("second run: %d %q", code, out)
 	}
 }
@@ -357,14 +361,14 @@ func TestPuttyNoPuttyDir(t *testing.T) {
 		t.Error(".putty created")
 	}
 	// Turning keep-alives off there has nothing to do.
-	if code, out, _ := puttyRunCLI(t, "disable", "--putty"); code != 0 || !strings.HasPrefix(out, "already set: PuTTY keep-alive off") {
+	if code, out, _ := puttyRunCLI(t, "disable", "--putty"); code != 0 || !strings.HasPrefix(out, "nothing to undo: keepalive set no keep-alive") {
 		t.Errorf("disable --putty: exit %d, %q", code, out)
 	}
 	code, _, errs = puttyRunCLI(t, "putty", "--create")
 	if code != 0 {
 		t.Fatalf("--create: exit %d, %s", code, errs)
 	}
-	if got := puttyState(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=300\n" {
+	if got := puttyState(t, filepath.Join(dir, "Default%20Settings")).data; got != "PingInterval=0\nPingIntervalSecs=60\nKeepaliveWas=-,-,60\n" {
 		t.Errorf("Default Settings %q", got)
 	}
 }
@@ -375,14 +379,15 @@ func TestPuttyDisable(t *testing.T) {
 	off := puttyPut(t, dir, "off", "HostName=h\n")
 	var out, errb bytes.Buffer
 	s := Streams{Out: &out, Err: &errb}
-	if err := runPuttyDisable(s, puttyMachine(), nil, writeFlags{DryRun: true}); err != nil {
+	// --all turns off every keep-alive, whoever set it.
+	if err := runPuttyDisable(s, puttyMachine(), nil, true, writeFlags{DryRun: true}); err != nil {
 		t.Fatal(err)
 	}
 	if puttyState(t, my).data != puttyLegacySession || !strings.Contains(out.String(), "-PingInterval=1\n") {
 		t.Errorf("dry run wrote, or printed no diff:\n%s", out.String())
 	}
 	out.Reset()
-	if err := runPuttyDisable(s, puttyMachine(), nil, writeFlags{}); err != nil {
+	if err := runPuttyDisable(s, puttyMachine(), nil, true, writeFlags{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := puttyState(t, my).data; got != strings.Replace(puttyLegacySession, "PingInterval=1", "PingInterval=0", 1) {
@@ -394,14 +399,42 @@ func TestPuttyDisable(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
 		t.Error("Default Settings created just to say off")
 	}
-	if err := runPuttyDisable(s, puttyMachine(), []string{"nope"}, writeFlags{}); err == nil {
+	if err := runPuttyDisable(s, puttyMachine(), []string{"nope"}, false, writeFlags{}); err == nil {
 		t.Error("disable of an unknown session succeeded")
 	}
 	// Through the command, as users run it.
 	puttyPut(t, dir, "on", "PingIntervalSecs=5\n")
 	code, stdout, _ := puttyRunCLI(t, "disable", "--putty", "--session", "on")
+	if code != 0 || !strings.Contains(stdout, `kept: not set by keepalive (PuTTY session "on" keep-alive 5s)`) || puttyState(t, filepath.Join(dir, "on")).data != "PingIntervalSecs=5\n" {
+		t.Errorf("disable --putty --session on: exit %d, %q; want the user's 5 s kept", code, stdout)
+	}
+	code, stdout, _ = puttyRunCLI(t, "disable", "--putty", "--all", "--session", "on")
 	if code != 0 || !strings.Contains(stdout, `PuTTY session "on" keep-alive off (was 5s)`) {
-		t.Errorf("disable --putty --session on: exit %d, %q", code, stdout)
+		t.Errorf("disable --putty --all --session on: exit %d, %q", code, stdout)
+	}
+}
+
+// TestPuttyUndo: putty --interval then disable --putty gives every session
+// back byte for byte, the user's own values included.
+func TestPuttyUndo(t *testing.T) {
+	_, dir := puttyHome(t, true)
+	my := puttyPut(t, dir, "my server", puttyLegacySession)
+	win := puttyPut(t, dir, "win", puttyCRLFSession)
+	if code, out, errs := puttyRunCLI(t, "putty", "--interval", "30"); code != 0 || !strings.Contains(out, `"my server" keep-alive 30s (was 60s)`) {
+		t.Fatalf("putty: exit %d, %q, %q", code, out, errs)
+	}
+	code, out, errs := puttyRunCLI(t, "disable", "--putty")
+	if code != 0 || !strings.Contains(out, `"my server" keep-alive restored to 60s (was 30s)`) {
+		t.Fatalf("disable --putty: exit %d, %q, %q", code, out, errs)
+	}
+	for p, want := range map[string]string{my: puttyLegacySession, win: puttyCRLFSession} {
+		if got := puttyState(t, p).data; got != want {
+			t.Errorf("%s: %q, want the original %q", p, got, want)
+		}
+	}
+	// The Default Settings keepalive created is gone again.
+	if _, err := os.Stat(filepath.Join(dir, "Default%20Settings")); err == nil {
+		t.Error("Default Settings left behind")
 	}
 }
 
@@ -451,7 +484,7 @@ func TestPuttyFailures(t *testing.T) {
 	}
 }
 
-// runPuttyDisable is `keepalive disable --putty [--session ...]`.
-func runPuttyDisable(s Streams, m *Machine, sessions []string, wf writeFlags) error {
-	return runDisable(s, m, &disableOptions{Putty: true, Sessions: sessions, writeFlags: wf, clientFlags: clientFlags{Host: "*"}})
+// runPuttyDisable is `keepalive disable --putty [--all] [--session ...]`.
+func runPuttyDisable(s Streams, m *Machine, sessions []string, all bool, wf writeFlags) error {
+	return runDisable(s, m, &disableOptions{Putty: true, Sessions: sessions, All: all, writeFlags: wf, clientFlags: clientFlags{Host: "*"}})
 }

@@ -27,7 +27,10 @@ type serverOptions struct {
 	writeFlags
 	serverFlags
 	Interval, Count string
-	DropIn          bool
+	// intervalSet and countSet: given on the command line, so they win
+	// over a value in effect.
+	intervalSet, countSet bool
+	DropIn                bool
 }
 
 func newServerCmd(s Streams, m *Machine) *cobra.Command {
@@ -53,16 +56,20 @@ to the pid in its PidFile); sshd is never restarted.
 sshd sends a keep-alive only after the client has been silent for more than
 the interval, so on an idle session the gap is close to twice --interval:
 for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
-		Example: `  sudo keepalive server                     # ClientAliveInterval 300, ClientAliveCountMax 2
+		Example: `  sudo keepalive server                     # ClientAliveInterval 60, ClientAliveCountMax 2 where off
   sudo keepalive server --interval 1m --reload
   sudo keepalive server --match "Group sftp" --interval 60
   sudo keepalive server --drop-in --dry-run`,
-		RunE: func(*cobra.Command, []string) error { return runServer(s, m, o) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.intervalSet = cmd.Flags().Changed("interval")
+			o.countSet = cmd.Flags().Changed("count")
+			return runServer(s, m, o)
+		},
 	}
 	o.writeFlags.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.Interval, "interval", "300", "seconds between keep-alives (300, 5m, 1m30s)")
-	f.StringVar(&o.Count, "count", "2", "unanswered keep-alives before sshd disconnects the client")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
+	f.StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before sshd disconnects the client; without it a value in effect is kept")
 	f.StringVar(&o.Match, "match", "", `set the values for a Match block with these `+"`CRITERIA`"+` ("User bob")`)
 	f.BoolVar(&o.DropIn, "drop-in", false, "write sshd_config.d/"+placement.DropInName+" instead of sshd_config")
 	f.StringVar(&o.File, "file", "", "edit this sshd_config instead of the default one")
@@ -92,7 +99,7 @@ func runServer(s Streams, m *Machine, o *serverOptions) error {
 		return err
 	}
 	t.DropIn = o.DropIn
-	res, err := t.Enable(edit.Values{Interval: interval, Count: count})
+	res, err := t.Enable(edit.Values{Interval: interval, Count: count, IntervalSet: o.intervalSet, CountSet: o.countSet})
 	return printResult(s, o.writeFlags, res, err)
 }
 
@@ -111,6 +118,9 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	}
 	if sf.Reload && sf.Root != "" {
 		return nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
+	}
+	if err := requireRoot(sf.Root); err != nil {
+		return nil, err
 	}
 	main := sf.File
 	if main == "" {

@@ -157,7 +157,7 @@ func TestServerLive(t *testing.T) {
 	if code, out, errs := srvRun("server", "--file", srv.Config, "--interval", "1", "--count", "2"); code != 0 {
 		t.Fatalf("server: exit %d: %s%s", code, out, errs)
 	}
-	if b, _ := os.ReadFile(srv.Config); !strings.Contains(string(b), "\nClientAliveInterval 1\nClientAliveCountMax 2\n") {
+	if b, _ := os.ReadFile(srv.Config); !strings.Contains(string(b), "\nClientAliveInterval 1\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n") {
 		t.Fatalf("config:\n%s", b)
 	}
 	srv.Start(t)

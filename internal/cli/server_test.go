@@ -107,9 +107,13 @@ func srvSameFiles(a, b map[string]string) bool {
 // Match lines), leaving what an edit must not have touched.
 func srvWithoutClientAlive(data string, headers bool) []string {
 	var out []string
-	for _, l := range sshconf.Parse([]byte(data)).Lines {
-		if l.Is(sshconf.ClientAliveInterval) || l.Is(sshconf.ClientAliveCountMax) || headers && l.Is("Match") {
+	f := sshconf.Parse([]byte(data))
+	for i, l := range f.Lines {
+		if l.Is(sshconf.ClientAliveInterval) || l.Is(sshconf.ClientAliveCountMax) || headers && (l.Is("Match") || l.Kind == sshconf.Blank) {
 			continue
+		}
+		if _, marker := placement.ParseMarker(f.Text(i)); marker {
+			continue // keepalive's record of what it did
 		}
 		// A line that gained a line ending because one was appended
 		// after it is the same line.
@@ -206,7 +210,7 @@ func TestServerWithoutSSHD(t *testing.T) {
 	if code, _, errs := srvRunOn(m, "server", "--file", cfg, "--no-validate"); code != 0 {
 		t.Fatalf("--no-validate: exit %d: %s", code, errs)
 	}
-	if b, _ := os.ReadFile(cfg); string(b) != "Port 22\nClientAliveInterval 300\nClientAliveCountMax 2\n" {
+	if b, _ := os.ReadFile(cfg); string(b) != "Port 22\n# keepalive: added \"ClientAliveInterval 60\"\nClientAliveInterval 60\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n" {
 		t.Fatalf("--no-validate wrote %q", b)
 	}
 }
@@ -286,17 +290,16 @@ func srvCorpusEdit(t *testing.T, m Machine, root, main, orig string, extra ...st
 	if b, _ := os.ReadFile(main); code != 0 || string(b) != edited || !strings.HasPrefix(out, "already set") || !fi.ModTime().Equal(fi2.ModTime()) {
 		t.Fatalf("second run: exit %d, %s%s, changed %v", code, out, errs, string(b) != edited)
 	}
-	if !srvHasClientAlive(orig) {
-		dargs := []string{"disable", "--server", "--root", root}
-		if code, out, errs := srvRunOn(m, dargs...); code != 0 {
-			t.Fatalf("disable: exit %d\n%s%s", code, out, errs)
-		}
-		if b, _ := os.ReadFile(main); string(b) != orig {
-			t.Fatalf("disable did not restore the file:\n%s", b)
-		}
-		// put the edit back for the caller
-		os.WriteFile(main, []byte(edited), 0o644)
+	// disable gives back the original bytes, keep-alive lines or not.
+	dargs := []string{"disable", "--server", "--root", root}
+	if code, out, errs := srvRunOn(m, dargs...); code != 0 {
+		t.Fatalf("disable: exit %d\n%s%s", code, out, errs)
 	}
+	if b, _ := os.ReadFile(main); string(b) != orig {
+		t.Fatalf("disable did not restore the file:\n%s", b)
+	}
+	// put the edit back for the caller
+	os.WriteFile(main, []byte(edited), 0o644)
 }
 
 // The same with validation on, and the real sshd -T as the judge: the
@@ -329,11 +332,30 @@ func TestServerCorpusSSHD(t *testing.T) {
 				}
 				return
 			}
+			before := srvSSHDT(t, etc, "")
 			srvCorpusEdit(t, SystemMachine(), root, main, string(orig))
 			cfg := srvSSHDT(t, etc, "")
 			if cfg.Get("clientaliveinterval") != "77" || cfg.Get("clientalivecountmax") != "5" {
 				t.Fatalf("sshd -T: clientaliveinterval %q clientalivecountmax %q, want 77 and 5",
 					cfg.Get("clientaliveinterval"), cfg.Get("clientalivecountmax"))
+			}
+			// Without --interval/--count: a keep-alive that is on stays as
+			// it is; one that is off becomes 60. disable restores the file.
+			os.WriteFile(main, orig, 0o644)
+			if code, out, errs := srvRun("server", "--root", root); code != 0 {
+				t.Fatalf("server without flags: exit %d\n%s%s", code, out, errs)
+			}
+			cfg = srvSSHDT(t, etc, "")
+			if on := before.Get("clientaliveinterval") != "0"; on && (cfg.Get("clientaliveinterval") != before.Get("clientaliveinterval") || cfg.Get("clientalivecountmax") != before.Get("clientalivecountmax")) {
+				t.Errorf("sshd -T after server without flags: %s/%s, want the %s/%s in effect kept", cfg.Get("clientaliveinterval"), cfg.Get("clientalivecountmax"), before.Get("clientaliveinterval"), before.Get("clientalivecountmax"))
+			} else if !on && cfg.Get("clientaliveinterval") != "60" {
+				t.Errorf("sshd -T after server without flags: clientaliveinterval %s, want 60 (it was off)", cfg.Get("clientaliveinterval"))
+			}
+			if code, out, errs := srvRun("disable", "--server", "--root", root); code != 0 {
+				t.Fatalf("disable: exit %d\n%s%s", code, out, errs)
+			}
+			if b, _ := os.ReadFile(main); string(b) != string(orig) {
+				t.Errorf("disable after server without flags did not restore the file:\n%s", b)
 			}
 		})
 	}
@@ -385,12 +407,9 @@ func TestServerFixtures(t *testing.T) {
 			if code, out, errs := srvRun("disable", "--server", "--root", root); code != 0 {
 				t.Fatalf("disable: exit %d: %s%s", code, out, errs)
 			}
-			if cfg := srvSSHDT(t, etc, ""); cfg.Get("clientaliveinterval") != "0" {
-				t.Fatalf("after disable sshd -T: clientaliveinterval %q, want the default 0", cfg.Get("clientaliveinterval"))
-			}
 			restored := srvSnapshot(t, etc)
 			for path, data := range before {
-				if !srvHasClientAlive(data) && restored[path] != data {
+				if restored[path] != data {
 					t.Errorf("disable did not restore %s byte for byte:\n%q", path, restored[path])
 				}
 			}
@@ -408,7 +427,7 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 			t.Fatalf("exit %d: %s%s", code, out, errs)
 		}
 		main := filepath.Join(etc, "sshd_config")
-		if got, want := srvSnapshot(t, etc)[main], before[main]+"Match User bob\n\tClientAliveInterval 77\n\tClientAliveCountMax 2\n"; got != want {
+		if got, want := srvSnapshot(t, etc)[main], before[main]+"\n# keepalive: added \"Match User bob\" and the blank line above\nMatch User bob\n\t# keepalive: added \"ClientAliveInterval 77\"\n\tClientAliveInterval 77\n\t# keepalive: added \"ClientAliveCountMax 2\"\n\tClientAliveCountMax 2\n"; got != want {
 			t.Fatalf("got\n%s\nwant\n%s", got, want)
 		}
 		if got := srvSSHDT(t, etc, "user=bob,host=h,addr=192.0.2.1").Get("clientaliveinterval"); got != "77" {
@@ -416,6 +435,9 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 		}
 		if got := srvSSHDT(t, etc, "user=alice,host=h,addr=192.0.2.1").Get("clientaliveinterval"); got != "0" {
 			t.Errorf("alice: %q, want the default 0", got)
+		}
+		if code, out, errs := srvRun("disable", "--server", "--root", root, "--match", "User bob"); code != 0 || srvSnapshot(t, etc)[main] != before[main] {
+			t.Fatalf("disable --match: exit %d: %s%s; want the original back", code, out, errs)
 		}
 	})
 	t.Run("drop-in on Debian", func(t *testing.T) {
@@ -427,7 +449,7 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 		}
 		after := srvSnapshot(t, etc)
 		di := filepath.Join(etc, "sshd_config.d", placement.DropInName)
-		if after[di] != "ClientAliveInterval 77\nClientAliveCountMax 2\n" || len(after) != len(before)+1 {
+		if after[di] != "# keepalive: added \"ClientAliveInterval 77\"\nClientAliveInterval 77\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n" || len(after) != len(before)+1 {
 			t.Fatalf("files after --drop-in: %v", after)
 		}
 		if fi, err := os.Stat(di); err != nil || fi.Mode().Perm() != 0o644 {
@@ -436,6 +458,13 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 		if got := srvSSHDT(t, etc, "").Get("clientaliveinterval"); got != "77" {
 			t.Errorf("sshd -T: %q", got)
 		}
+		// disable takes keepalive's drop-in away again: every file as before.
+		if code, out, errs := srvRun("disable", "--server", "--root", root); code != 0 || !strings.Contains(out, "removed the file, which keepalive had created") {
+			t.Fatalf("disable: exit %d: %s%s", code, out, errs)
+		}
+		if got := srvSnapshot(t, etc); !srvSameFiles(before, got) {
+			t.Errorf("after disable: %v, want %v", got, before)
+		}
 	})
 	t.Run("drop-in shadowed by an earlier one", func(t *testing.T) {
 		root := t.TempDir()
@@ -443,9 +472,14 @@ func TestServerFixturesMatchAndDropIn(t *testing.T) {
 		early := filepath.Join(etc, "sshd_config.d", "00-aaa.conf")
 		os.WriteFile(early, []byte("ClientAliveInterval 9\n"), 0o644)
 		before := srvSnapshot(t, etc)
-		code, _, errs := srvRun("server", "--root", root, "--drop-in")
+		code, _, errs := srvRun("server", "--root", root, "--drop-in", "--interval", "60")
 		if code != exitFailure || !strings.Contains(errs, early+":1") || !srvSameFiles(before, srvSnapshot(t, etc)) {
 			t.Fatalf("exit %d, %s", code, errs)
+		}
+		// Without --interval the value in effect is kept, and said where.
+		code, out, errs := srvRun("server", "--root", root, "--drop-in")
+		if code != 0 || !strings.Contains(out, "kept ClientAliveInterval 9 ("+early+":1); pass --interval to change it") || !srvSameFiles(before, srvSnapshot(t, etc)) {
+			t.Fatalf("without --interval: exit %d, %s%s", code, out, errs)
 		}
 	})
 	t.Run("drop-in without an Include", func(t *testing.T) {

@@ -47,6 +47,10 @@ type Config struct {
 	// to write it, Write mode fails at once, before sshd runs, even with
 	// nothing to change (the usual cause is a missing sudo).
 	Privileged bool
+	// CreateDir is the one missing directory a write may create (the
+	// user's ~/.ssh, whose parent must exist); a file in any other
+	// missing directory is an error, not a reason to create directories.
+	CreateDir string
 }
 
 // Run performs the edit.
@@ -76,6 +80,11 @@ func (c *Config) Run() (*Result, error) {
 		return nil, err
 	}
 	changed := p.Changed()
+	for _, path := range changed {
+		if err := requireDir(path, c.CreateDir); err != nil {
+			return nil, err
+		}
+	}
 	for _, path := range changed {
 		// Only a change needs write permission: checking a configuration
 		// that is already right works for anyone who can read it.
@@ -129,6 +138,19 @@ func (c *Config) Run() (*Result, error) {
 		where = c.Where(p)
 	}
 	res.Summary, res.Idle = c.Summary+" in "+where, c.Idle+" in "+where
+	if len(p.Changes) > 0 {
+		for _, path := range changed {
+			what := p.Describe(path)
+			if p.Remove[path] {
+				what += "; removed the file, which keepalive had created"
+			}
+			if what == "" {
+				what = "keepalive's comments" // the record of a line changed since
+			}
+			res.Described = append(res.Described, FileChange{Path: path, What: what})
+		}
+	}
+	res.Notes = p.Notes(flagFor)
 	// On a 100,000-host file the diff costs a third of the run: only when
 	// it is shown.
 	if c.Diff || !c.Mode.Writes() {
@@ -142,6 +164,12 @@ func (c *Config) Run() (*Result, error) {
 		return res, nil
 	}
 	for _, path := range changed {
+		if p.Remove[path] {
+			if err := removeChecked(path, p.Orig[path]); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err := writeChecked(path, p.Orig[path], p.Files[path].Bytes(), c.Write); err != nil {
 			return nil, err
 		}
@@ -152,6 +180,30 @@ func (c *Config) Run() (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// flagFor names the option that sets a keyword, for "pass --interval to
+// change it".
+func flagFor(key string) string {
+	switch k := strings.ToLower(key); {
+	case strings.HasSuffix(k, "countmax"):
+		return "--count"
+	case strings.HasSuffix(k, "interval"), k == "protocolkeepalives", k == "setuptimeout":
+		return "--interval"
+	}
+	return ""
+}
+
+// removeChecked deletes path if it still holds orig.
+func removeChecked(path string, orig []byte) error {
+	snap, err := atomicfile.Read(path)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(snap.Data, orig) {
+		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
+	}
+	return snap.Remove()
 }
 
 // writeChecked replaces path with data if it still holds orig.

@@ -45,6 +45,22 @@ func requireConfigFile(path string) error {
 		"%s is %s, not a config file; nothing was written", path, what)
 }
 
+// requireDir refuses a file whose directory does not exist, unless that
+// directory is create (and its parent exists).
+func requireDir(path, create string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	if create != "" && filepath.Clean(dir) == filepath.Clean(create) {
+		if fi, err := os.Stat(filepath.Dir(dir)); err == nil && fi.IsDir() {
+			return nil
+		}
+	}
+	return hintedf("check the path (--file, --root); keepalive creates no directories except ~/.ssh",
+		"%s: directory %s does not exist; nothing was written", path, dir)
+}
+
 // requireWritable fails early, before any work, when the directory that
 // will receive path cannot be written: the usual cause is a missing sudo.
 func requireWritable(path string) error {

@@ -33,8 +33,20 @@ type Result struct {
 	// in FILE"); Idle is the one line printed when nothing changes.
 	Summary string `json:"-"`
 	Idle    string `json:"-"`
+	// Described says, for each changed file in Files order, what changed
+	// in it: each value with what it was, and the block ("ServerAlive-
+	// Interval 60 (was 120) in Host *"). Empty for sessions.
+	Described []FileChange `json:"-"`
+	// Notes are printed after the changes: values kept as they were (and
+	// why), hosts that keep their own values.
+	Notes []string `json:"-"`
 	// Mode is how the edit ran.
 	Mode Mode `json:"-"`
+}
+
+// FileChange is what an edit changed in one file.
+type FileChange struct {
+	Path, What string
 }
 
 // Error is a failure with what the user can do about it.
@@ -68,7 +80,15 @@ func (r *Result) Lines(would bool) []string {
 		if would {
 			verb = "would change"
 		}
-		return []string{fmt.Sprintf("%s %s: %s", verb, strings.Join(r.Files, ", "), r.Summary)}
+		if len(r.Described) == 0 {
+			return []string{fmt.Sprintf("%s %s: %s", verb, strings.Join(r.Files, ", "), r.Summary)}
+		}
+		// Each file once, with what changed in it.
+		var out []string
+		for _, fc := range r.Described {
+			out = append(out, fmt.Sprintf("%s %s: %s", verb, fc.Path, fc.What))
+		}
+		return out
 	}
 	var out []string
 	for _, ch := range r.Sessions {
@@ -86,9 +106,14 @@ func (r *Result) Lines(would bool) []string {
 		if app == "" {
 			app = putty.PuTTY.Name
 		}
-		if ch.Created {
+		switch {
+		case ch.Created:
 			out = append(out, fmt.Sprintf("%s %s: %s session %q with keep-alive %s", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After)))
-		} else {
+		case ch.Restored:
+			out = append(out, fmt.Sprintf("%s %s: %s session %q keep-alive restored to %s (was %s)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
+		case ch.Before == ch.After:
+			out = append(out, fmt.Sprintf("%s %s: %s session %q: removed keepalive's record (the keep-alive %s was changed since)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After)))
+		default:
 			out = append(out, fmt.Sprintf("%s %s: %s session %q keep-alive %s (was %s)", verb, ch.Location, app, ch.Session, putty.FormatInterval(ch.After), putty.FormatInterval(ch.Before)))
 		}
 	}

@@ -63,8 +63,8 @@ func noSSHDHint() string {
 
 func (s *Server) Enable(v Values) (*Result, error) {
 	settings := []placement.Setting{
-		{Key: sshconf.ClientAliveInterval, Value: strconv.Itoa(v.Interval)},
-		{Key: sshconf.ClientAliveCountMax, Value: strconv.Itoa(v.Count)},
+		{Key: sshconf.ClientAliveInterval, Value: strconv.Itoa(v.Interval), Default: !v.IntervalSet},
+		{Key: sshconf.ClientAliveCountMax, Value: strconv.Itoa(v.Count), Default: !v.CountSet},
 	}
 	summary := fmt.Sprintf("ClientAliveInterval %d, ClientAliveCountMax %d", v.Interval, v.Count)
 	if s.Match != "" {
@@ -85,7 +85,15 @@ func (s *Server) Enable(v Values) (*Result, error) {
 	tx := s.config(c, plan, summary, "already set: "+summary)
 	tx.Where = func(p *placement.Plan) string { return s.where(p, settings) }
 	if v, ok := tx.Validator.(*SSHD); ok {
-		v.Want = settings
+		// sshd -T must give the values the plan writes; a value kept as
+		// it was is the user's.
+		tx.Plan = func(sc placement.Scope) (*placement.Plan, error) {
+			p, err := plan(sc)
+			if err == nil {
+				v.Want = written(p, settings)
+			}
+			return p, err
+		}
 	}
 	if c == nil && s.Local && runtime.GOOS == "windows" {
 		// Windows rarely has sshd.exe, so --no-validate is the usual way
@@ -102,7 +110,14 @@ func (s *Server) Enable(v Values) (*Result, error) {
 }
 
 func (s *Server) Disable() (*Result, error) {
-	summary := "removed ClientAliveInterval and ClientAliveCountMax"
+	summary := "removed keepalive's ClientAliveInterval and ClientAliveCountMax"
+	idle := "nothing to remove: keepalive set no global ClientAliveInterval or ClientAliveCountMax"
+	disable := placement.DisableServer
+	if s.All {
+		summary = "removed ClientAliveInterval and ClientAliveCountMax"
+		idle = "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax"
+		disable = placement.DisableServerAll
+	}
 	if s.Match != "" {
 		summary += " for Match " + strings.Join(s.MatchArgs, " ")
 	}
@@ -111,9 +126,23 @@ func (s *Server) Disable() (*Result, error) {
 		return nil, err
 	}
 	tx := s.config(c, func(sc placement.Scope) (*placement.Plan, error) {
-		return placement.DisableServer(sc, sshconf.Server.Written(), s.Match), nil
-	}, summary, "nothing to remove: no global ClientAliveInterval or ClientAliveCountMax")
+		return disable(sc, sshconf.Server.Written(), s.Match), nil
+	}, summary, idle)
 	return tx.Run()
+}
+
+// written are the settings the plan writes a value for.
+func written(p *placement.Plan, settings []placement.Setting) []placement.Setting {
+	var out []placement.Setting
+	for _, set := range settings {
+		for _, c := range p.Changes {
+			if strings.EqualFold(c.Key, set.Key) && !c.Removed {
+				out = append(out, set)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // conn is a connection the --match criteria match, nil for the globals.

@@ -21,6 +21,12 @@ type SessionChange struct {
 	After   int    `json:"after"`
 	Changed bool   `json:"changed"`
 	Created bool   `json:"created"`
+	// Restored: disable gave back the keep-alive the session had before
+	// keepalive set it.
+	Restored bool `json:"restored,omitempty"`
+	// Kept: left as it was, for the reason in Why.
+	Kept bool   `json:"kept,omitempty"`
+	Why  string `json:"why,omitempty"`
 }
 
 // Sessions is one edit of the keep-alive of PuTTY-family sessions.
@@ -34,6 +40,10 @@ type Sessions struct {
 	// Create saves a named session that does not exist yet (and the
 	// store's Default Settings when it has none).
 	Create bool
+
+	// keep leaves a keep-alive that is on (no --interval); undo puts back
+	// what keepalive recorded (disable without --all).
+	keep, undo bool
 }
 
 // Run plans every change before it writes any, so an unknown or unreadable
@@ -58,7 +68,7 @@ func (s *Sessions) Run() (*Result, error) {
 	}
 	var changes []putty.Change
 	for _, name := range targets {
-		ch, err := s.Store.SetKeepAlive(name, s.Seconds, putty.SetOptions{DryRun: true, Create: s.Create})
+		ch, err := s.Store.SetKeepAlive(name, s.Seconds, putty.SetOptions{DryRun: true, Create: s.Create, Keep: s.keep, Undo: s.undo})
 		if err != nil {
 			return nil, sessionError(ch, err)
 		}
@@ -83,9 +93,21 @@ func (s *Sessions) Run() (*Result, error) {
 		n = strconv.Itoa(len(changes)) + " sessions"
 	}
 	res.Idle = fmt.Sprintf("already set: PuTTY keep-alive %s in %s in %s", putty.FormatInterval(s.Seconds), n, s.Store.Where())
+	if s.undo {
+		res.Idle = fmt.Sprintf("nothing to undo: keepalive set no keep-alive in %s in %s", n, s.Store.Where())
+	}
+	for _, ch := range changes {
+		switch {
+		case !ch.Kept:
+		case ch.Why == "in effect":
+			res.Notes = append(res.Notes, fmt.Sprintf("kept PuTTY session %q keep-alive %s (%s); pass --interval to change it", ch.Session, putty.FormatInterval(ch.Before.Interval()), ch.Location))
+		default:
+			res.Notes = append(res.Notes, fmt.Sprintf("%s kept: %s (PuTTY session %q keep-alive %s); --all removes it too", ch.Location, ch.Why, ch.Session, putty.FormatInterval(ch.Before.Interval())))
+		}
+	}
 	for i, ch := range changes {
 		if ch.Changed && s.Mode.Writes() {
-			done, err := s.Store.SetKeepAlive(ch.Session, s.Seconds, putty.SetOptions{Create: s.Create, Backup: s.Backup})
+			done, err := s.Store.SetKeepAlive(ch.Session, s.Seconds, putty.SetOptions{Create: s.Create, Backup: s.Backup, Keep: s.keep, Undo: s.undo})
 			if err != nil {
 				res.Sessions = sessionChanges(changes[:i])
 				return res, sessionError(ch, err)
@@ -104,6 +126,7 @@ func sessionChanges(changes []putty.Change) []SessionChange {
 			Session: ch.Session, Location: ch.Location, App: ch.App,
 			Before: ch.Before.Interval(), After: ch.After.Interval(),
 			Changed: ch.Changed, Created: ch.Created,
+			Restored: ch.Restored, Kept: ch.Kept, Why: ch.Why,
 		})
 	}
 	return out

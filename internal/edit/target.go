@@ -23,6 +23,10 @@ type Target interface {
 type Values struct {
 	Interval int // seconds
 	Count    int // unanswered keep-alives before giving up
+	// IntervalSet and CountSet say the value was given (--interval,
+	// --count) and wins; otherwise it is keepalive's default, and a value
+	// already in effect stays as it is.
+	IntervalSet, CountSet bool
 }
 
 // Options are what every target's edit shares.
@@ -33,6 +37,9 @@ type Options struct {
 	Backup bool
 	// Warn receives warnings and notes (stderr).
 	Warn io.Writer
+	// All makes Disable remove every keep-alive in scope, whoever set it,
+	// rather than undo what keepalive did.
+	All bool
 }
 
 // Client is an OpenSSH client config: ServerAliveInterval and
@@ -43,12 +50,15 @@ type Client struct {
 	// Write are the atomicfile options for the edited files (owner under
 	// sudo --user, modes).
 	Write atomicfile.Options
+	// CreateDir is the one missing directory the edit may create (the
+	// user's ~/.ssh); "" for none.
+	CreateDir string
 }
 
 func (c *Client) Enable(v Values) (*Result, error) {
 	settings := []placement.Setting{
-		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(v.Interval)},
-		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(v.Count)},
+		{Key: sshconf.ServerAliveInterval, Value: strconv.Itoa(v.Interval), Default: !v.IntervalSet},
+		{Key: sshconf.ServerAliveCountMax, Value: strconv.Itoa(v.Count), Default: !v.CountSet},
 	}
 	summary := fmt.Sprintf("ServerAliveInterval %d, ServerAliveCountMax %d for Host %s", v.Interval, v.Count, c.Scope.Host)
 	return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.Enable(sc, settings), nil },
@@ -57,9 +67,14 @@ func (c *Client) Enable(v Values) (*Result, error) {
 
 func (c *Client) Disable() (*Result, error) {
 	keys := sshconf.Client.Written()
+	if c.All {
+		return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.DisableAll(sc, keys), nil },
+			"removed ServerAliveInterval and ServerAliveCountMax for Host "+c.Scope.Host,
+			"nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host "+c.Scope.Host)
+	}
 	return c.run(func(sc placement.Scope) (*placement.Plan, error) { return placement.Disable(sc, keys), nil },
-		"removed ServerAliveInterval and ServerAliveCountMax for Host "+c.Scope.Host,
-		"nothing to remove: no ServerAliveInterval or ServerAliveCountMax for Host "+c.Scope.Host)
+		"removed keepalive's ServerAliveInterval and ServerAliveCountMax for Host "+c.Scope.Host,
+		"nothing to remove: keepalive set no ServerAliveInterval or ServerAliveCountMax for Host "+c.Scope.Host)
 }
 
 func (c *Client) run(plan func(placement.Scope) (*placement.Plan, error), summary, idle string) (*Result, error) {
@@ -67,19 +82,23 @@ func (c *Client) run(plan func(placement.Scope) (*placement.Plan, error), summar
 	wo.Backup = c.Backup
 	tx := Config{
 		Scope: c.Scope, Plan: plan, Mode: c.Mode, Diff: c.Diff, Write: wo,
-		Summary: summary, Idle: idle, Warn: c.Warn,
+		Summary: summary, Idle: idle, Warn: c.Warn, CreateDir: c.CreateDir,
 	}
 	return tx.Run()
 }
 
 // Enable sets the sessions' keep-alive to v.Interval (PuTTY has no count).
+// Without v.IntervalSet a keep-alive that is on stays.
 func (s *Sessions) Enable(v Values) (*Result, error) {
 	s.Seconds = v.Interval
+	s.keep = !v.IntervalSet
 	return s.Run()
 }
 
-// Disable turns the sessions' keep-alive off.
+// Disable gives the sessions back the keep-alive they had before keepalive
+// set it; with All it turns every keep-alive off.
 func (s *Sessions) Disable() (*Result, error) {
 	s.Seconds, s.Create = 0, false
+	s.undo = !s.All
 	return s.Run()
 }

@@ -70,6 +70,9 @@ func newMachine(t *testing.T) *machine {
 		realHome: u.HomeDir,
 		work:     t.TempDir(),
 	}
+	if info, err := os.Stat(m.realHome); err != nil || !info.IsDir() || filepath.Clean(m.realHome) == "/" {
+		t.Fatalf("root's home directory %q is not a directory of its own to bind a scratch home over (%v)", m.realHome, err)
+	}
 	m.keepalive = buildKeepalive(t, m.repo, t.TempDir())
 	if err := os.MkdirAll(filepath.Join(m.etc, "ssh_config.d"), 0o755); err != nil {
 		t.Fatal(err)
@@ -170,18 +173,32 @@ func wrap(sb *openssh.Sandbox, bin string, args []string) (string, []string) {
 // failedMsg returns the msg of the first failed task in the output.
 func failedMsg(t *testing.T, out string) string {
 	t.Helper()
-	const marker = "FAILED! => "
-	i := strings.Index(out, marker)
-	if i < 0 {
+	msgs := failedMsgs(t, out)
+	if len(msgs) == 0 {
 		t.Fatalf("no failed task in:\n%s", out)
 	}
-	var res struct {
-		Msg string `json:"msg"`
+	return msgs[0]
+}
+
+// failedMsgs returns the msg of each failed task, in order.
+func failedMsgs(t *testing.T, out string) []string {
+	t.Helper()
+	const marker = "FAILED! => "
+	var msgs []string
+	for rest := out; ; {
+		i := strings.Index(rest, marker)
+		if i < 0 {
+			return msgs
+		}
+		rest = rest[i+len(marker):]
+		var res struct {
+			Msg string `json:"msg"`
+		}
+		if err := json.NewDecoder(strings.NewReader(rest)).Decode(&res); err != nil {
+			t.Fatalf("a failed task's result is not JSON: %v\n%s", err, out)
+		}
+		msgs = append(msgs, res.Msg)
 	}
-	if err := json.NewDecoder(strings.NewReader(out[i+len(marker):])).Decode(&res); err != nil {
-		t.Fatalf("the failed task's result is not JSON: %v\n%s", err, out)
-	}
-	return res.Msg
 }
 
 func (r playResult) want(t *testing.T, what string, changed, failed int) {
@@ -228,6 +245,37 @@ func wantBytes(t *testing.T, what string, files map[string]string) {
 	}
 }
 
+// tree lists every path under the directories, with each file's size and
+// modification time, to show that a run created, removed and touched nothing.
+func tree(t *testing.T, dirs ...string) []string {
+	t.Helper()
+	var paths []string
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Name() == ".ansible" && d.IsDir() {
+				return filepath.SkipDir // ansible's own temporary files
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			entry := p
+			if !d.IsDir() {
+				entry = fmt.Sprintf("%s %d %s", p, info.Size(), info.ModTime().Format(time.RFC3339Nano))
+			}
+			paths = append(paths, entry)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
+}
+
 // module is a task of the keepalive module with these option lines.
 func (m *machine) module(name string, options ...string) string {
 	var b strings.Builder
@@ -268,6 +316,7 @@ func TestAnsibleClient(t *testing.T) {
 		m.module("the build host, for the user", "host: build", "interval: 30s", "count: 3")
 
 	// test that --check --diff shows both diffs, reports changed and writes nothing
+	before := tree(t, m.etc, m.home)
 	r := m.play(t, tasks, "--check", "--diff")
 	r.want(t, "--check --diff", 2, 0)
 	for _, re := range []string{
@@ -282,6 +331,9 @@ func TestAnsibleClient(t *testing.T) {
 		}
 	}
 	wantBytes(t, "after --check --diff", original)
+	if after := tree(t, m.etc, m.home); !slices.Equal(before, after) {
+		t.Fatalf("--check --diff touched files:\nbefore %v\nafter  %v", before, after)
+	}
 
 	// test that a real run changes both files and ssh -G sees the values
 	r = m.play(t, tasks)
@@ -323,6 +375,7 @@ func TestAnsibleServer(t *testing.T) {
 		m.module("sftp users", "target: server", "match: Group sftp", "interval: 1m30s")
 
 	// test that --check --diff shows the diff and writes nothing
+	before := tree(t, m.etc)
 	r := m.play(t, tasks, "--check", "--diff")
 	r.want(t, "--check --diff", 2, 0)
 	for _, re := range []string{`(?m)^--- /etc/ssh/sshd_config$`, `(?m)^\+ClientAliveInterval 60$`, `(?m)^\+ClientAliveCountMax 3$`, `(?m)^\+\s+ClientAliveInterval 90$`} {
@@ -331,6 +384,9 @@ func TestAnsibleServer(t *testing.T) {
 		}
 	}
 	wantBytes(t, "after --check --diff", original)
+	if after := tree(t, m.etc); !slices.Equal(before, after) {
+		t.Fatalf("--check --diff touched files:\nbefore %v\nafter  %v", before, after)
+	}
 
 	// test that a real run changes the file, which sshd -T reads as set
 	m.play(t, tasks).want(t, "apply", 2, 0)
@@ -392,7 +448,7 @@ func TestAnsibleServerRejected(t *testing.T) {
 // task before keepalive runs, and keepalive's usage errors come back as msg.
 func TestAnsibleUsageErrors(t *testing.T) {
 	m := newMachine(t)
-	for _, c := range []struct {
+	cases := []struct {
 		options []string
 		msg     string
 	}{
@@ -402,11 +458,21 @@ func TestAnsibleUsageErrors(t *testing.T) {
 		{[]string{"interval: soon"}, `invalid --interval "soon"`},
 		{[]string{"interval: true"}, "interval: want seconds (300) or an OpenSSH time (5m, 1m30s), got True"},
 		{[]string{"scope: everyone"}, "value of scope must be one of: user, system"},
-	} {
-		r := m.play(t, m.module("bad", c.options...))
-		r.want(t, strings.Join(c.options, ", "), 0, 1)
-		if msg := failedMsg(t, r.out); !strings.Contains(msg, c.msg) {
-			t.Errorf("%v: msg %q, want it to contain %q", c.options, msg, c.msg)
+	}
+	// One playbook: each task fails, and ignore_errors lets the next run.
+	var tasks strings.Builder
+	for _, c := range cases {
+		tasks.WriteString(m.module(strings.Join(c.options, ", "), c.options...) + "      ignore_errors: true\n")
+	}
+	r := m.play(t, tasks.String())
+	r.want(t, "the bad options", 0, 0)
+	msgs := failedMsgs(t, r.out)
+	if len(msgs) != len(cases) {
+		t.Fatalf("%d failed tasks, want %d:\n%s", len(msgs), len(cases), r.out)
+	}
+	for i, c := range cases {
+		if !strings.Contains(msgs[i], c.msg) {
+			t.Errorf("%v: msg %q, want it to contain %q", c.options, msgs[i], c.msg)
 		}
 	}
 }

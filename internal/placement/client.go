@@ -1,6 +1,10 @@
 package placement
 
 import (
+	"fmt"
+	"sort"
+	"strings"
+
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -49,13 +53,24 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 	if at < 0 || sshconf.IsHeader(f.Lines[at]) || (at == 0 && f.HasBOM()) {
 		return nil
 	}
-	st := f.StyleFor(sshconf.Block{Header: &sshconf.Line{}, Start: len(f.Lines), End: len(f.Lines)})
-	lines := []string{"Host " + s.Host}
-	for _, set := range settings {
-		lines = append(lines, st.Render(set.Key, set.Value))
+	before := p.unedited
+	if before == nil {
+		before = p.resolve(&s)
 	}
-	f.Insert(at, append(lines, "Match all")...)
-	p.checkResult(&s, settings, p.resolve(&s))
+	st := f.StyleFor(sshconf.Block{Header: &sshconf.Line{}, Start: len(f.Lines), End: len(f.Lines)})
+	i := insertMarked(f, at, "Host "+s.Host, Marker{})
+	for _, set := range settings {
+		i = insertMarked(f, i+1, st.Render(set.Key, set.Value), Marker{})
+		was := ""
+		if o, ok := before.Effective(s.Opts.Dialect.Canon(set.Key)); ok {
+			was = o.Line().Value()
+		}
+		p.record(f, f.Lines[i], Change{Was: was})
+	}
+	insertMarked(f, i+1, "Match all", Marker{})
+	r := p.resolve(&s)
+	p.checkResult(&s, settings, r)
+	p.finish(r)
 	return p
 }
 
@@ -76,18 +91,46 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 	// r is always the evaluation of the trees as they are now: taken
 	// again after each edit, and only then.
 	r := p.unedited
-	var sibling *resolve.Occurrence
-	for _, set := range settings {
+	var sibling *placed
+	keptFirst := false
+	var applied []Setting // the settings not kept as they were
+	for k, set := range settings {
 		if r == nil {
 			r = p.resolve(&s)
 		}
 		key := s.Opts.Dialect.Canon(set.Key)
-		if eff, ok := r.Effective(key); ok && s.ownsLine(eff) {
+		eff, ok := r.Effective(key)
+		if set.Default {
+			if ok && !(isInterval(key) && isOff(eff.Line().Value())) {
+				if eff.Line().Value() != set.Value { // else simply already set
+					p.keptAt(eff, KeptInEffect)
+				}
+				if k == 0 {
+					keptFirst = true
+				}
+				if s.ownsLine(eff) {
+					sibling = &placed{eff.Doc.File, eff.Line()}
+				}
+				continue
+			}
+			if keptFirst {
+				continue // keep-alives are on already: the rest stays as it is
+			}
+		}
+		applied = append(applied, set)
+		was := ""
+		if ok {
+			was = eff.Line().Value()
+		}
+		if ok && s.ownsLine(eff) {
+			f := eff.Doc.File
+			i := eff.Index
 			if eff.Line().Value() != set.Value {
-				eff.Doc.File.SetValue(eff.Index, set.Value)
+				i = setMarked(f, i, set.Value)
+				p.record(f, f.Lines[i], Change{Was: was})
 				r = nil
 			}
-			sibling = &eff
+			sibling = &placed{f, f.Lines[i]}
 			continue
 		}
 		f, at := s.insertPoint(p, sibling, newBlock)
@@ -96,25 +139,60 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 			at = s.newBlock(p, f)
 			b = f.BlockOf(at - 1)
 		}
-		f.Insert(at, f.StyleFor(b).Render(set.Key, set.Value))
+		i := insertMarked(f, at, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
+		p.record(f, f.Lines[i], Change{Was: was})
+		sibling = &placed{f, f.Lines[i]}
 		r = p.resolve(&s)
-		if eff, ok := r.Effective(key); ok {
-			sibling = &eff
-		}
 	}
 	if r == nil {
 		r = p.resolve(&s)
 	}
-	p.checkResult(&s, settings, r)
+	p.checkResult(&s, applied, r)
+	if s.general() && len(p.Shadowed) == 0 {
+		p.pinned(&s, r)
+	}
+	p.finish(r)
 	return p
+}
+
+// placed is a line an edit wrote or kept, by identity: indices move as
+// lines are inserted above it.
+type placed struct {
+	f *sshconf.File
+	l *sshconf.Line
+}
+
+// pinned records the hosts whose own keep-alive lines come before the
+// general values in r, which they therefore override for those hosts.
+func (p *Plan) pinned(s *Scope, r *resolve.Result) {
+	seen := map[*sshconf.Line]bool{}
+	for _, key := range s.Opts.Keys {
+		canon := s.Opts.Dialect.Canon(key)
+		eff, ok := r.Effective(canon)
+		for _, o := range r.Occurrences {
+			if ok && o.Doc == eff.Doc && o.Index == eff.Index && o.Pass == eff.Pass {
+				break
+			}
+			if o.Key != canon || o.State == resolve.Active || o.Header == nil || sshconf.IsHostAll(o.Header) || seen[o.Header] {
+				continue
+			}
+			seen[o.Header] = true
+			p.Pinned = append(p.Pinned, Pinned{
+				Block: o.Header.Key + " " + strings.Join(o.Header.Args, " "),
+				Key:   o.Line().Key, Value: o.Line().Value(), Pos: o.Pos(),
+			})
+		}
+	}
 }
 
 // insertPoint returns where a new directive goes, before a block is
 // considered: after the sibling just placed, or after the last directive of
 // the scope's block in the main file. at == 0 means no block fits.
-func (s *Scope) insertPoint(p *Plan, sibling *resolve.Occurrence, newBlock bool) (*sshconf.File, int) {
+func (s *Scope) insertPoint(p *Plan, sibling *placed, newBlock bool) (*sshconf.File, int) {
 	if sibling != nil {
-		return sibling.Doc.File, sibling.Index + 1
+		if i := lineIndex(sibling.f, sibling.l); i >= 0 {
+			return sibling.f, i + 1
+		}
 	}
 	f := p.Files[s.Main()]
 	if s.Host == "" || s.Host == "*" {
@@ -141,17 +219,55 @@ func reusable(b sshconf.Block) bool { return b.End-b.Start > 1 }
 // newBlock adds the scope's block to f and returns the index after its
 // header: "Host *" at the end for the default scope (general settings
 // belong last, as first value wins), "Host P" before the first block for a
-// single host so that it comes before any general block.
+// single host so that it comes before any general block, above the
+// comment lines directly attached to that block. Where the file separates
+// blocks with blank lines, so does the new block.
 func (s *Scope) newBlock(p *Plan, f *sshconf.File) int {
 	header := "Host " + s.Host
-	at := len(f.Lines)
-	if s.Host == "" || s.Host == "*" {
-		header = "Host *"
-	} else if blocks := f.Blocks(); len(blocks) > 1 {
-		at = blocks[1].Start
+	blank := usesBlankLines(f)
+	if s.general() {
+		at := len(f.Lines)
+		m := Marker{}
+		if blank && at > 0 && f.Lines[at-1].Kind != sshconf.Blank {
+			f.Insert(at, "")
+			at++
+			m.BlankAbove = true
+		}
+		return insertMarked(f, at, "Host *", m) + 1
 	}
-	f.Insert(at, header)
-	return at + 1
+	at := len(f.Lines)
+	if blocks := f.Blocks(); len(blocks) > 1 {
+		at = attachedComments(f, blocks[1].Start)
+	}
+	m := Marker{}
+	if blank && at < len(f.Lines) && at > 0 {
+		// A blank line between the new block and the comments and block
+		// that follow, as between the file's other blocks.
+		f.Insert(at, "")
+		m.BlankAfter = true
+	}
+	return insertMarked(f, at, header, m) + 1
+}
+
+// attachedComments returns where the comment lines directly above line i
+// (no blank line between) begin: a new block goes above them, so that they
+// stay with the block they describe.
+func attachedComments(f *sshconf.File, i int) int {
+	for i > 0 && f.Lines[i-1].Kind == sshconf.Comment {
+		i--
+	}
+	return i
+}
+
+// usesBlankLines reports whether f separates a block from what precedes
+// it with a blank line (above the block's comments, if any).
+func usesBlankLines(f *sshconf.File) bool {
+	for _, b := range f.Blocks()[1:] {
+		if at := attachedComments(f, b.Start); at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
+			return true
+		}
+	}
+	return false
 }
 
 // check evaluates the edited configuration and records what still
@@ -194,42 +310,143 @@ func before(r *resolve.Result, a, b resolve.Occurrence) bool {
 	return false
 }
 
-// Disable removes the scope's keep-alive directives: each effective one the
-// scope owns, until none is left, and a block header left with no lines.
+// Disable undoes what enable did in the scope: each keep-alive directive
+// that applies to the scope and that keepalive added goes (with the block
+// and blank line it added for it, once the block holds nothing else), each
+// it changed gets its previous line back. Directives keepalive did not
+// write, or that were edited since, stay and are listed in Kept.
 func Disable(s Scope, keys []string) *Plan {
+	return disableClient(s, keys, false)
+}
+
+// DisableAll removes every keep-alive directive that applies to the scope,
+// whoever wrote it, with keepalive's markers and a block header left with
+// no lines.
+func DisableAll(s Scope, keys []string) *Plan {
+	return disableClient(s, keys, true)
+}
+
+func disableClient(s Scope, keys []string, all bool) *Plan {
 	s.Opts.Host = ProbeHost(s.Host)
 	s.Opts.Keys = keys
 	p := newPlan(&s)
-	r := p.unedited // as in Enable: evaluated again after each edit only
+	r := p.unedited
+	if r == nil {
+		r = p.resolve(&s)
+	}
+	var occ []resolve.Occurrence
 	for _, key := range keys {
-		canon := s.Opts.Dialect.Canon(key)
-		for range 64 { // bounded: each round removes one line
-			if r == nil {
-				r = p.resolve(&s)
+		for _, o := range r.All(s.Opts.Dialect.Canon(key), resolve.Active) {
+			if s.ownsLine(o) {
+				occ = append(occ, o)
 			}
-			eff, ok := r.Effective(canon)
-			if !ok || !s.ownsLine(eff) {
-				break
-			}
-			removeWithEmptyBlock(eff.Doc.File, eff.Index)
-			r = nil
 		}
 	}
+	p.undo(occ, all)
+	p.finish(nil)
 	return p
 }
 
-// removeWithEmptyBlock removes line i, and its block's header when the block
-// is left with no lines at all.
-func removeWithEmptyBlock(f *sshconf.File, i int) {
+// undo takes out keepalive's edits of the directives occ (see Disable), or
+// with all removes them whoever wrote them. Lines are handled from the end
+// of each file, so that the indices of those still to do stay valid.
+func (p *Plan) undo(occ []resolve.Occurrence, all bool) {
+	sort.SliceStable(occ, func(a, b int) bool {
+		if occ[a].Doc.Path != occ[b].Doc.Path {
+			return occ[a].Doc.Path < occ[b].Doc.Path
+		}
+		if occ[a].Index != occ[b].Index {
+			return occ[a].Index > occ[b].Index
+		}
+		return occ[a].Doc.File != nil && occ[b].Doc.File == nil
+	})
+	var kept []Kept
+	for k, o := range occ {
+		if k > 0 && occ[k-1].Doc == o.Doc && occ[k-1].Index == o.Index {
+			continue // met in both passes
+		}
+		f, i, l := o.Doc.File, o.Index, o.Line()
+		m, marked := markerOf(f, i)
+		ours := marked && holds(f, i, m)
+		block := blockName(f, i)
+		if block == "" && o.Header != nil {
+			block = o.Header.Key + " " + strings.Join(o.Header.Args, " ")
+		}
+		c := Change{Key: l.Key, Was: l.Value(), Path: o.Doc.Path, Block: block}
+		switch {
+		case ours && !m.Added && !all:
+			f.Remove(i - 1)
+			f.Replace(i-1, m.Was)
+			c.Restored, c.Was, c.Value = true, l.Value(), f.Lines[i-1].Value()
+			c.Key = f.Lines[i-1].Key
+		case ours || all:
+			c.Removed, c.Others = true, !ours
+			p.removeDirective(f, i, marked)
+		default:
+			why := KeptNotOurs
+			if marked {
+				why = KeptEdited
+				f.Remove(i - 1) // the stale marker: the line is the user's now
+				i--
+			}
+			kept = append(kept, Kept{Key: l.Key, Value: l.Value(), Pos: fmt.Sprintf("%s:%d", o.Doc.Path, i+1), Why: why, file: f, line: l, path: o.Doc.Path})
+			continue
+		}
+		p.Changes = append(p.Changes, c)
+	}
+	// In file order, as people read them.
+	for k := len(kept) - 1; k >= 0; k-- {
+		p.Kept = append(p.Kept, kept[k])
+	}
+	for a, b := 0, len(p.Changes)-1; a < b; a, b = a+1, b-1 {
+		p.Changes[a], p.Changes[b] = p.Changes[b], p.Changes[a]
+	}
+}
+
+// removeDirective removes directive i of f, and its marker when marked.
+// A block left without directives goes too when keepalive added its
+// header (with the blank line it added with it, and the "Match all" it
+// added after a host block above the leading lines); with no marker, only
+// a header left with no lines at all goes (as --all always did).
+func (p *Plan) removeDirective(f *sshconf.File, i int, marked bool) {
 	b := f.BlockOf(i)
+	onlyLine := b.End-b.Start == 2 || (marked && b.End-b.Start == 3)
 	f.Remove(i)
-	if b.Header != nil && b.End-b.Start == 2 {
-		f.Remove(b.Start)
-		// A host block that enable put above the leading lines is followed
-		// by the "Match all" that kept them general; with the block gone,
-		// those lines lead the file again and need no header.
-		if b.Header.Is("Host") && b.Start < len(f.Lines) && f.Lines[b.Start].Is("Match") && sshconf.IsHostAll(f.Lines[b.Start]) && !directiveBefore(f, b.Start) {
-			f.Remove(b.Start)
+	if marked {
+		f.Remove(i - 1)
+	}
+	if b.Header == nil {
+		return
+	}
+	h := b.Start
+	hm, hmarked := markerOf(f, h)
+	if !hmarked || !hm.Added || !holds(f, h, hm) {
+		if onlyLine {
+			f.Remove(h)
+		}
+		return
+	}
+	if f.LastDirective(f.BlockOf(h)) != h {
+		return // the block holds other directives
+	}
+	isHost := f.Lines[h].Is("Host")
+	f.Remove(h)
+	f.Remove(h - 1)
+	at := h - 1
+	if hm.BlankAbove && at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
+		f.Remove(at - 1)
+		at--
+	}
+	if hm.BlankAfter && at < len(f.Lines) && f.Lines[at].Kind == sshconf.Blank {
+		f.Remove(at)
+	}
+	// A host block that enable put above the leading lines is followed by
+	// the "Match all" that kept them general; with the block gone, those
+	// lines lead the file again and need no header.
+	if isHost && at+1 < len(f.Lines) && f.Lines[at+1].Is("Match") && sshconf.IsHostAll(f.Lines[at+1]) && !directiveBefore(f, at) {
+		if mm, ok := markerOf(f, at+1); ok && mm.Added && holds(f, at+1, mm) {
+			f.Remove(at + 1)
+			f.Remove(at)
 		}
 	}
 }

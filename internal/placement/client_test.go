@@ -44,43 +44,43 @@ func TestEnable(t *testing.T) {
 	tests := []struct {
 		name, host, in, want string
 	}{
-		{"empty file", "*", "", "Host *\n    ServerAliveInterval 300\n    ServerAliveCountMax 2\n"},
+		{"empty file", "*", "", "# keepalive: added \"Host *\"\nHost *\n    # keepalive: added \"ServerAliveInterval 300\"\n    ServerAliveInterval 300\n    # keepalive: added \"ServerAliveCountMax 2\"\n    ServerAliveCountMax 2\n"},
 		{"global default goes last", "*",
 			"Host a\n\tUser x\n",
-			"Host a\n\tUser x\nHost *\n\tServerAliveInterval 300\n\tServerAliveCountMax 2\n"},
+			"Host a\n\tUser x\n# keepalive: added \"Host *\"\nHost *\n\t# keepalive: added \"ServerAliveInterval 300\"\n\tServerAliveInterval 300\n\t# keepalive: added \"ServerAliveCountMax 2\"\n\tServerAliveCountMax 2\n"},
 		{"reuse trailing Host *", "*",
 			"Host a\n  User x\n\nHost *\n  SendEnv LANG\n# end\n",
-			"Host a\n  User x\n\nHost *\n  SendEnv LANG\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n# end\n"},
+			"Host a\n  User x\n\nHost *\n  SendEnv LANG\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n# end\n"},
 		{"reuse trailing Match all", "*",
 			"Match all\n  User y\n",
-			"Match all\n  User y\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n"},
+			"Match all\n  User y\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"},
 		{"update in place keeps style", "*",
 			"Host *\n  serveraliveinterval=60 # old\n  ServerAliveCountMax 2\n",
-			"Host *\n  serveraliveinterval=300 # old\n  ServerAliveCountMax 2\n"},
+			"Host *\n  # keepalive: changed \"  serveraliveinterval=60 # old\" to \"serveraliveinterval=300 # old\"\n  serveraliveinterval=300 # old\n  ServerAliveCountMax 2\n"},
 		{"global line before first Host updated in place, sibling next to it", "*",
 			"ServerAliveInterval 30\nHost a\n  User x\n",
-			"ServerAliveInterval 300\nServerAliveCountMax 2\nHost a\n  User x\n"},
+			"# keepalive: changed \"ServerAliveInterval 30\" to \"ServerAliveInterval 300\"\nServerAliveInterval 300\n# keepalive: added \"ServerAliveCountMax 2\"\nServerAliveCountMax 2\nHost a\n  User x\n"},
 		{"Debian alias updated in place", "*",
 			"Host *\n  ProtocolKeepAlives 30\n",
-			"Host *\n  ProtocolKeepAlives 300\n  ServerAliveCountMax 2\n"},
+			"Host *\n  # keepalive: changed \"  ProtocolKeepAlives 30\" to \"ProtocolKeepAlives 300\"\n  ProtocolKeepAlives 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"},
 		{"per-host value left alone for the default", "*",
 			"Host a\n  ServerAliveInterval 10\n",
-			"Host a\n  ServerAliveInterval 10\nHost *\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n"},
+			"Host a\n  ServerAliveInterval 10\n# keepalive: added \"Host *\"\nHost *\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"},
 		{"CRLF and no final newline", "*",
 			"Host a\r\n  User x",
-			"Host a\r\n  User x\r\nHost *\r\n  ServerAliveInterval 300\r\n  ServerAliveCountMax 2"},
+			"Host a\r\n  User x\r\n# keepalive: added \"Host *\"\r\nHost *\r\n  # keepalive: added \"ServerAliveInterval 300\"\r\n  ServerAliveInterval 300\r\n  # keepalive: added \"ServerAliveCountMax 2\"\r\n  ServerAliveCountMax 2"},
 		{"host block created before general blocks", "web",
 			"User me\n\nHost *\n  ServerAliveInterval 60\n",
-			"User me\n\nHost web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nHost *\n  ServerAliveInterval 60\n"},
+			"User me\n\n# keepalive: added \"Host web\" and the blank line after its block\nHost web\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n\nHost *\n  ServerAliveInterval 60\n"},
 		{"existing host block reused", "web",
 			"Host web\n  User x\nHost *\n  ServerAliveInterval 60\n",
-			"Host web\n  User x\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nHost *\n  ServerAliveInterval 60\n"},
+			"Host web\n  User x\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\nHost *\n  ServerAliveInterval 60\n"},
 		{"host value in a shared block is not the host's own", "web",
 			"Host web db\n  ServerAliveInterval 60\n",
-			"Host web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nHost web db\n  ServerAliveInterval 60\n"},
+			"# keepalive: added \"Host web\"\nHost web\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\nHost web db\n  ServerAliveInterval 60\n"},
 		{"Key=Value file style copied", "*",
 			"Host a\n\tUser=x\n",
-			"Host a\n\tUser=x\nHost *\n\tServerAliveInterval=300\n\tServerAliveCountMax=2\n"},
+			"Host a\n\tUser=x\n# keepalive: added \"Host *\"\nHost *\n\t# keepalive: added \"ServerAliveInterval=300\"\n\tServerAliveInterval=300\n\t# keepalive: added \"ServerAliveCountMax=2\"\n\tServerAliveCountMax=2\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,14 +92,12 @@ func TestEnable(t *testing.T) {
 			if got := string(p.Files[sc.Main()].Bytes()); got != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
 			}
-			// Disable removes exactly what Enable added when there was
-			// no keep-alive before.
-			if !strings.Contains(strings.ToLower(tt.in), "alive") {
-				os.WriteFile(sc.Main(), p.Files[sc.Main()].Bytes(), 0o600)
-				d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
-				if got := string(d.Files[sc.Main()].Bytes()); got != tt.in {
-					t.Errorf("disable did not restore:\n%q\nwant:\n%q", got, tt.in)
-				}
+			// Disable takes out exactly what Enable did: the original
+			// bytes come back, keep-alive lines before or not.
+			os.WriteFile(sc.Main(), p.Files[sc.Main()].Bytes(), 0o600)
+			d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
+			if got := string(d.Files[sc.Main()].Bytes()); got != tt.in {
+				t.Errorf("disable did not restore:\n%q\nwant:\n%q", got, tt.in)
 			}
 		})
 	}
@@ -111,7 +109,7 @@ func TestEnableInIncludedFile(t *testing.T) {
 	})
 	p := Enable(sc, keepAlive)
 	inc := filepath.Join(sc.Opts.Home, ".ssh/config.d/10-base")
-	if got := string(p.Files[inc].Bytes()); got != "Host *\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\n" {
+	if got := string(p.Files[inc].Bytes()); got != "Host *\n  # keepalive: changed \"  ServerAliveInterval 15\" to \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n" {
 		t.Errorf("included file:\n%s", got)
 	}
 	if got := p.Changed(); len(got) != 1 || got[0] != inc {
@@ -133,7 +131,7 @@ func TestEnableReportsShadow(t *testing.T) {
 func TestEnableHostAboveLeadingGlobal(t *testing.T) {
 	sc := clientScope(t, "web", "ServerAliveInterval 60\nHost x\n  User y\n", nil)
 	p := Enable(sc, keepAlive)
-	want := "Host web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nMatch all\nServerAliveInterval 60\nHost x\n  User y\n"
+	want := "# keepalive: added \"Host web\"\nHost web\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n# keepalive: added \"Match all\"\nMatch all\nServerAliveInterval 60\nHost x\n  User y\n"
 	if got := string(p.Files[sc.Main()].Bytes()); got != want || len(p.Shadowed) > 0 {
 		t.Fatalf("got (shadowed %v):\n%s\nwant:\n%s", p.Shadowed, got, want)
 	}
@@ -160,7 +158,7 @@ func TestEnableHostAboveLeadingInclude(t *testing.T) {
 	if len(p.Shadowed) > 0 {
 		t.Fatalf("shadowed: %v", p.Shadowed)
 	}
-	want := "# my config\nHost web\n  ServerAliveInterval 300\n  ServerAliveCountMax 2\nMatch all\nInclude conf.d/*\nHost a\n  User x\n"
+	want := "# my config\n# keepalive: added \"Host web\"\nHost web\n  # keepalive: added \"ServerAliveInterval 300\"\n  ServerAliveInterval 300\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n# keepalive: added \"Match all\"\nMatch all\nInclude conf.d/*\nHost a\n  User x\n"
 	got := string(p.Files[sc.Main()].Bytes())
 	if got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)

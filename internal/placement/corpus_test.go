@@ -23,6 +23,9 @@ func unmanaged(data []byte) []string {
 	var out []string
 	for _, l := range strings.Split(string(data), "\n") {
 		l = strings.TrimSuffix(l, "\r")
+		if _, marker := ParseMarker(l); marker || strings.TrimSpace(l) == "" {
+			continue // keepalive's markers, and the blank lines around its blocks
+		}
 		if !managedLine.MatchString(l) {
 			out = append(out, l)
 		}
@@ -76,7 +79,7 @@ func TestCorpusClient(t *testing.T) {
 				}
 			}
 
-			p := Enable(sc, []Setting{{sshconf.ServerAliveInterval, "177"}, {sshconf.ServerAliveCountMax, "5"}})
+			p := Enable(sc, []Setting{{Key: sshconf.ServerAliveInterval, Value: "177"}, {Key: sshconf.ServerAliveCountMax, Value: "5"}})
 			if len(p.Shadowed) > 0 {
 				t.Fatalf("shadowed: %v", p.Shadowed)
 			}
@@ -86,7 +89,7 @@ func TestCorpusClient(t *testing.T) {
 			}
 			os.WriteFile(main, edited, 0o600)
 
-			if again := Enable(sc, []Setting{{sshconf.ServerAliveInterval, "177"}, {sshconf.ServerAliveCountMax, "5"}}); len(again.Changed()) != 0 {
+			if again := Enable(sc, []Setting{{Key: sshconf.ServerAliveInterval, Value: "177"}, {Key: sshconf.ServerAliveCountMax, Value: "5"}}); len(again.Changed()) != 0 {
 				t.Errorf("second enable changes %v", again.Changed())
 			}
 			if sshOK {
@@ -111,13 +114,70 @@ func TestCorpusClient(t *testing.T) {
 			}
 
 			d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
-			if !regexp.MustCompile(`(?i)serveralive|protocolkeepalives`).Match(orig) {
-				if got := d.Files[main].Bytes(); !bytes.Equal(got, orig) {
-					t.Errorf("disable did not restore the file byte for byte:\n%s", got)
+			if got := d.Files[main].Bytes(); !bytes.Equal(got, orig) {
+				t.Errorf("disable did not restore the file byte for byte:\n%s", got)
+			}
+
+			// Without --interval/--count a value in effect stays: the
+			// real ssh -G gives every host what it had, or 60/2 where
+			// keep-alives were off.
+			os.WriteFile(main, orig, 0o600)
+			on := map[string]bool{}
+			for _, h := range append(hosts, probe) {
+				on[h] = explicitlyOn(sc, h)
+			}
+			def := []Setting{{Key: sshconf.ServerAliveInterval, Value: "60", Default: true}, {Key: sshconf.ServerAliveCountMax, Value: "2", Default: true}}
+			p = Enable(sc, def)
+			if len(p.Shadowed) > 0 {
+				t.Fatalf("default enable: shadowed: %v", p.Shadowed)
+			}
+			os.WriteFile(main, p.Files[main].Bytes(), 0o600)
+			if again := Enable(sc, def); len(again.Changed()) != 0 {
+				t.Errorf("second default enable changes %v", again.Changed())
+			}
+			if sshOK {
+				for _, h := range append(hosts, probe) {
+					after, _ := sshG(t, ssh, home, main, h)
+					old, _ := before[h]
+					if h == probe {
+						old, _ = sshG(t, ssh, home, orig2(t, orig), h)
+					}
+					if on[h] {
+						for _, k := range []string{"serveraliveinterval", "serveralivecountmax"} {
+							if after[k] != old[k] {
+								t.Errorf("default enable: ssh -G %s: %s %s, want it kept at %s", h, k, after[k], old[k])
+							}
+						}
+					} else if h == probe && (after["serveraliveinterval"] != "60") {
+						t.Errorf("default enable: ssh -G %s: serveraliveinterval %s, want 60 (keep-alives were off)", h, after["serveraliveinterval"])
+					}
 				}
+			}
+			d = Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
+			if got := d.Files[main].Bytes(); !bytes.Equal(got, orig) {
+				t.Errorf("disable after the default enable did not restore the file byte for byte:\n%s", got)
 			}
 		})
 	}
+}
+
+// explicitlyOn reports whether a ServerAliveInterval other than 0 is in
+// effect for host in the file on disk, by our resolver (ssh -G also shows
+// BatchMode's implied 300, which is no one's setting).
+func explicitlyOn(sc Scope, host string) bool {
+	o := sc.Opts
+	o.Host = host
+	occ, ok := resolve.Resolve(o).Effective("serveraliveinterval")
+	return ok && !isOff(occ.Line().Value())
+}
+
+// orig2 writes data to a new file and returns its path.
+func orig2(t *testing.T, data []byte) string {
+	p := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // concreteHosts returns host names from Host lines that contain no wildcard
@@ -181,7 +241,7 @@ func TestCorpusClientHost(t *testing.T) {
 				if !ok {
 					return // ssh rejects the file as it is (see SOURCES.tsv): nothing to compare
 				}
-				p := Enable(sc, []Setting{{sshconf.ServerAliveInterval, "177"}, {sshconf.ServerAliveCountMax, "5"}})
+				p := Enable(sc, []Setting{{Key: sshconf.ServerAliveInterval, Value: "177"}, {Key: sshconf.ServerAliveCountMax, Value: "5"}})
 				if len(p.Shadowed) > 0 {
 					t.Fatalf("shadowed: %v", p.Shadowed)
 				}
@@ -196,8 +256,11 @@ func TestCorpusClientHost(t *testing.T) {
 						t.Errorf("the general %s changed from %s to %s", k, before[k], after[k])
 					}
 				}
+				if again := Enable(sc, []Setting{{Key: sshconf.ServerAliveInterval, Value: "177"}, {Key: sshconf.ServerAliveCountMax, Value: "5"}}); len(again.Changed()) != 0 {
+					t.Errorf("second enable --host changes %v", again.Changed())
+				}
 				d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
-				if !regexp.MustCompile(`(?i)serveralive|protocolkeepalives`).Match(orig) && !bytes.Equal(d.Files[main].Bytes(), orig) {
+				if !bytes.Equal(d.Files[main].Bytes(), orig) {
 					t.Errorf("disable did not restore the file:\n%s", d.Files[main].Bytes())
 				}
 			})

@@ -14,6 +14,11 @@ import (
 // Setting is a keyword (canonical spelling) and the value to give it.
 type Setting struct {
 	Key, Value string
+	// Default marks keepalive's own default rather than a value asked
+	// for: a value already in effect is kept (an interval of 0, off, is
+	// not), and a later setting of the same call is left alone too when
+	// the first was kept (keep-alives are on already).
+	Default bool
 }
 
 // Scope is what an edit is for.
@@ -40,6 +45,16 @@ type Plan struct {
 	// MayApply lists directives in blocks keepalive will not evaluate
 	// (Match exec, ...) that could override the result.
 	MayApply []resolve.Occurrence
+
+	// Changes are the directives written, restored or removed, in order;
+	// Kept those left as they are, with why; Pinned the hosts that keep
+	// their own values after a general enable.
+	Changes []Change
+	Kept    []Kept
+	Pinned  []Pinned
+	// Remove are files to delete rather than write: keepalive's own
+	// drop-in (DropInName), once disable has taken everything out of it.
+	Remove map[string]bool
 
 	// unedited is newPlan's evaluation, for a caller to reuse until its
 	// first edit; nil when newPlan had to add an empty main file.

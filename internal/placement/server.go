@@ -172,51 +172,73 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 	}
 	s.Opts.Conn = nil
 	p := newPlan(&s)
-	type placed struct {
-		f     *sshconf.File
-		index int
+	type done struct {
+		placed
 		isNew bool
 		order int
 	}
-	var done []placed
+	var dones []done
 	// In-place updates first, so that a missing sibling can be put next to
 	// an existing one wherever that lives.
 	var missing []int
+	keptFirst := false
+	var applied []Setting // the settings not kept as they were
 	for k, set := range settings {
 		r := p.resolve(&s)
 		eff, ok := r.Effective(set.Key)
+		if set.Default {
+			if ok && !(isInterval(set.Key) && isOff(eff.Line().Value())) {
+				if eff.Line().Value() != set.Value { // else simply already set
+					p.keptAt(eff, KeptInEffect)
+				}
+				keptFirst = keptFirst || k == 0
+				dones = append(dones, done{placed: placed{eff.Doc.File, eff.Line()}, order: k})
+				continue
+			}
+			if keptFirst {
+				continue
+			}
+		}
+		applied = append(applied, set)
 		if !ok {
 			missing = append(missing, k)
 			continue
 		}
+		f, i := eff.Doc.File, eff.Index
 		if eff.Line().Value() != set.Value {
-			eff.Doc.File.SetValue(eff.Index, set.Value)
+			was := eff.Line().Value()
+			i = setMarked(f, i, set.Value)
+			p.record(f, f.Lines[i], Change{Was: was})
 		}
-		done = append(done, placed{f: eff.Doc.File, index: eff.Index, order: k})
+		dones = append(dones, done{placed: placed{f, f.Lines[i]}, order: k})
 	}
 	main := p.Files[s.Main()]
 	for _, k := range missing {
 		set := settings[k]
 		f, at := main, -1
-		var anchor *placed
-		for i := range done {
-			if !done[i].isNew {
-				anchor = &done[i]
+		var anchor *done
+		for i := range dones {
+			if !dones[i].isNew {
+				anchor = &dones[i]
 				break
 			}
 		}
 		if anchor == nil {
 			if c := commentedDefault(main, set.Key); c >= 0 {
 				at = c + 1
-			} else if len(done) > 0 {
-				anchor = &done[len(done)-1]
+			} else if len(dones) > 0 {
+				anchor = &dones[len(dones)-1]
 			}
 		}
 		if anchor != nil {
 			f = anchor.f
-			at = anchor.index + 1
-			if k < anchor.order {
-				at = anchor.index // keep the settings' order: Interval, then CountMax
+			idx := lineIndex(f, anchor.l)
+			at = idx + 1
+			if k < anchor.order { // keep the settings' order: Interval, then CountMax
+				at = idx
+				if _, ok := markerOf(f, idx); ok {
+					at = idx - 1
+				}
 			}
 		}
 		if at < 0 {
@@ -226,15 +248,13 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 		if at == 0 {
 			b = f.Blocks()[0]
 		}
-		f.Insert(at, f.StyleFor(b).Render(set.Key, set.Value))
-		for i := range done { // lines after the insertion moved down
-			if done[i].f == f && done[i].index >= at {
-				done[i].index++
-			}
-		}
-		done = append(done, placed{f: f, index: at, isNew: true, order: k})
+		i := insertMarked(f, at, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
+		p.record(f, f.Lines[i], Change{})
+		dones = append(dones, done{placed: placed{f, f.Lines[i]}, isNew: true, order: k})
 	}
-	p.check(&s, settings)
+	r := p.resolve(&s)
+	p.checkResult(&s, applied, r)
+	p.finish(r)
 	return p
 }
 
@@ -288,30 +308,63 @@ func globalInsertPoint(f *sshconf.File) int {
 func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 	s.Opts.Conn = MatchConn(args)
 	p := newPlan(&s)
+	before := p.resolve(&s)
 	f, header := p.findMatch(&s, args)
 	if f == nil {
 		f = p.Files[s.Main()]
-		header = len(f.Lines)
-		f.Insert(header, "Match "+strings.Join(args, " "))
+		at := len(f.Lines)
+		m := Marker{}
+		if usesBlankLines(f) && at > 0 && f.Lines[at-1].Kind != sshconf.Blank {
+			f.Insert(at, "")
+			at++
+			m.BlankAbove = true
+		}
+		header = insertMarked(f, at, "Match "+strings.Join(args, " "), m)
 	}
-	for _, set := range settings {
+	hl := f.Lines[header]
+	keptFirst := false
+	var applied []Setting // the settings not kept as they were
+	for k, set := range settings {
+		header = lineIndex(f, hl)
 		b := f.BlockOf(header)
 		key := s.Opts.Dialect.Canon(set.Key)
+		eff, effOK := before.Effective(key)
+		if set.Default {
+			if effOK && !(isInterval(key) && isOff(eff.Line().Value())) {
+				if eff.Line().Value() != set.Value { // else simply already set
+					p.keptAt(eff, KeptInEffect)
+				}
+				keptFirst = keptFirst || k == 0
+				continue
+			}
+			if keptFirst {
+				continue
+			}
+		}
+		applied = append(applied, set)
+		was := ""
+		if effOK {
+			was = eff.Line().Value()
+		}
 		found := false
 		for i := b.Start + 1; i < b.End; i++ {
 			if l := f.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
 				if l.Value() != set.Value {
-					f.SetValue(i, set.Value)
+					i = setMarked(f, i, set.Value)
+					p.record(f, f.Lines[i], Change{Was: was})
 				}
 				found = true
 				break
 			}
 		}
 		if !found {
-			f.Insert(f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value))
+			i := insertMarked(f, f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
+			p.record(f, f.Lines[i], Change{Was: was})
 		}
 	}
-	p.check(&s, settings)
+	r := p.resolve(&s)
+	p.checkResult(&s, applied, r)
+	p.finish(r)
 	return p
 }
 
@@ -329,58 +382,51 @@ func (p *Plan) findMatch(s *Scope, args []string) (*sshconf.File, int) {
 	return nil, 0
 }
 
-// DisableServer removes the keep-alive directives that are in effect: with
-// match "" every global one (and those in "Match all" blocks) until the
-// defaults apply, else those in Match blocks with exactly these criteria.
-// A Match block left with no lines loses its header.
+// DisableServer undoes what server did (see Disable): with match "" to
+// the global keep-alive directives (those in "Match all" blocks included),
+// else to those in Match blocks with exactly these criteria.
 func DisableServer(s Scope, keys []string, match string) *Plan {
-	if match == "" {
-		s.Opts.Conn = nil
-		p := newPlan(&s)
-		for _, key := range keys {
-			for range 64 { // bounded: each round removes one line
-				eff, ok := p.resolve(&s).Effective(key)
-				if !ok {
-					break
-				}
-				removeWithEmptyBlock(eff.Doc.File, eff.Index)
-			}
-		}
-		return p
+	return disableServer(s, keys, match, false)
+}
+
+// DisableServerAll removes every keep-alive directive DisableServer would
+// consider, whoever wrote it.
+func DisableServerAll(s Scope, keys []string, match string) *Plan {
+	return disableServer(s, keys, match, true)
+}
+
+func disableServer(s Scope, keys []string, match string, all bool) *Plan {
+	var args []string
+	s.Opts.Conn = nil
+	if match != "" {
+		args = matchArgs(match)
+		s.Opts.Conn = MatchConn(args)
 	}
-	args := matchArgs(match)
-	s.Opts.Conn = MatchConn(args)
 	p := newPlan(&s)
+	r := p.resolve(&s)
+	var occ []resolve.Occurrence
 	for _, key := range keys {
 		canon := s.Opts.Dialect.Canon(key)
-		for range 64 {
-			f, header := p.findMatchWith(&s, args, canon)
-			if f == nil {
-				break
+		for _, o := range r.Occurrences {
+			if o.Key != canon {
+				continue
 			}
-			removeWithEmptyBlock(f, header)
+			if match == "" && o.State == resolve.Active || match != "" && sameCriteria(&s, o.Header, args) {
+				occ = append(occ, o)
+			}
+		}
+	}
+	p.undo(occ, all)
+	p.finish(nil)
+	for path, f := range p.Files {
+		if filepath.Base(path) == DropInName && len(f.Lines) == 0 && len(p.Orig[path]) > 0 {
+			if p.Remove == nil {
+				p.Remove = map[string]bool{}
+			}
+			p.Remove[path] = true // keepalive's own file: gone, as before server --drop-in
 		}
 	}
 	return p
-}
-
-// findMatchWith returns the first line setting key in a Match block with
-// the criteria args.
-func (p *Plan) findMatchWith(s *Scope, args []string, key string) (*sshconf.File, int) {
-	r := p.resolve(s)
-	for _, d := range r.Docs {
-		for _, b := range d.File.Blocks() {
-			if !sameCriteria(s, b.Header, args) {
-				continue
-			}
-			for i := b.Start + 1; i < b.End; i++ {
-				if l := d.File.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
-					return d.File, i
-				}
-			}
-		}
-	}
-	return nil, 0
 }
 
 // DropInName is the file --drop-in writes in the drop-in directory. sshd
@@ -405,32 +451,54 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 		return nil, fmt.Errorf("%s has no Include of a drop-in directory (such as Include /etc/ssh/sshd_config.d/*.conf) before its first Match, so a drop-in file would not be read", s.Main())
 	}
 	_, exists := p.Files[path]
+	before := p.resolve(&s)
 	if !exists {
 		p.add(path, sshconf.Parse(nil))
 	}
 	f := p.Files[path]
-	for _, set := range settings {
+	keptFirst := false
+	var applied []Setting // the settings not kept as they were
+	for k, set := range settings {
 		key := s.Opts.Dialect.Canon(set.Key)
+		if set.Default {
+			if eff, ok := before.Effective(key); ok && !(isInterval(key) && isOff(eff.Line().Value())) {
+				if eff.Line().Value() != set.Value {
+					p.keptAt(eff, KeptInEffect)
+				}
+				keptFirst = keptFirst || k == 0
+				continue
+			}
+			if keptFirst {
+				continue
+			}
+		}
+		applied = append(applied, set)
 		b := f.Blocks()[0]
 		found := false
 		for i := b.Start; i < b.End; i++ {
 			if l := f.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
 				if l.Value() != set.Value {
-					f.SetValue(i, set.Value)
+					was := l.Value()
+					i = setMarked(f, i, set.Value)
+					p.record(f, f.Lines[i], Change{Was: was})
 				}
 				found = true
 				break
 			}
 		}
 		if !found {
-			f.Insert(f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value))
+			i := insertMarked(f, f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
+			p.record(f, f.Lines[i], Change{})
 		}
 	}
+	p.finish(nil)
 	if exists {
-		p.check(&s, settings) // the resolver reads the file from disk
+		p.check(&s, applied) // the resolver reads the file from disk
 		return p, nil
 	}
-	p.checkNewDropIn(&s, settings, inc, arg, path)
+	if len(applied) > 0 {
+		p.checkNewDropIn(&s, applied, inc, arg, path)
+	}
 	return p, nil
 }
 

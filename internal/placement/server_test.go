@@ -50,57 +50,57 @@ func TestEnableServerInsert(t *testing.T) {
 		{
 			name: "next to the commented defaults",
 			in:   "Include /etc/ssh/sshd_config.d/*.conf\n#TCPKeepAlive yes\n#ClientAliveInterval 0\n#ClientAliveCountMax 3\n#UseDNS no\n\nSubsystem sftp /usr/lib/openssh/sftp-server\n\n#Match User anoncvs\n#\tX11Forwarding no\n",
-			want: "Include /etc/ssh/sshd_config.d/*.conf\n#TCPKeepAlive yes\n#ClientAliveInterval 0\nClientAliveInterval 300\n#ClientAliveCountMax 3\nClientAliveCountMax 2\n#UseDNS no\n\nSubsystem sftp /usr/lib/openssh/sftp-server\n\n#Match User anoncvs\n#\tX11Forwarding no\n",
+			want: "Include /etc/ssh/sshd_config.d/*.conf\n#TCPKeepAlive yes\n#ClientAliveInterval 0\n# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n#ClientAliveCountMax 3\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n#UseDNS no\n\nSubsystem sftp /usr/lib/openssh/sftp-server\n\n#Match User anoncvs\n#\tX11Forwarding no\n",
 		},
 		{
 			name: "before the comments that introduce the first Match",
 			in:   "Port 22\nSubsystem sftp internal-sftp\n\n# Jail the SFTP users.\nMatch Group sftponly\n\tChrootDirectory %h\n\tForceCommand internal-sftp\n",
-			want: "Port 22\nSubsystem sftp internal-sftp\nClientAliveInterval 300\nClientAliveCountMax 2\n\n# Jail the SFTP users.\nMatch Group sftponly\n\tChrootDirectory %h\n\tForceCommand internal-sftp\n",
+			want: "Port 22\nSubsystem sftp internal-sftp\n# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n\n# Jail the SFTP users.\nMatch Group sftponly\n\tChrootDirectory %h\n\tForceCommand internal-sftp\n",
 		},
 		{
 			name: "a file that starts with Match",
 			in:   "Match User sftp\n    ForceCommand internal-sftp\n",
-			want: "ClientAliveInterval 300\nClientAliveCountMax 2\nMatch User sftp\n    ForceCommand internal-sftp\n",
+			want: "# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\nMatch User sftp\n    ForceCommand internal-sftp\n",
 		},
 		{
 			name: "no Match and no final newline",
 			in:   "Port 22\nUsePAM yes",
-			want: "Port 22\nUsePAM yes\nClientAliveInterval 300\nClientAliveCountMax 2",
+			want: "Port 22\nUsePAM yes\n# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2",
 		},
 		{
 			name: "CRLF kept, never inside the trailing Match",
 			in:   "AuthorizedKeysFile\t.ssh/authorized_keys\r\nSubsystem\tsftp\tsftp-server.exe\r\n\r\n# Example\r\n#Match User anoncvs\r\n\r\nMatch Group administrators\r\n       AuthorizedKeysFile __PROGRAMDATA__/ssh/administrators_authorized_keys\r\n",
-			want: "AuthorizedKeysFile\t.ssh/authorized_keys\r\nSubsystem\tsftp\tsftp-server.exe\r\nClientAliveInterval\t300\r\nClientAliveCountMax\t2\r\n\r\n# Example\r\n#Match User anoncvs\r\n\r\nMatch Group administrators\r\n       AuthorizedKeysFile __PROGRAMDATA__/ssh/administrators_authorized_keys\r\n",
+			want: "AuthorizedKeysFile\t.ssh/authorized_keys\r\nSubsystem\tsftp\tsftp-server.exe\r\n# keepalive: added \"ClientAliveInterval\\t300\"\r\nClientAliveInterval\t300\r\n# keepalive: added \"ClientAliveCountMax\\t2\"\r\nClientAliveCountMax\t2\r\n\r\n# Example\r\n#Match User anoncvs\r\n\r\nMatch Group administrators\r\n       AuthorizedKeysFile __PROGRAMDATA__/ssh/administrators_authorized_keys\r\n",
 		},
 		{
 			name: "key=value and lower case: updated in place, sibling after it",
 			in:   "port=2222\nclientaliveinterval=45\nusedns = no\nmatch user backup\n    forcecommand internal-sftp\n",
-			want: "port=2222\nclientaliveinterval=300\nClientAliveCountMax=2\nusedns = no\nmatch user backup\n    forcecommand internal-sftp\n",
+			want: "port=2222\n# keepalive: changed \"clientaliveinterval=45\" to \"clientaliveinterval=300\"\nclientaliveinterval=300\n# keepalive: added \"ClientAliveCountMax=2\"\nClientAliveCountMax=2\nusedns = no\nmatch user backup\n    forcecommand internal-sftp\n",
 		},
 		{
 			name: "CountMax exists: Interval goes before it",
 			in:   "Port 22\nClientAliveCountMax 9 # keep\nUseDNS no\n",
-			want: "Port 22\nClientAliveInterval 300\nClientAliveCountMax 2 # keep\nUseDNS no\n",
+			want: "Port 22\n# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: changed \"ClientAliveCountMax 9 # keep\" to \"ClientAliveCountMax 2 # keep\"\nClientAliveCountMax 2 # keep\nUseDNS no\n",
 		},
 		{
 			name: "Match all overrides the global value: updated there",
 			in:   "ClientAliveInterval 10\nMatch all\n  ClientAliveInterval 77\n",
-			want: "ClientAliveInterval 10\nMatch all\n  ClientAliveInterval 300\n  ClientAliveCountMax 2\n",
+			want: "ClientAliveInterval 10\nMatch all\n  # keepalive: changed \"  ClientAliveInterval 77\" to \"ClientAliveInterval 300\"\n  ClientAliveInterval 300\n  # keepalive: added \"ClientAliveCountMax 2\"\n  ClientAliveCountMax 2\n",
 		},
 		{
 			name: "a commented default inside a Match block is not a place",
 			in:   "Port 22\nMatch User bob\n#ClientAliveInterval 0\n  X11Forwarding no\n",
-			want: "Port 22\nClientAliveInterval 300\nClientAliveCountMax 2\nMatch User bob\n#ClientAliveInterval 0\n  X11Forwarding no\n",
+			want: "Port 22\n# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\nMatch User bob\n#ClientAliveInterval 0\n  X11Forwarding no\n",
 		},
 		{
 			name: "a Match-block value is not the global one",
 			in:   "Port 22\nMatch User bob\n  ClientAliveInterval 5\n",
-			want: "Port 22\nClientAliveInterval 300\nClientAliveCountMax 2\nMatch User bob\n  ClientAliveInterval 5\n",
+			want: "Port 22\n# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\nMatch User bob\n  ClientAliveInterval 5\n",
 		},
 		{
 			name: "empty file",
 			in:   "",
-			want: "ClientAliveInterval 300\nClientAliveCountMax 2\n",
+			want: "# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n",
 		},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,12 +118,10 @@ func TestEnableServerInsert(t *testing.T) {
 			if p2 := EnableServer(sc, serverSettings, ""); len(p2.Changed()) != 0 {
 				t.Fatalf("second run changes %v:\n%s", p2.Changed(), bytesOf(p2, main))
 			}
-			// disable restores a file that had no keep-alive lines.
-			if !strings.Contains(strings.ToLower(tt.in), "\nclientalive") && !strings.HasPrefix(strings.ToLower(tt.in), "clientalive") {
-				d := DisableServer(sc, serverKeysForTest, "")
-				if got := bytesOf(d, main); got != tt.in {
-					t.Fatalf("disable gave:\n%q\nwant the original:\n%q", got, tt.in)
-				}
+			// disable restores the original, keep-alive lines or not.
+			d := DisableServer(sc, serverKeysForTest, "")
+			if got := bytesOf(d, main); got != tt.in {
+				t.Fatalf("disable gave:\n%q\nwant the original:\n%q", got, tt.in)
 			}
 		})
 	}
@@ -147,7 +145,7 @@ func TestEnableServerUpdatesShadowingDropIn(t *testing.T) {
 		t.Fatalf("shadowed: %v", p.Shadowed)
 	}
 	di := filepath.Join(etc, "sshd_config.d", "50-cloud-init.conf")
-	if got, want := bytesOf(p, di), "# cloud-init\nPasswordAuthentication no\nClientAliveInterval 300\nClientAliveCountMax 2\n"; got != want {
+	if got, want := bytesOf(p, di), "# cloud-init\nPasswordAuthentication no\n# keepalive: changed \"ClientAliveInterval 120\" to \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n"; got != want {
 		t.Errorf("drop-in:\n%q\nwant\n%q", got, want)
 	}
 	if got := bytesOf(p, filepath.Join(etc, "sshd_config")); got != mainIn {
@@ -156,15 +154,26 @@ func TestEnableServerUpdatesShadowingDropIn(t *testing.T) {
 	if got := p.Changed(); len(got) != 1 || got[0] != di {
 		t.Errorf("Changed() = %v, want only the drop-in", got)
 	}
-	// disable removes the effective lines, then the main file's, which
-	// would otherwise take over.
+	// disable gives the provider's drop-in its 120 back and leaves the
+	// main file's value, which keepalive did not write, where it is;
+	// --all removes every keep-alive line, whoever wrote it.
 	writeFile(t, di, bytesOf(p, di))
 	d := DisableServer(sc, serverKeysForTest, "")
-	if got, want := bytesOf(d, di), "# cloud-init\nPasswordAuthentication no\n"; got != want {
-		t.Errorf("disable drop-in:\n%q\nwant\n%q", got, want)
+	if got := bytesOf(d, di); got != dropIn {
+		t.Errorf("disable drop-in:\n%q\nwant the original\n%q", got, dropIn)
 	}
-	if got, want := bytesOf(d, filepath.Join(etc, "sshd_config")), "Include /etc/ssh/sshd_config.d/*.conf\n#ClientAliveInterval 0\n"; got != want {
-		t.Errorf("disable main:\n%q\nwant\n%q", got, want)
+	if got := bytesOf(d, filepath.Join(etc, "sshd_config")); got != mainIn {
+		t.Errorf("disable main:\n%q\nwant it unchanged", got)
+	}
+	if len(d.Kept) != 1 || d.Kept[0].Pos != filepath.Join(etc, "sshd_config")+":3" || d.Kept[0].Why != KeptNotOurs {
+		t.Errorf("Kept = %+v, want the main file's line 3, not set by keepalive", d.Kept)
+	}
+	a := DisableServerAll(sc, serverKeysForTest, "")
+	if got, want := bytesOf(a, di), "# cloud-init\nPasswordAuthentication no\n"; got != want {
+		t.Errorf("disable --all drop-in:\n%q\nwant\n%q", got, want)
+	}
+	if got, want := bytesOf(a, filepath.Join(etc, "sshd_config")), "Include /etc/ssh/sshd_config.d/*.conf\n#ClientAliveInterval 0\n"; got != want {
+		t.Errorf("disable --all main:\n%q\nwant\n%q", got, want)
 	}
 }
 
@@ -174,7 +183,7 @@ func TestEnableServerMatch(t *testing.T) {
 		sc, etc := serverRoot(t, map[string]string{"sshd_config": in})
 		main := filepath.Join(etc, "sshd_config")
 		p := EnableServer(sc, serverSettings, "User bob")
-		want := in + "Match User bob\n\tClientAliveInterval 300\n\tClientAliveCountMax 2\n"
+		want := in + "# keepalive: added \"Match User bob\"\nMatch User bob\n\t# keepalive: added \"ClientAliveInterval 300\"\n\tClientAliveInterval 300\n\t# keepalive: added \"ClientAliveCountMax 2\"\n\tClientAliveCountMax 2\n"
 		if got := bytesOf(p, main); got != want || len(p.Shadowed) > 0 {
 			t.Fatalf("got %q (shadowed %v), want %q", got, p.Shadowed, want)
 		}
@@ -194,7 +203,7 @@ func TestEnableServerMatch(t *testing.T) {
 		in := "Port 22\nMatch User bob\n  X11Forwarding no\n  ClientAliveInterval 5\nMatch all\n"
 		sc, etc := serverRoot(t, map[string]string{"sshd_config": in})
 		p := EnableServer(sc, serverSettings, "User bob")
-		want := "Port 22\nMatch User bob\n  X11Forwarding no\n  ClientAliveInterval 300\n  ClientAliveCountMax 2\nMatch all\n"
+		want := "Port 22\nMatch User bob\n  X11Forwarding no\n  # keepalive: changed \"  ClientAliveInterval 5\" to \"ClientAliveInterval 300\"\n  ClientAliveInterval 300\n  # keepalive: added \"ClientAliveCountMax 2\"\n  ClientAliveCountMax 2\nMatch all\n"
 		if got := bytesOf(p, filepath.Join(etc, "sshd_config")); got != want || len(p.Shadowed) > 0 {
 			t.Fatalf("got %q (shadowed %v), want %q", got, p.Shadowed, want)
 		}
@@ -211,7 +220,7 @@ func TestEnableServerMatch(t *testing.T) {
 		in := "Port 22\nMatch Address 10.0.0.0/8,!10.9.9.9\n  ClientAliveInterval 5\n"
 		sc, etc := serverRoot(t, map[string]string{"sshd_config": in})
 		p := EnableServer(sc, serverSettings, "Address 10.0.0.0/8,!10.9.9.9")
-		want := "Port 22\nMatch Address 10.0.0.0/8,!10.9.9.9\n  ClientAliveInterval 300\n  ClientAliveCountMax 2\n"
+		want := "Port 22\nMatch Address 10.0.0.0/8,!10.9.9.9\n  # keepalive: changed \"  ClientAliveInterval 5\" to \"ClientAliveInterval 300\"\n  ClientAliveInterval 300\n  # keepalive: added \"ClientAliveCountMax 2\"\n  ClientAliveCountMax 2\n"
 		if got := bytesOf(p, filepath.Join(etc, "sshd_config")); got != want || len(p.Shadowed) > 0 {
 			t.Fatalf("got %q (shadowed %v), want %q", got, p.Shadowed, want)
 		}
@@ -230,7 +239,7 @@ func TestEnableServerDropIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		di := filepath.Join(etc, "sshd_config.d", DropInName)
-		if got, want := bytesOf(p, di), "ClientAliveInterval 300\nClientAliveCountMax 2\n"; got != want {
+		if got, want := bytesOf(p, di), "# keepalive: added \"ClientAliveInterval 300\"\nClientAliveInterval 300\n# keepalive: added \"ClientAliveCountMax 2\"\nClientAliveCountMax 2\n"; got != want {
 			t.Fatalf("drop-in %q, want %q", got, want)
 		}
 		if len(p.Shadowed) > 0 {
@@ -340,19 +349,28 @@ func TestServerMatchEqualsForm(t *testing.T) {
 	in := "ClientAliveInterval 5\nMatch host=a\n  ClientAliveInterval 102\n"
 	sc, etc := serverRoot(t, map[string]string{"sshd_config": in})
 	main := filepath.Join(etc, "sshd_config")
+	unmarked := func(s string) string { // without keepalive's "# keepalive:" notes
+		var out []string
+		for _, l := range strings.SplitAfter(s, "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(l), "# keepalive:") {
+				out = append(out, l)
+			}
+		}
+		return strings.Join(out, "")
+	}
 	p := EnableServer(sc, serverSettings, "Host b")
 	if len(p.Shadowed) != 0 {
 		t.Errorf("--match 'Host b': shadowed by %v; Match host=a does not apply to host b", p.Shadowed)
 	}
 	want := in + "Match Host b\n  ClientAliveInterval 300\n  ClientAliveCountMax 2\n"
-	if got := bytesOf(p, main); got != want {
+	if got := unmarked(bytesOf(p, main)); got != want {
 		t.Errorf("--match 'Host b':\n%s\nwant\n%s", got, want)
 	}
 	// The same criteria in either spelling are the same block.
 	for _, m := range []string{"host=a", "Host a", "HOST = a"} {
 		p := EnableServer(sc, serverSettings, m)
 		want := "ClientAliveInterval 5\nMatch host=a\n  ClientAliveInterval 300\n  ClientAliveCountMax 2\n"
-		if got := bytesOf(p, main); got != want || len(p.Shadowed) != 0 {
+		if got := unmarked(bytesOf(p, main)); got != want || len(p.Shadowed) != 0 {
 			t.Errorf("--match %q:\n%s\nwant\n%s (shadowed %v)", m, got, want, p.Shadowed)
 		}
 	}

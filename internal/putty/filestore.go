@@ -207,7 +207,27 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 			base = seed
 		}
 	}
-	data := setKeepAlive(base, seconds)
+	var cur Session
+	readKeepAlive(base, &cur)
+	var data []byte
+	switch {
+	case opts.Undo:
+		var st int
+		data, st = undoKeepAlive(base)
+		ch.Restored = st == undoRestored
+		if st != undoRestored && cur.KeepAlive.Interval() != 0 {
+			ch.Kept, ch.Why = true, "not set by keepalive"
+			if st == undoEdited {
+				ch.Why = "changed since keepalive set it"
+			}
+		}
+	case opts.Keep && cur.KeepAlive.Interval() != 0:
+		data, ch.Kept, ch.Why = base, true, "in effect"
+	case seconds == 0: // off, whoever set it (disable --all): no record to keep
+		data = removeKey(setKeepAlive(base, 0), keyRecord)
+	default:
+		data = setKeepAliveRecorded(base, seconds)
+	}
 	var after Session
 	readKeepAlive(data, &after)
 	ch.After = after.KeepAlive
@@ -235,6 +255,12 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 	ch.Created = ch.Created && ch.Changed
 	if !ch.Changed || opts.DryRun {
 		return ch, nil
+	}
+	if opts.Undo && ch.Restored && name == DefaultSettings && len(data) == 0 && !opts.Backup {
+		// A Default Settings that held only what keepalive wrote was
+		// created by keepalive: gone again, as before (PuTTY reads a
+		// missing one as its built-in defaults).
+		return ch, snap.Remove()
 	}
 	wo := atomicfile.Options{Backup: opts.Backup}
 	if !snap.Exists {

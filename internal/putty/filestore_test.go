@@ -207,7 +207,8 @@ func TestFileStoreSetKeepAlive(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := strings.Replace(strings.Replace(in, "PingInterval=1"+eol, "PingInterval=0"+eol, 1), "PingIntervalSecs=0"+eol, "PingIntervalSecs=1"+eol, 1)
+		want := strings.Replace(strings.Replace(in, "PingInterval=1"+eol, "PingInterval=0"+eol, 1), "PingIntervalSecs=0"+eol, "PingIntervalSecs=1"+eol, 1) +
+			`KeepaliveWas="1","0",1` + eol // what it was, for disable
 		if !ch.Changed || ch.Created || string(ch.NewText) != want {
 			t.Errorf("set: %+v", ch)
 		}
@@ -223,6 +224,13 @@ func TestFileStoreSetKeepAlive(t *testing.T) {
 			t.Errorf("second run: %+v, %v; want no change", ch, err)
 		}
 		assertFile(t, p, want, old)
+
+		// Undo gives the session back byte for byte.
+		ch, err = s.SetKeepAlive("my server", 0, SetOptions{Undo: true})
+		if err != nil || !ch.Changed || !ch.Restored || ch.After.Interval() != 60 {
+			t.Errorf("undo: %+v, %v", ch, err)
+		}
+		assertFile(t, p, in, time.Time{})
 	}
 }
 
@@ -242,7 +250,7 @@ func TestFileStoreCreate(t *testing.T) {
 	if err != nil || !ch.Changed || !ch.Created {
 		t.Fatalf("Default Settings: %+v, %v", ch, err)
 	}
-	assertFile(t, filepath.Join(dir, "Default%20Settings"), "PingInterval=0\nPingIntervalSecs=300\n", time.Time{})
+	assertFile(t, filepath.Join(dir, "Default%20Settings"), "PingInterval=0\nPingIntervalSecs=300\nKeepaliveWas=-,-,300\n", time.Time{})
 
 	// A session that is not saved is an error, and nothing is written.
 	if _, err := s.SetKeepAlive("new one", 300, SetOptions{}); !errors.Is(err, ErrNoSession) {
@@ -284,7 +292,7 @@ func TestFileStoreSymlink(t *testing.T) {
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("link replaced: %v %v", fi.Mode(), err)
 	}
-	assertFile(t, target, "HostName=h\nPingIntervalSecs=300\nPingInterval=0\n", time.Time{})
+	assertFile(t, target, "HostName=h\nPingIntervalSecs=300\nPingInterval=0\nKeepaliveWas=-,\"5\",300\n", time.Time{})
 }
 
 // assertFile checks a file's content and, unless mtime is zero, that it

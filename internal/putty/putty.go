@@ -123,6 +123,14 @@ type SetOptions struct {
 	Create bool
 	// Backup keeps the previous file as FILE.keepalive.bak (file store).
 	Backup bool
+	// Keep leaves a keep-alive that is on as it is: no interval was asked
+	// for, so the session's own value stays (Change.Kept).
+	Keep bool
+	// Undo puts back the keep-alive the session had before keepalive set
+	// it, as recorded in the session (file store: KeepaliveWas); a session
+	// without a record, or changed since, keeps its value (Change.Kept).
+	// seconds is then not used.
+	Undo bool
 }
 
 // Change is what SetKeepAlive did, or with DryRun would do.
@@ -137,6 +145,11 @@ type Change struct {
 	Created bool
 	// Changed: the session was (or would be) written.
 	Changed bool
+	// Kept: the keep-alive was left as it is, for the reason in Why.
+	Kept bool
+	Why  string
+	// Restored: Undo put back the previous value.
+	Restored bool
 	// OldText and NewText show the change for a diff: the file's bytes, or
 	// the session's keep-alive values in .reg syntax for the registry.
 	OldText, NewText []byte

@@ -3,6 +3,7 @@ package putty
 import (
 	"bytes"
 	"strconv"
+	"strings"
 )
 
 // A session file on Unix is Key=Value lines. PuTTY reads a line as the key
@@ -140,4 +141,177 @@ func lineEnding(data []byte) string {
 		return "\r\n"
 	}
 	return "\n"
+}
+
+// keyRecord is the setting in which keepalive records, in a session file,
+// what the keep-alive was before it changed it, so that `disable --putty`
+// can put that back. PuTTY looks settings up by name and ignores any it
+// does not know (settings.c reads each setting it wants from the file's
+// key tree), and it drops them when it saves the session itself: a session
+// saved in PuTTY since is the user's again. The value is
+//
+//	KeepaliveWas=MINUTES,SECONDS,SET
+//
+// MINUTES and SECONDS are the previous PingInterval and PingIntervalSecs
+// values, each Go-quoted ("1") or - when the line was absent; SET is the
+// interval in seconds keepalive wrote.
+const keyRecord = "KeepaliveWas"
+
+// record is a parsed KeepaliveWas value.
+type record struct {
+	minutes, seconds       string
+	hasMinutes, hasSeconds bool
+	set                    int
+}
+
+func (r record) String() string {
+	q := func(has bool, v string) string {
+		if !has {
+			return "-"
+		}
+		return strconv.Quote(v)
+	}
+	return q(r.hasMinutes, r.minutes) + "," + q(r.hasSeconds, r.seconds) + "," + strconv.Itoa(r.set)
+}
+
+func parseRecord(v string) (record, bool) {
+	var r record
+	field := func() (string, bool, bool) {
+		if rest, ok := strings.CutPrefix(v, "-,"); ok {
+			v = rest
+			return "", false, true
+		}
+		q, err := strconv.QuotedPrefix(v)
+		if err != nil {
+			return "", false, false
+		}
+		s, err := strconv.Unquote(q)
+		rest, ok := strings.CutPrefix(v[len(q):], ",")
+		if err != nil || !ok {
+			return "", false, false
+		}
+		v = rest
+		return s, true, true
+	}
+	var ok bool
+	if r.minutes, r.hasMinutes, ok = field(); !ok {
+		return record{}, false
+	}
+	if r.seconds, r.hasSeconds, ok = field(); !ok {
+		return record{}, false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return record{}, false
+	}
+	r.set = n
+	return r, true
+}
+
+// value returns the raw value of key's first line, and whether there is one.
+func value(data []byte, key string) (string, bool) {
+	lines := parseLines(data)
+	if i := findKey(lines, key); i >= 0 {
+		return string(data[lines[i].valueStart:lines[i].valueEnd]), true
+	}
+	return "", false
+}
+
+// setValue gives key's first line the value, or appends a line.
+func setValue(data []byte, key, v string) []byte {
+	lines := parseLines(data)
+	if i := findKey(lines, key); i >= 0 {
+		l := lines[i]
+		out := append([]byte{}, data[:l.valueStart]...)
+		out = append(out, v...)
+		return append(out, data[l.valueEnd:]...)
+	}
+	out := append([]byte{}, data...)
+	eol := lineEnding(data)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		if eol == "\r\n" && out[len(out)-1] == '\r' {
+			out = append(out, '\n')
+		} else {
+			out = append(out, eol...)
+		}
+	}
+	out = append(out, key+"="+v...)
+	return append(out, eol...)
+}
+
+// removeKey removes key's first line.
+func removeKey(data []byte, key string) []byte {
+	for start := 0; start < len(data); {
+		end := len(data)
+		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
+			end = start + i + 1
+		}
+		if eq := bytes.IndexByte(data[start:end], '='); eq >= 0 && string(data[start:start+eq]) == key {
+			return append(append([]byte{}, data[:start]...), data[end:]...)
+		}
+		start = end
+	}
+	return data
+}
+
+// readRecord returns the session's KeepaliveWas record.
+func readRecord(data []byte) (record, bool) {
+	v, ok := value(data, keyRecord)
+	if !ok {
+		return record{}, false
+	}
+	return parseRecord(v)
+}
+
+// setKeepAliveRecorded is setKeepAlive that also records, in KeepaliveWas,
+// what the values were before keepalive first changed them; a record whose
+// SET no longer matches the session (changed since) is replaced by one of
+// the values now.
+func setKeepAliveRecorded(data []byte, seconds int) []byte {
+	var cur Session
+	readKeepAlive(data, &cur)
+	if cur.KeepAlive.Interval() == seconds {
+		return data
+	}
+	rec, ok := readRecord(data)
+	if !ok || rec.set != cur.KeepAlive.Interval() {
+		rec = record{}
+		rec.minutes, rec.hasMinutes = value(data, keyMinutes)
+		rec.seconds, rec.hasSeconds = value(data, keySeconds)
+	}
+	rec.set = seconds
+	return setValue(setKeepAlive(data, seconds), keyRecord, rec.String())
+}
+
+// Undo outcomes.
+const (
+	undoNone     = iota // no record: the keep-alive is not keepalive's
+	undoEdited          // a record, but the session changed since: the user's
+	undoRestored        // the previous values are back
+)
+
+// undoKeepAlive puts back what KeepaliveWas recorded, when the session
+// still has the keep-alive keepalive set, and removes the record.
+func undoKeepAlive(data []byte) ([]byte, int) {
+	rec, ok := readRecord(data)
+	if !ok {
+		return data, undoNone
+	}
+	var cur Session
+	readKeepAlive(data, &cur)
+	if cur.KeepAlive.Interval() != rec.set {
+		return removeKey(data, keyRecord), undoEdited
+	}
+	out := data
+	for _, k := range []struct {
+		key, v string
+		has    bool
+	}{{keyMinutes, rec.minutes, rec.hasMinutes}, {keySeconds, rec.seconds, rec.hasSeconds}} {
+		if k.has {
+			out = setValue(out, k.key, k.v)
+		} else {
+			out = removeKey(out, k.key)
+		}
+	}
+	return removeKey(out, keyRecord), undoRestored
 }

@@ -2,6 +2,7 @@ package putty
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -210,4 +211,40 @@ func otherLines(data []byte) []byte {
 		out = append(out, '\n')
 	}
 	return out
+}
+
+// TestKeepAliveRecordUndo: keepalive records what a session had, undo
+// gives exactly those bytes back, and a value changed since is the user's.
+func TestKeepAliveRecordUndo(t *testing.T) {
+	for _, tt := range []struct {
+		name, in  string
+		seconds   int
+		edit      func(string) string // a change between set and undo
+		wantState int
+	}{
+		{"both absent", "HostName=h\n", 60, nil, undoRestored},
+		{"legacy minutes and odd bytes", "PingIntervalSecs= 30\r\nPingInterval=1\r\nX=y\r\n", 60, nil, undoRestored},
+		{"set twice: the first values come back", "PingIntervalSecs=15\n", 60, func(s string) string { return string(setKeepAliveRecorded([]byte(s), 120)) }, undoRestored},
+		{"changed since: the user's", "PingIntervalSecs=15\n", 60, func(s string) string { return strings.Replace(s, "PingIntervalSecs=60", "PingIntervalSecs=45", 1) }, undoEdited},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			set := string(setKeepAliveRecorded([]byte(tt.in), tt.seconds))
+			if tt.edit != nil {
+				set = tt.edit(set)
+			}
+			got, st := undoKeepAlive([]byte(set))
+			if st != tt.wantState {
+				t.Fatalf("state %d, want %d", st, tt.wantState)
+			}
+			if st == undoRestored && string(got) != tt.in {
+				t.Errorf("undo gave %q, want the original %q", got, tt.in)
+			}
+			if st == undoEdited && (strings.Contains(string(got), keyRecord) || !strings.Contains(string(got), "PingIntervalSecs=45")) {
+				t.Errorf("undo of a changed session gave %q, want the user's value and no record", got)
+			}
+		})
+	}
+	if _, st := undoKeepAlive([]byte("PingIntervalSecs=30\n")); st != undoNone {
+		t.Errorf("no record: state %d, want undoNone", st)
+	}
 }

@@ -19,14 +19,43 @@ func (f *File) SetValue(i int, value string) {
 
 // Remove deletes line i. When it was the last line and had no line ending,
 // the new last line loses its ending too, so that removing what Insert
-// appended restores the file byte for byte.
+// appended restores the file byte for byte. A byte-order mark on a removed
+// first line moves to the new first line: it belongs to the file.
 func (f *File) Remove(i int) {
 	last := i == len(f.Lines)-1 && f.Lines[i].EOL() == ""
+	moveBOM := i == 0 && f.HasBOM()
 	f.Lines = append(f.Lines[:i], f.Lines[i+1:]...)
 	if last && len(f.Lines) > 0 {
 		p := f.Lines[len(f.Lines)-1]
 		f.Lines[len(f.Lines)-1] = parseLine(strings.TrimSuffix(p.Raw, p.EOL()), len(f.Lines) == 1)
 	}
+	if moveBOM && len(f.Lines) > 0 {
+		f.Lines[0] = parseLine(bom+f.Lines[0].Raw, true)
+	}
+}
+
+// Text returns line i's bytes without its line ending and without the
+// file's byte-order mark: what Replace takes back.
+func (f *File) Text(i int) string {
+	l := f.Lines[i]
+	t := strings.TrimSuffix(l.Raw, l.EOL())
+	if i == 0 {
+		t = strings.TrimPrefix(t, bom)
+	}
+	return t
+}
+
+// Replace sets line i to text (no line break), keeping the line's ending
+// and, on the first line, the file's byte-order mark.
+func (f *File) Replace(i int, text string) {
+	if strings.Contains(text, "\n") {
+		panic(fmt.Sprintf("sshconf: Replace: line contains a line break: %q", text))
+	}
+	prefix := ""
+	if i == 0 && f.HasBOM() {
+		prefix = bom
+	}
+	f.Lines[i] = parseLine(prefix+text+f.Lines[i].EOL(), i == 0)
 }
 
 // Insert puts new lines (text without line endings) before line index i;
@@ -49,6 +78,13 @@ func (f *File) Insert(i int, texts ...string) {
 		}
 		f.Lines[i-1] = parseLine(f.Lines[i-1].Raw+end, i-1 == 0)
 	}
+	// A byte-order mark stays at the start of the file: the old first
+	// line gives it to the new one (a file that is nothing but the mark
+	// keeps it where it is).
+	moveBOM := i == 0 && f.HasBOM() && f.Lines[0].Raw != bom
+	if moveBOM {
+		f.Lines[0] = parseLine(strings.TrimPrefix(f.Lines[0].Raw, bom), false)
+	}
 	lines := make([]*Line, len(texts))
 	for k, t := range texts {
 		if strings.ContainsAny(t, "\r\n") {
@@ -58,7 +94,10 @@ func (f *File) Insert(i int, texts ...string) {
 		if noFinal && k == len(texts)-1 {
 			e = ""
 		}
-		lines[k] = parseLine(t+e, i+k == 0 && !f.HasBOM())
+		if moveBOM && k == 0 {
+			t = bom + t
+		}
+		lines[k] = parseLine(t+e, i+k == 0)
 	}
 	f.Lines = append(f.Lines[:i], append(lines, f.Lines[i:]...)...)
 }

@@ -83,3 +83,23 @@ func TestCanon(t *testing.T) {
 		t.Errorf("sshd has no ProtocolKeepAlives alias, got %q", got)
 	}
 }
+
+func TestByteOrderMarkStaysFirst(t *testing.T) {
+	in := "\uFEFFHost a\r\n  User x\r\n"
+	f := Parse([]byte(in))
+	f.Insert(0, "# note")
+	if got := string(f.Bytes()); got != "\uFEFF# note\r\nHost a\r\n  User x\r\n" {
+		t.Fatalf("Insert at 0 = %q", got)
+	}
+	if f.Lines[1].Key != "Host" || f.Text(0) != "# note" {
+		t.Fatalf("lines after Insert: %q %q", f.Lines[1].Key, f.Text(0))
+	}
+	f.Remove(0)
+	if got := string(f.Bytes()); got != in {
+		t.Fatalf("Remove(0) = %q, want the input back", got)
+	}
+	f.Replace(0, "Host b")
+	if got := string(f.Bytes()); got != "\uFEFFHost b\r\n  User x\r\n" {
+		t.Fatalf("Replace(0) = %q", got)
+	}
+}

@@ -22,17 +22,17 @@ func TestClientConfigUnderWine(t *testing.T) {
 	// (on Windows too) writes its own files.
 	r := m.must(t, "enable", "--host", "web", "--interval", "60")
 	mustContain(t, "enable on no file", r.stdout, `changed C:\users\`)
-	mustContain(t, "enable on no file", r.stdout, `\.ssh\config: ServerAliveInterval 60, ServerAliveCountMax 2 for Host web`)
-	if got, want := readFile(t, config), "Host web\n    ServerAliveInterval 60\n    ServerAliveCountMax 2\n"; got != want {
+	mustContain(t, "enable on no file", r.stdout, `\.ssh\config: ServerAliveInterval 60 (was off), ServerAliveCountMax 2 (was not set) in Host web`)
+	if got, want := readFile(t, config), "# keepalive: added \"Host web\"\nHost web\n    # keepalive: added \"ServerAliveInterval 60\"\n    ServerAliveInterval 60\n    # keepalive: added \"ServerAliveCountMax 2\"\n    ServerAliveCountMax 2\n"; got != want {
 		t.Errorf("new config:\n%q\nwant\n%q", got, want)
 	}
 
 	orig := crlf("# written on Windows\nHost web\n  HostName web.example\n  User me\n\nHost *\n  IdentityFile ~/.ssh/id_ed25519\n")
 	writeFile(t, config, orig)
 	r = m.must(t, "enable", "--interval", "120")
-	mustContain(t, "enable", r.stdout, "ServerAliveInterval 120, ServerAliveCountMax 2 for Host *")
+	mustContain(t, "enable", r.stdout, "ServerAliveInterval 120 (was off), ServerAliveCountMax 2 (was not set) in Host *")
 	got := readFile(t, config)
-	if want := strings.TrimSuffix(orig, "\r\n") + crlf("\n  ServerAliveInterval 120\n  ServerAliveCountMax 2\n"); got != want {
+	if want := strings.TrimSuffix(orig, "\r\n") + crlf("\n  # keepalive: added \"ServerAliveInterval 120\"\n  ServerAliveInterval 120\n  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"); got != want {
 		t.Errorf("enable on a CRLF config:\n%q\nwant\n%q", got, want)
 	}
 	if strings.Count(got, "\n") != strings.Count(got, "\r\n") {
@@ -42,7 +42,7 @@ func TestClientConfigUnderWine(t *testing.T) {
 	mustContain(t, "show --json", r.stdout, `"value": 120`, `.ssh\\config:9"`)
 
 	r = m.must(t, "disable")
-	mustContain(t, "disable", r.stdout, "removed ServerAliveInterval and ServerAliveCountMax for Host *")
+	mustContain(t, "disable", r.stdout, "removed ServerAliveInterval 120, removed ServerAliveCountMax 2 in Host *")
 	if got := readFile(t, config); got != orig {
 		t.Errorf("disable did not give back the file:\n%q\nwant\n%q", got, orig)
 	}
@@ -92,13 +92,13 @@ func TestServerConfigUnderWine(t *testing.T) {
 	}
 
 	r = m.must(t, "server", "--no-validate", "--interval", "60")
-	mustContain(t, "server --no-validate", r.stdout, `changed C:\ProgramData\ssh\sshd_config: ClientAliveInterval 60, ClientAliveCountMax 2`)
+	mustContain(t, "server --no-validate", r.stdout, `changed C:\ProgramData\ssh\sshd_config: ClientAliveInterval 60 (was off), ClientAliveCountMax 2 (was not set)`)
 	mustContain(t, "server --no-validate", r.stderr,
 		`not checked with sshd -t (--no-validate)`, `sshd.exe -t -f "C:\ProgramData\ssh\sshd_config"`,
 		"run `Restart-Service sshd` (as Administrator)")
 	// Each value goes under its commented-out default.
-	want := strings.NewReplacer("#ClientAliveInterval 0\r\n", "#ClientAliveInterval 0\r\nClientAliveInterval\t60\r\n",
-		"#ClientAliveCountMax 3\r\n", "#ClientAliveCountMax 3\r\nClientAliveCountMax\t2\r\n").Replace(sshdConfig)
+	want := strings.NewReplacer("#ClientAliveInterval 0\r\n", "#ClientAliveInterval 0\r\n# keepalive: added \"ClientAliveInterval\\t60\"\r\nClientAliveInterval\t60\r\n",
+		"#ClientAliveCountMax 3\r\n", "#ClientAliveCountMax 3\r\n# keepalive: added \"ClientAliveCountMax\\t2\"\r\nClientAliveCountMax\t2\r\n").Replace(sshdConfig)
 	got := readFile(t, config)
 	if got != want {
 		t.Errorf("server on Windows's sshd_config:\n%q\nwant\n%q", got, want)
@@ -108,14 +108,14 @@ func TestServerConfigUnderWine(t *testing.T) {
 	}
 
 	r = m.must(t, "show", "--json")
-	mustContain(t, "show --json", r.stdout, `"ClientAliveInterval": {`, `"value": 60`, `C:\\ProgramData\\ssh\\sshd_config:11`)
+	mustContain(t, "show --json", r.stdout, `"ClientAliveInterval": {`, `"value": 60`, `C:\\ProgramData\\ssh\\sshd_config:12`)
 
 	r = m.must(t, "server", "--no-validate", "--interval", "90", "--reload")
 	mustContain(t, "server --reload", r.stderr, "--reload: Windows cannot reload sshd", "Restart-Service sshd")
 
 	// disable only removes lines: it goes ahead without sshd.exe.
 	r = m.must(t, "disable", "--server")
-	mustContain(t, "disable --server", r.stdout, "removed ClientAliveInterval and ClientAliveCountMax")
+	mustContain(t, "disable --server", r.stdout, "removed ClientAliveInterval 90, removed ClientAliveCountMax 2")
 	if got := readFile(t, config); got != sshdConfig {
 		t.Errorf("disable --server did not give back the file:\n%q\nwant\n%q", got, sshdConfig)
 	}

@@ -288,11 +288,12 @@ def check_options(module):
     target = p['target']
     for name, (only, unused) in TARGET_ONLY.items():
         if p[name] != unused and target != only:
-            module.fail_json(msg="%s: only for target %s, not %s" % (name, only, target))
+            module.fail_json(msg="%s: only for target %s, not %s; remove %s or set target: %s"
+                                 % (name, only, target, name, only))
     if target == 'putty':
         for name in ('count', 'path'):
             if p[name] is not None:
-                module.fail_json(msg="%s: not for target putty" % name)
+                module.fail_json(msg="%s: not for target putty; remove %s" % (name, name))
 
 
 def command_line(module, binary):
