@@ -559,6 +559,10 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 		if !w.step(1, pos) {
 			return
 		}
+		if arg == "" {
+			w.problem(pos, "Include \"\": keyword Include empty argument; %s refuses this line", w.prog())
+			return
+		}
 		expanded, ok := w.expandInclude(pos, arg)
 		if !ok {
 			continue
