@@ -144,10 +144,10 @@ func TestShowConnectionScenarios(t *testing.T) {
 			"d/a.conf":    "Match Host *.example.com\n  ClientAliveInterval 6\n",
 			"u1.conf":     "ClientAliveCountMax 9\n",
 		},
-		"self include":        {"sshd_config": "Include @DIR@/sshd_config\nClientAliveInterval 1\n"},
-		"rdomain":             {"sshd_config": "Match RDomain r1\n  ClientAliveInterval 10\n"},
-		"negated criterion":   {"sshd_config": "Match !User u1\n  ClientAliveInterval 10\n"},
-		"include no argument": {"sshd_config": "Include\n"},
+		"self include":           {"sshd_config": "Include @DIR@/sshd_config\nClientAliveInterval 1\n"},
+		"rdomain":                {"sshd_config": "Match RDomain r1\n  ClientAliveInterval 10\n"},
+		"negated criterion":      {"sshd_config": "Match !User u1\n  ClientAliveInterval 10\n"},
+		"include no argument":    {"sshd_config": "Include\n"},
 		"include empty argument": {"sshd_config": "Include \"\"\nClientAliveInterval 3\n"},
 	}
 	specs := []string{
