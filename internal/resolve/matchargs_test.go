@@ -269,10 +269,10 @@ func TestKeywordsByVersion(t *testing.T) {
 func TestClientMatch10(t *testing.T) {
 	cfg := filepath.Join(t.TempDir(), "config")
 	for text, want := range map[string]string{
-		"Match sessiontype shell\n  ServerAliveInterval 7\n":        "7",
+		"Match sessiontype shell\n  ServerAliveInterval 7\n":          "7",
 		"Match sessiontype exec,subsystem\n  ServerAliveInterval 7\n": "",
-		"Match command=\n  ServerAliveInterval 7\n":                  "7",
-		"Match command ls*\n  ServerAliveInterval 7\n":               "",
+		"Match command=\n  ServerAliveInterval 7\n":                   "7",
+		"Match command ls*\n  ServerAliveInterval 7\n":                "",
 	} {
 		os.WriteFile(cfg, []byte(text), 0o600)
 		r := Resolve(Options{Files: []Input{{Path: cfg}}, Host: "b", Version: fixed(v100)})
