@@ -96,6 +96,7 @@ func TestShowClientScenarios(t *testing.T) {
 		{"include ${ENV} before 9.9", map[string]string{"config": "Include ${HOME}/x.conf\nInclude %d/x.conf\nServerAliveInterval 5\n"}, []string{"b"}},
 		{"include itself", map[string]string{"config": "Include @DIR@/config\nServerAliveInterval 5\n"}, []string{"b"}},
 		{"include without argument", map[string]string{"config": "Include\nServerAliveInterval 5\n"}, []string{"b"}},
+		{"include empty argument", map[string]string{"config": "Include \"\"\nServerAliveInterval 5\n"}, []string{"b"}},
 		{"bad keyword in an included file", map[string]string{"config": "Include @DIR@/bad.conf\nServerAliveInterval 5\n", "bad.conf": "NoSuchKeyword yes\n"}, []string{"b"}},
 		{"include in a match block", map[string]string{"config": "Match host=b\n  Include @DIR@/in.conf\nHost *\n  ServerAliveInterval 5\n", "in.conf": "ServerAliveInterval 212\nMatch host c\n  ServerAliveCountMax 8\n"}, []string{"b", "c"}},
 	}
@@ -143,10 +144,11 @@ func TestShowConnectionScenarios(t *testing.T) {
 			"d/a.conf":    "Match Host *.example.com\n  ClientAliveInterval 6\n",
 			"u1.conf":     "ClientAliveCountMax 9\n",
 		},
-		"self include":        {"sshd_config": "Include @DIR@/sshd_config\nClientAliveInterval 1\n"},
-		"rdomain":             {"sshd_config": "Match RDomain r1\n  ClientAliveInterval 10\n"},
-		"negated criterion":   {"sshd_config": "Match !User u1\n  ClientAliveInterval 10\n"},
-		"include no argument": {"sshd_config": "Include\n"},
+		"self include":           {"sshd_config": "Include @DIR@/sshd_config\nClientAliveInterval 1\n"},
+		"rdomain":                {"sshd_config": "Match RDomain r1\n  ClientAliveInterval 10\n"},
+		"negated criterion":      {"sshd_config": "Match !User u1\n  ClientAliveInterval 10\n"},
+		"include no argument":    {"sshd_config": "Include\n"},
+		"include empty argument": {"sshd_config": "Include \"\"\nClientAliveInterval 3\n"},
 	}
 	specs := []string{
 		"user=u1,host=b,addr=10.1.2.3,laddr=192.168.1.1,lport=2222,rdomain=r1",

@@ -105,7 +105,8 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 			r = stateOf(matchList(w.opts.LocalUser, c.Arg, false) == 1)
 		case "tagged":
 			tag := w.vals["tag"]
-			if tag == "" {
+			if tag == "" && w.version().AtLeast(10, 0) {
+				// 10.0: no tag matches only an empty pattern.
 				r = stateOf(c.Arg == "")
 			} else {
 				r = stateOf(matchList(tag, c.Arg, false) == 1)
@@ -118,7 +119,13 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 				continue // ssh skips the command once a criterion failed
 			}
 			r = Maybe
-		default: // localnetwork, sessiontype, command
+		case "command":
+			// As for "ssh HOST" (and ssh -G HOST): no remote command, which
+			// only an empty pattern matches.
+			r = stateOf(c.Arg == "")
+		case "sessiontype":
+			r = stateOf(matchList("shell", c.Arg, false) == 1)
+		default: // localnetwork: the local interfaces
 			r = Maybe
 		}
 		if c.Neg {

@@ -203,7 +203,7 @@ func literal(seg []gtok) string {
 // at most *budget directory entries.
 func glob(f FS, pattern string, budget *int) ([]string, error) {
 	if runtime.GOOS == "windows" {
-		return filepath.Glob(pattern)
+		return globFilepath(pattern, budget)
 	}
 	segs, abs, ok := compileGlob(pattern)
 	if !ok {

@@ -3,6 +3,7 @@ package resolve
 import (
 	"errors"
 	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,5 +152,58 @@ func TestGlobBudget(t *testing.T) {
 	}
 	if r.Complete() {
 		t.Error("a stopped evaluation is not complete")
+	}
+}
+
+// TestRandomGlobLikeSSH: random Include patterns over the layout expand to
+// the files the installed ssh reads.
+func TestRandomGlobLikeSSH(t *testing.T) {
+	ssh := testenv.Tool(t, "ssh")
+	dir := writeGlobLayout(t)
+	names := map[string]string{}
+	for i, p := range globLayout {
+		name := fmt.Sprintf("F%d", i)
+		names[name] = p
+		os.WriteFile(filepath.Join(dir, p), []byte("SendEnv "+name+"\n"), 0o600)
+	}
+	firsts := []string{"*", "?", "a", "k", "[ak]", "[!b]", "[^a]", "[[:alpha:]]", "[[:alnum:]]", `\k`, ".*", "[a-k]", "*[!x]"}
+	pieces := []string{"*", "*", "?", "[", "]", "!", "^", "-", "a", "A", "1", "4", ".", `\`, "[:alpha:]", "[:digit:]", "[:alnum:]", "[:punct:]", "[:bogus:]", "conf", "x", "_", "[!a-z]", "[[:digit:]]"}
+	r := rand.New(rand.NewSource(3))
+	for i := 0; i < 200; i++ {
+		var b strings.Builder
+		b.WriteString(firsts[r.Intn(len(firsts))] + "/")
+		for n := 1 + r.Intn(4); n > 0; n-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		pat := b.String()
+		if strings.HasSuffix(pat, `\`) {
+			pat += "x"
+		}
+		budget := maxGlobEntries
+		got, _ := glob(FS{}, filepath.Join(dir, pat), &budget)
+		var files []string
+		for _, g := range got {
+			rel := strings.TrimPrefix(g, dir+"/")
+			if slices.Contains(globLayout, rel) {
+				files = append(files, rel)
+			}
+		}
+		slices.Sort(files)
+		cfg := filepath.Join(t.TempDir(), "config")
+		os.WriteFile(cfg, []byte("Include "+strings.ReplaceAll(filepath.Join(dir, pat), `\`, `\\`)+"\n"), 0o600)
+		out, err := exec.Command(ssh, "-G", "-F", cfg, "h").CombinedOutput()
+		if err != nil {
+			continue // ssh refused the line (a quote or escape it reads otherwise): nothing to compare
+		}
+		var want []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(l, "sendenv "); ok {
+				want = append(want, names[v])
+			}
+		}
+		slices.Sort(want)
+		if !slices.Equal(files, want) {
+			t.Errorf("Include %s: ssh -G read %q, keepalive's glob %q", pat, want, files)
+		}
 	}
 }

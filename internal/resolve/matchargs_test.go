@@ -263,3 +263,22 @@ func TestKeywordsByVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestClientMatch10: 10.0's sessiontype and command criteria, for "ssh
+// HOST" (a shell, no command).
+func TestClientMatch10(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config")
+	for text, want := range map[string]string{
+		"Match sessiontype shell\n  ServerAliveInterval 7\n":          "7",
+		"Match sessiontype exec,subsystem\n  ServerAliveInterval 7\n": "",
+		"Match command=\n  ServerAliveInterval 7\n":                   "7",
+		"Match command ls*\n  ServerAliveInterval 7\n":                "",
+	} {
+		os.WriteFile(cfg, []byte(text), 0o600)
+		r := Resolve(Options{Files: []Input{{Path: cfg}}, Host: "b", Version: fixed(v100)})
+		o, _ := r.Effective("serveraliveinterval")
+		if got := valueOr(o); got != want || r.Rejected() != nil {
+			t.Errorf("%q: %q (rejected %v), want %q", text, got, r.Rejected(), want)
+		}
+	}
+}

@@ -486,6 +486,9 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		case errors.Is(err, ErrTooLarge), errors.Is(err, ErrNotRegular):
 			// OpenSSH would read it; keepalive will not.
 			w.incomplete(path, "keepalive did not read this file: %v", unwrapPath(err))
+		case w.opts.Dialect.Server && errors.Is(err, fs.ErrPermission):
+			// sshd reads as root what keepalive, run as a user, may not.
+			w.incomplete(path, "keepalive could not read this file: %v (sshd reads it as root; run keepalive with sudo to see it)", unwrapPath(err))
 		default:
 			w.problem(path, "%v", unwrapPath(err))
 			w.incomplete(path, "keepalive could not read this file: %v", unwrapPath(err))
@@ -554,6 +557,10 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 	}
 	for _, arg := range l.Args {
 		if !w.step(1, pos) {
+			return
+		}
+		if arg == "" {
+			w.problem(pos, "Include \"\": keyword Include empty argument; %s refuses this line", w.prog())
 			return
 		}
 		expanded, ok := w.expandInclude(pos, arg)
