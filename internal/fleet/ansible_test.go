@@ -398,7 +398,7 @@ func TestAnsibleServer(t *testing.T) {
 		t.Fatalf("sshd -T after apply: ClientAliveInterval %q, ClientAliveCountMax %q; want 60, 3\n%s",
 			got.Get("clientaliveinterval"), got.Get("clientalivecountmax"), readFile(t, cfg))
 	}
-	if !regexp.MustCompile(`(?m)^Match Group sftp\n    ChrootDirectory %h\n\s+ClientAliveInterval 90\n`).MatchString(readFile(t, cfg)) {
+	if !regexp.MustCompile(`(?m)^Match Group sftp\n    ChrootDirectory %h\n    # keepalive: added "ClientAliveInterval 90"\n    ClientAliveInterval 90\n`).MatchString(readFile(t, cfg)) {
 		t.Fatalf("the Match Group sftp block has no ClientAliveInterval 90:\n%s", readFile(t, cfg))
 	}
 	applied := map[string]string{cfg: readFile(t, cfg)}
