@@ -18,15 +18,20 @@ func TestRemove(t *testing.T) {
 	if err := snap.Remove(); err != nil {
 		t.Fatal(err)
 	}
+	snap.Close()
 	if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("still there: %v", err)
 	}
 
 	// A file changed since it was read stays.
 	os.WriteFile(p, []byte("x\n"), 0o644)
-	snap, _ = Read(p)
+	if snap, err = Read(p); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(p, []byte("someone else's\n"), 0o644)
-	if err := snap.Remove(); !errors.Is(err, ErrChanged) {
+	err = snap.Remove()
+	snap.Close()
+	if !errors.Is(err, ErrChanged) {
 		t.Fatalf("Remove of a changed file: %v, want ErrChanged", err)
 	}
 	if b, _ := os.ReadFile(p); string(b) != "someone else's\n" {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,9 @@ import (
 // directory but ~/.ssh, and --root reaches the image's own user config.
 
 func TestFilesSystemConfigIs0644(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix modes and the /etc/ssh, /home layout of an image under --root")
+	}
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "etc", "ssh"), 0o755)
 	code, out, errs := srvRun("enable", "--system", "--root", root)
@@ -59,6 +63,9 @@ func TestFilesMissingDirectoryIsAnError(t *testing.T) {
 // config (the current user's home in the image's /etc/passwd), creating
 // only its ~/.ssh (0700), and disable restores it.
 func TestFilesRootUserConfig(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix modes and the /etc/ssh, /home layout of an image under --root")
+	}
 	u, err := user.Current()
 	if err != nil {
 		t.Skip(err)

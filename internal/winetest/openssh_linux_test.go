@@ -147,8 +147,10 @@ Host web
 	mustContain(t, "show --host tilde", r.stdout, `"value": "no"`, `tilde.conf:2"`)
 
 	r = m.must(t, "enable", "--interval", "60")
-	mustContain(t, "enable", r.stdout, `conf.d\10-a.conf: ServerAliveInterval 60, ServerAliveCountMax 2`)
-	if got, want := readFile(t, filepath.Join(dotSSH, "conf.d", "10-a.conf")), crlf("Host *\n  ServerAliveInterval 60\n  ServerAliveCountMax 2\n"); got != want {
+	mustContain(t, "enable", r.stdout, `conf.d\10-a.conf: ServerAliveInterval 60 (was 30), ServerAliveCountMax 2 (was not set) in Host *`)
+	if got, want := readFile(t, filepath.Join(dotSSH, "conf.d", "10-a.conf")), crlf("Host *\n"+
+		"  # keepalive: changed \"  ServerAliveInterval 30\" to \"ServerAliveInterval 60\"\n  ServerAliveInterval 60\n"+
+		"  # keepalive: added \"ServerAliveCountMax 2\"\n  ServerAliveCountMax 2\n"); got != want {
 		t.Errorf("included file:\n%q\nwant\n%q", got, want)
 	}
 	if got := readFile(t, filepath.Join(dotSSH, "config")); got != main {
