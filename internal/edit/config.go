@@ -205,14 +205,11 @@ func flagFor(key string) string {
 // A symlink is written empty instead: removing it, or its target, would
 // leave something else behind.
 func removeChecked(path string, orig []byte, wo atomicfile.Options) error {
-	snap, err := atomicfile.ReadIn(wo.Root, path)
+	snap, err := readUnchanged(path, orig, wo)
 	if err != nil {
 		return err
 	}
 	defer snap.Close()
-	if !bytes.Equal(snap.Data, orig) {
-		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
-	}
 	err = snap.Remove()
 	if errors.Is(err, atomicfile.ErrLink) {
 		_, err = snap.Write(nil, wo)
@@ -248,16 +245,26 @@ func (c *Config) candidate(p *placement.Plan) error {
 	return err
 }
 
+// readUnchanged reads path, which must still hold orig.
+func readUnchanged(path string, orig []byte, wo atomicfile.Options) (*atomicfile.Snapshot, error) {
+	snap, err := atomicfile.ReadIn(wo.Root, path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(snap.Data, orig) {
+		snap.Close()
+		return nil, hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
+	}
+	return snap, nil
+}
+
 // writeChecked replaces path with data if it still holds orig.
 func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
-	snap, err := atomicfile.ReadIn(wo.Root, path)
+	snap, err := readUnchanged(path, orig, wo)
 	if err != nil {
 		return err
 	}
 	defer snap.Close()
-	if !bytes.Equal(snap.Data, orig) {
-		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
-	}
 	if err := requireOwner(snap, wo); err != nil {
 		return err
 	}
