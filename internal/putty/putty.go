@@ -127,7 +127,8 @@ type SetOptions struct {
 	// for, so the session's own value stays (Change.Kept).
 	Keep bool
 	// Undo puts back the keep-alive the session had before keepalive set
-	// it, as recorded in the session (file store: KeepaliveWas); a session
+	// it, as recorded in the session (KeepaliveWas: a line of the session
+	// file, a REG_SZ value of the session key); a session
 	// without a record, or changed since, keeps its value (Change.Kept).
 	// seconds is then not used.
 	Undo bool
