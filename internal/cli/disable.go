@@ -33,7 +33,8 @@ sessions (--putty). Lines keepalive added go, values it replaced come back
 (it recorded them in a "# keepalive:" comment above each line it wrote, or in
 KeepaliveWas in a PuTTY session), and a keep-alive someone else set, or changed
 since, stays and is named. So enable then disable gives back every file byte
-for byte.
+for byte, and deletes a config that enable created ("# keepalive: created
+this file"), once nothing else is in it.
 
 --all removes every ServerAliveInterval and ServerAliveCountMax in scope
 (ClientAlive* with --server, every session's keep-alive with --putty), whoever
