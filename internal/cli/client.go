@@ -28,8 +28,8 @@ func (cf *clientFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.BoolVar(&cf.User, "user", false, "edit the user's config, ~/.ssh/config (the default)")
 	f.BoolVar(&cf.System, "system", false, "edit the system-wide config, /etc/ssh/ssh_config")
-	f.StringVar(&cf.Host, "host", "*", "the Host pattern the settings are for")
-	f.StringVar(&cf.File, "file", "", "edit this file instead of the default one")
+	f.StringVar(&cf.Host, "host", "*", "the Host `PATTERN` the settings are for")
+	f.StringVar(&cf.File, "file", "", "edit the file at `PATH` instead of the default one")
 	f.StringVar(&cf.Root, "root", "", "treat `DIR` as / (a mounted image): its ssh_config with --system, else its user's ~/.ssh/config")
 }
 

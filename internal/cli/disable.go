@@ -38,14 +38,20 @@ for byte.
 --all removes every ServerAliveInterval and ServerAliveCountMax in scope
 (ClientAlive* with --server, every session's keep-alive with --putty), whoever
 set them.`,
+		Example: `  keepalive disable                          # ~/.ssh/config, Host *
+  keepalive disable --host '*.example.com'
+  sudo keepalive disable --system            # /etc/ssh/ssh_config
+  sudo keepalive disable --server --reload   # sshd_config, then reload sshd
+  keepalive disable --putty --session "my server"
+  keepalive disable --all --dry-run          # every keep-alive, whoever set it`,
 		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
 	cmd.Flags().BoolVar(&o.Putty, "putty", false, "undo the keep-alive of PuTTY saved sessions")
-	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
-	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
+	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only the saved session `NAME` (repeatable)")
+	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only the sessions of `PROGRAM`, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")

@@ -50,8 +50,8 @@ what was there before, so that disable can undo exactly that.`,
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
-	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
-	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before ssh disconnects; without it a value in effect is kept")
+	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "a keep-alive every `DURATION`: seconds or an OpenSSH time (60, 5m, 1m30s); without it a value in effect is kept")
+	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "give up after `N` unanswered keep-alives; without it a value in effect is kept")
 	return cmd
 }
 

@@ -60,9 +60,9 @@ Ctrl-C closes every session and reports what is known so far.`,
 			return runProbe(ctx, s, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Max, "max", "10m", "longest idle time to try (5s to 4h; 600, 10m, 1h30m)")
+	cmd.Flags().StringVar(&o.Max, "max", "10m", "longest idle `DURATION` to try, 5s to 4h (600, 10m, 1h30m)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the result as JSON")
-	cmd.Flags().StringVar(&o.SSH, "ssh", "ssh", "the ssh program to use")
+	cmd.Flags().StringVar(&o.SSH, "ssh", "ssh", "the ssh `PROGRAM` to run")
 	return cmd
 }
 

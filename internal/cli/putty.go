@@ -66,9 +66,9 @@ A --session that is not saved is an error, unless --create asks to save it
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
-	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "a keep-alive every `DURATION`: seconds or an OpenSSH time (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
-	f.StringVar(&o.App, "app", "", "only this program's sessions: putty or kitty (default: each that has saved sessions)")
+	f.StringVar(&o.App, "app", "", "only the sessions of `PROGRAM`, putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
 	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
 	f.BoolVar(&o.Check, "check", false, "write nothing; exit 3 if a change would be made")

@@ -6,6 +6,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/buildinfo"
 
@@ -26,7 +27,10 @@ func Run(args []string, s Streams, m Machine) int {
 	}
 	root := newRootCmd(s, &m)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := unknownCommand(root, args)
+	if err == nil {
+		err = root.Execute()
+	}
 	if err == nil {
 		return exitOK
 	}
@@ -59,12 +63,19 @@ usage, 3 --check found that a change would be made.`,
 		SilenceUsage:  true,
 	}
 	root.SetVersionTemplate(buildinfo.Read(Version).String() + "\n")
+	// --version has no -v: -v is --verbose wherever a command has it.
+	root.Flags().Bool("version", false, "print the version, commit, Go version and platform")
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetIn(s.In)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &cliError{code: exitUsage, err: err}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		hint := c.CommandPath() + " --help lists its flags"
+		if c == c.Root() {
+			hint = "keepalive --help lists the commands; --version prints the version (-v is --verbose of enable, disable, server and putty)"
+		}
+		return &cliError{code: exitUsage, err: err, hint: hint}
 	})
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(
 		newEnableCmd(s, m),
 		newDisableCmd(s, m),
@@ -75,6 +86,8 @@ usage, 3 --check found that a change would be made.`,
 	)
 	// cobra adds "completion" itself; make sure it exists for --help.
 	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	completionExamples(root)
 	registerCompletions(root, m)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -82,6 +95,89 @@ usage, 3 --check found that a change would be made.`,
 		}
 	}
 	return root
+}
+
+// unknownCommand returns the usage error (exit 2) for args that name no
+// command: a typo ("enabel"), "version", or a word after a command that
+// only groups others ("completion tcsh"), for which cobra would print help
+// and exit 0.
+func unknownCommand(root *cobra.Command, args []string) error {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return nil
+	}
+	c, rest, err := root.Find(args)
+	if err == nil && c.Runnable() {
+		return nil
+	}
+	if c == nil {
+		c = root
+	}
+	if err == nil {
+		if c.ParseFlags(rest) != nil || len(c.Flags().Args()) == 0 {
+			return nil // a flag error, or help for the group: cobra says it
+		}
+		rest = c.Flags().Args()
+	}
+	word := ""
+	for _, a := range rest {
+		if !strings.HasPrefix(a, "-") {
+			word = a
+			break
+		}
+	}
+	hint := fmt.Sprintf("%q lists the commands", c.CommandPath()+" --help")
+	if s := c.SuggestionsFor(word); len(s) > 0 {
+		hint = fmt.Sprintf("did you mean %q? ", c.CommandPath()+" "+s[0]) + hint
+	} else if word == "version" && c == root {
+		hint = "keepalive --version prints the version"
+	}
+	return &cliError{code: exitUsage, err: fmt.Errorf("unknown command %q for %q", word, c.CommandPath()), hint: hint}
+}
+
+// newHelpCmd is "keepalive help COMMAND": an unknown topic is bad usage.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		Args:  cobra.ArbitraryArgs,
+		Example: `  keepalive help enable
+  keepalive help completion bash`,
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			cmd, _, _ := c.Root().Find(args)
+			var out []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					out = append(out, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageErrorf("unknown help topic %q: \"keepalive --help\" lists the commands", strings.Join(args, " "))
+			}
+			return cmd.Help()
+		},
+	}
+}
+
+// completionExamples gives cobra's completion commands examples and says
+// what each shell needs.
+func completionExamples(root *cobra.Command) {
+	c, _, err := root.Find([]string{"completion"})
+	if err != nil {
+		return
+	}
+	c.Use = "completion SHELL"
+	c.Example = `  keepalive completion bash > /etc/bash_completion.d/keepalive    # needs the bash-completion package
+  keepalive completion zsh > "${fpath[1]}/_keepalive"              # needs compinit in ~/.zshrc
+  keepalive completion fish > ~/.config/fish/completions/keepalive.fish
+  keepalive completion powershell | Out-String | Invoke-Expression`
+	for _, sh := range c.Commands() {
+		sh.Example = "  " + strings.SplitN(c.Example, "\n", 4)[map[string]int{"bash": 0, "zsh": 1, "fish": 2, "powershell": 3}[sh.Name()]]
+		sh.Example = strings.ReplaceAll(sh.Example, "    ", "  ")
+	}
 }
 
 // noArgs rejects positional arguments as bad usage (exit 2).

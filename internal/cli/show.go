@@ -74,8 +74,8 @@ read), unless --verify=exec (or --allow-exec) says so.`,
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
 	f.StringVar(&o.Connection, "connection", "", "server values for this connection, as sshd -T -C `SPEC` (user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R])")
 	f.BoolVar(&o.JSON, "json", false, `print {"client": ..., "server": ..., "putty": [...], "warnings": [...]}`)
-	f.StringVar(&o.Verify, "verify", "", "cross-check with the real ssh -G and sshd -T; --verify=exec also lets ssh -G run Match exec commands")
-	f.Lookup("verify").NoOptDefVal = "yes"
+	f.Var(verifyValue{&o.Verify}, "verify", "cross-check with the real ssh -G and sshd -T; --verify=exec also lets ssh -G run Match exec commands")
+	f.Lookup("verify").NoOptDefVal = "true"
 	f.BoolVar(&o.AllowExec, "allow-exec", false, "with --verify: let ssh -G run the commands of Match exec blocks")
 	f.StringVar(&o.File, "file", "", "read only this client config, like ssh -F `PATH`")
 	f.StringVar(&o.ServerFile, "server-file", "", "read this sshd config, like sshd -f `PATH`")
@@ -88,6 +88,8 @@ read), unless --verify=exec (or --allow-exec) says so.`,
 func (o *showOptions) validate() error {
 	switch strings.ToLower(o.Verify) {
 	case "", "yes", "true":
+	case "no", "false":
+		o.Verify = ""
 	case "exec":
 		o.AllowExec = true
 	default:
@@ -220,3 +222,11 @@ func verify(rep *report.Report, m *Machine, o *showOptions, serverFile string) b
 	}
 	return rep.Verify(report.VerifyOptions{Find: m.FindProgram, ClientFile: o.File, ServerFile: serverFile, AllowExec: o.AllowExec})
 }
+
+// verifyValue is --verify[=exec]. It calls itself a bool so that the help
+// shows a plain "--verify", as for the other switches.
+type verifyValue struct{ s *string }
+
+func (v verifyValue) String() string     { return *v.s }
+func (v verifyValue) Set(s string) error { *v.s = s; return nil } // validate checks it
+func (v verifyValue) Type() string       { return "bool" }
