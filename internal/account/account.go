@@ -181,3 +181,19 @@ func (a Account) ClientFiles(file string, system bool, root string, reads bool) 
 	}
 	return []resolve.Input{main, {Path: SystemClientConfig(root)}}
 }
+
+// SudoNote says whose ~/.ssh/config an edit of the user config under sudo
+// is for, or "" when not under sudo. Under sudo keepalive edits root's own
+// ~/.ssh/config unless --user (forUser) asks for the invoking user's, which
+// is then edited as that user: root runs keepalive again as them, and this
+// process is that run (SUDO_UID is its uid), or a is that user (Sudo).
+func SudoNote(a Account, forUser bool, path string) string {
+	sudoUser, euid := os.Getenv("SUDO_USER"), os.Geteuid()
+	switch {
+	case forUser && (a.Sudo || euid > 0 && os.Getenv("SUDO_UID") == strconv.Itoa(euid)):
+		return fmt.Sprintf("under sudo --user: editing %s's %s as %s, the user who ran sudo", a.Name, path, a.Name)
+	case !forUser && euid == 0 && sudoUser != "" && sudoUser != "root":
+		return fmt.Sprintf("under sudo: editing root's own %s; --user edits %s's ~/.ssh/config instead (as %s), --system /etc/ssh/ssh_config", path, sudoUser, sudoUser)
+	}
+	return ""
+}

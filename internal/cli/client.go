@@ -13,6 +13,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -26,7 +27,7 @@ type clientFlags struct {
 
 func (cf *clientFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.BoolVar(&cf.User, "user", false, "edit the user's config, ~/.ssh/config (the default)")
+	f.BoolVar(&cf.User, "user", false, "edit your ~/.ssh/config (the default); under sudo, that of the user who ran sudo, as them")
 	f.BoolVar(&cf.System, "system", false, "edit the system-wide config, /etc/ssh/ssh_config")
 	f.StringVar(&cf.Host, "host", "*", "the Host `PATTERN` the settings are for")
 	f.StringVar(&cf.File, "file", "", "edit the file at `PATH` instead of the default one")
@@ -89,11 +90,11 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 		return nil, err
 	}
 	main := sc.Main()
-	if err := actAsController(main); err != nil {
+	if err := privilege.ForPath(main); err != nil {
 		return nil, err
 	}
-	if (acct.Sudo || ranForSudo(cf.User)) && !cf.System && cf.File == "" {
-		fmt.Fprintf(s.Err, "keepalive: editing %s's config %s (the user who ran sudo)\n", acct.Name, main)
+	if note := account.SudoNote(acct, cf.User, main); note != "" && !cf.System && cf.File == "" {
+		fmt.Fprintf(s.Err, "keepalive: note: %s\n", note)
 	}
 	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {
 		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",

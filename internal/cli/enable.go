@@ -38,7 +38,13 @@ An existing effective setting is updated where it is (even in an Included file);
 otherwise a general default goes into a "Host *" block at the end of the file,
 and a --host setting into its own Host block before the general ones. Each line
 keepalive adds or changes gets a "# keepalive:" comment above it that records
-what was there before, so that disable can undo exactly that.`,
+what was there before, so that disable can undo exactly that.
+
+Whose config: ~/.ssh/config of the user running keepalive. Under sudo that
+is root's own (/root/.ssh/config) unless --user asks for the config of the
+user who ran sudo; keepalive then runs itself again as that user, so their
+file and everything it Includes is read and written with their permissions.
+--system edits /etc/ssh/ssh_config instead. Each run under sudo says which.`,
 		Example: `  keepalive enable                          # ~/.ssh/config, every host
   keepalive enable --interval 30 --host '*.example.com'
   sudo keepalive enable --system            # /etc/ssh/ssh_config`,

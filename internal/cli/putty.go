@@ -9,6 +9,7 @@ import (
 
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 )
@@ -123,7 +124,7 @@ func sessionsTarget(s Streams, m *Machine, sessions []string, app string, wf wri
 	}
 	if fs, ok := store.(*putty.FileStore); ok {
 		// sudo -E keeps the user's $HOME: their sessions are edited as them.
-		if err := actAsController(fs.Dir); err != nil {
+		if err := privilege.ForPath(fs.Dir); err != nil {
 			return nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/buildinfo"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 
 	"github.com/spf13/cobra"
 )
@@ -23,7 +24,7 @@ func Main(args []string, s Streams) int { return Run(args, s, SystemMachine()) }
 // Run is Main on a given machine: tests pass their own programs and stores.
 func Run(args []string, s Streams, m Machine) int {
 	if h := sudoUserHandoff(args, m); h != nil {
-		return runHandoff(h, args, s)
+		return h.Run(args, s.In, s.Out, s.Err)
 	}
 	root := newRootCmd(s, &m)
 	root.SetArgs(args)
@@ -34,8 +35,8 @@ func Run(args []string, s Streams, m Machine) int {
 	if err == nil {
 		return exitOK
 	}
-	if h, ok := errors.AsType[*handoff](err); ok {
-		return runHandoff(h, args, s)
+	if h, ok := errors.AsType[*privilege.Handoff](err); ok {
+		return h.Run(args, s.In, s.Out, s.Err)
 	}
 	code, hint := exitCode(err)
 	if code == exitChanged {

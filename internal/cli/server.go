@@ -10,6 +10,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -126,7 +127,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if main == "" {
 		main = account.ServerConfig(sf.Root)
 	}
-	if err := actAsController(main); err != nil {
+	if err := privilege.ForPath(main); err != nil {
 		return nil, err
 	}
 	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -125,7 +126,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	// A file another account controls is read as that account.
 	for _, path := range []string{o.File, o.ServerFile, o.Root} {
 		if path != "" {
-			if err := actAsController(path); err != nil {
+			if err := privilege.ForPath(path); err != nil {
 				return err
 			}
 		}
