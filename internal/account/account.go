@@ -114,6 +114,17 @@ func ServerConfig(root string) string {
 	return filepath.Join(SystemDir(root), "sshd_config")
 }
 
+// IsServerConfig reports whether path is this machine's sshd_config, the
+// file a running sshd reads (ServerConfig("")), by any name.
+func IsServerConfig(path string) bool {
+	a, errA := os.Stat(path)
+	b, errB := os.Stat(ServerConfig(""))
+	if errA != nil || errB != nil {
+		return filepath.Clean(path) == ServerConfig("")
+	}
+	return os.SameFile(a, b)
+}
+
 // View is what ssh itself reads for the user running keepalive (show): it
 // takes the user config from the password database's home, ignoring $HOME,
 // but expands '~' in an Include from $HOME. Zero fields are filled by Fill.

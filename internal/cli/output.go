@@ -24,7 +24,7 @@ func (wf *writeFlags) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.BoolVar(&wf.DryRun, "dry-run", false, "print a unified diff of the change and write nothing")
 	f.BoolVar(&wf.Check, "check", false, "write nothing; exit 3 if a change would be made")
-	f.BoolVar(&wf.Backup, "backup", false, "keep the previous file as FILE.keepalive.bak")
+	f.BoolVar(&wf.Backup, "backup", false, "keep the previous file as FILE.keepalive.bak (FILE.keepalive.bak.1, .2, ... if taken: no backup is overwritten)")
 	f.BoolVar(&wf.JSON, "json", false, `print {"changed": ..., "files": [...], "diff": ...}`)
 	f.BoolVarP(&wf.Verbose, "verbose", "v", false, "show the diff of what changed")
 }

@@ -109,6 +109,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	t := &edit.Server{
 		Options: wf.options(s), Match: sf.Match, Reload: sf.Reload, Local: sf.Root == "",
 		NoValidate: sf.NoValidate, FindProgram: m.FindProgram, FindReload: m.FindReload,
+		OtherFile: sf.File != "" && !account.IsServerConfig(sf.File),
 	}
 	if sf.Match != "" {
 		args, err := placement.ParseMatch(sf.Match)

@@ -32,7 +32,11 @@ type Server struct {
 	// Reload reloads the running sshd after a write; otherwise the output
 	// says how. Local is false under --root: another system's files.
 	Reload, Local bool
-	FindReload    func(pidFile string) openssh.Reload
+	// OtherFile: the config is not the one this machine's sshd reads
+	// (--file elsewhere), so nothing is said about the running sshd
+	// unless Reload asks to reload it.
+	OtherFile  bool
+	FindReload func(pidFile string) openssh.Reload
 }
 
 // checker starts the sshd that validates, or returns nil with
@@ -162,7 +166,7 @@ func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placeme
 		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
 		Mode:       s.Mode,
 		Diff:       s.Diff,
-		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
+		Write:      atomicfile.Options{Backup: s.Backup, Note: s.note, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
 		Summary:    summary,
 		Idle:       idle,
 		Warn:       s.Warn,
@@ -206,8 +210,8 @@ func (s *Server) where(p *placement.Plan, settings []placement.Setting) string {
 
 // apply reloads sshd with Reload, or says how to.
 func (s *Server) apply(c *openssh.Checker, p *placement.Plan, changed bool) error {
-	if !s.Local {
-		return nil // another system's files: its own sshd reads them when it starts
+	if !s.Local || s.OtherFile && !s.Reload {
+		return nil // another system's files, or a file sshd does not read: nothing to say about the running sshd
 	}
 	if runtime.GOOS == "windows" {
 		switch {

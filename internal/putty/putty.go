@@ -121,8 +121,12 @@ type SetOptions struct {
 	// Settings" as PuTTY seeds a session saved from its dialog. Without it a
 	// missing session is an error wrapping ErrNoSession.
 	Create bool
-	// Backup keeps the previous file as FILE.keepalive.bak (file store).
+	// Backup keeps the previous file as FILE.keepalive.bak, or
+	// FILE.keepalive.bak.N when taken (file store).
 	Backup bool
+	// Note receives what the user should hear about a write (file store):
+	// see atomicfile.Options.Note.
+	Note func(string)
 	// Keep leaves a keep-alive that is on as it is: no interval was asked
 	// for, so the session's own value stays (Change.Kept).
 	Keep bool
