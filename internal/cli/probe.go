@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -67,7 +66,7 @@ Ctrl-C closes every session and reports what is known so far.`,
 }
 
 func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
-	limit, err := parseMax(o.Max)
+	limit, err := input.Duration("--max", o.Max, probe.MinMax, probe.MaxMax, probe.Format)
 	if err != nil {
 		return err
 	}
@@ -85,7 +84,7 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 	res, err := probe.Run(ctx, opts)
 	if err != nil {
 		if errors.Is(err, probe.ErrNoSession) {
-			return withHint(err, fmt.Sprintf("check that `%s -o BatchMode=yes %s true` logs in without a prompt", o.SSH, o.Host))
+			return withHint(err, fmt.Sprintf("check that `%s` logs in without a prompt", opts.LoginCommand()))
 		}
 		return fmt.Errorf("probe %s: %w", o.Host, err)
 	}
@@ -101,22 +100,6 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 		return errors.New("probe interrupted: the result above is partial")
 	}
 	return nil
-}
-
-// parseMax reads --max with parseInterval's syntax and checks the probe's
-// own range.
-func parseMax(value string) (time.Duration, error) {
-	bad := usageErrorf("invalid --max %q: want seconds (600) or an OpenSSH time (10m, 1h30m), from %s to %s",
-		value, probe.Format(probe.MinMax), probe.Format(probe.MaxMax))
-	secs, err := input.Interval("--max", value)
-	if err != nil {
-		return 0, bad
-	}
-	d := time.Duration(secs) * time.Second
-	if d < probe.MinMax || d > probe.MaxMax {
-		return 0, bad
-	}
-	return d, nil
 }
 
 // isTerminal reports whether w is a terminal.

@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
@@ -85,10 +82,7 @@ func runServer(s Streams, m *Machine, o *serverOptions) error {
 	if err != nil {
 		return err
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(o.Count)); err == nil && n == 0 {
-		return usageErrorf("invalid --count 0: since OpenSSH 8.2, ClientAliveCountMax 0 makes sshd never disconnect an unresponsive client, so dead sessions would pile up; want a count from 1 to 2147483647 (2 or 3 is usual)")
-	}
-	count, err := input.Count("--count", o.Count)
+	count, err := input.ClientAliveCount("--count", o.Count)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -79,6 +80,26 @@ func Count(flag, v string) (int, error) {
 		return 0, errorf("invalid %s %q: too large; want a count from 1 to 2147483647", flag, v)
 	}
 	return n, nil
+}
+
+// ClientAliveCount reads sshd's --count: as Count, and refusing 0 with
+// why (since OpenSSH 8.2 it means never disconnect).
+func ClientAliveCount(flag, v string) (int, error) {
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n == 0 {
+		return 0, errorf("invalid %s 0: since OpenSSH 8.2, ClientAliveCountMax 0 makes sshd never disconnect an unresponsive client, so dead sessions would pile up; want a count from 1 to 2147483647 (2 or 3 is usual)", flag)
+	}
+	return Count(flag, v)
+}
+
+// Duration reads a duration flag with Interval's syntax and checks that it
+// lies from lo to hi; format prints those in the message.
+func Duration(flag, value string, lo, hi time.Duration, format func(time.Duration) string) (time.Duration, error) {
+	secs, err := Interval(flag, value)
+	d := time.Duration(secs) * time.Second
+	if err != nil || d < lo || d > hi {
+		return 0, errorf("invalid %s %q: want seconds (600) or an OpenSSH time (10m, 1h30m), from %s to %s", flag, value, format(lo), format(hi))
+	}
+	return d, nil
 }
 
 // SessionNames checks and de-duplicates --session values. PuTTY maps an
