@@ -14,8 +14,6 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
-	"github.com/keepalive-ssh/keepalive/internal/resolve"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // clientFlags select which client config an edit is for.
@@ -51,21 +49,8 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 	if err != nil {
 		return placement.Scope{}, account.Account{}, err
 	}
-	home := acct.Home
-	if cf.Root != "" && cf.File == "" && !cf.System {
-		// The image's own user config: '~' and relative Includes are
-		// that home's, inside the image.
-		home = account.HomeIn(cf.Root, acct.Name)
-	}
-	opts := resolve.Options{
-		Dialect:   sshconf.Client,
-		Version:   m.Version,
-		FS:        resolve.FS{Root: cf.Root},
-		Home:      home,
-		Files:     acct.ClientFiles(cf.File, cf.System, cf.Root, false),
-		LocalUser: acct.Name,
-	}
-	localTokens(&opts)
+	opts := acct.EditChain(cf.File, cf.System, cf.Root)
+	opts.Version = m.Version
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }
 

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"sync"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
@@ -42,17 +40,6 @@ func installedVersion() resolve.Version {
 	// one (OpenSSH_10.0p2) need it.
 	return resolve.Version{Major: v.Major, Minor: v.Minor, Debian: v.Debian,
 		Release: fmt.Sprintf("OpenSSH_%d.%d", v.Major, v.Minor), Text: v.String()}
-}
-
-// localTokens fills what the %-tokens of a client Include need from the
-// local machine (OpenSSH 9.9 and later expand them), and the environment
-// for ${VAR}.
-func localTokens(o *resolve.Options) {
-	o.Getenv = os.LookupEnv
-	if h, err := os.Hostname(); err == nil {
-		o.LocalHost = h
-	}
-	o.UID = strconv.Itoa(os.Getuid())
 }
 
 // SessionStore is the --app program's session store, or with no --app

@@ -8,8 +8,6 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
-	"github.com/keepalive-ssh/keepalive/internal/resolve"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // serverFlags select the sshd config an edit is for; server and disable
@@ -125,12 +123,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if err := privilege.ForPath(main); err != nil {
 		return nil, err
 	}
-	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
+	t.Scope = placement.Scope{Opts: account.ServerChain(main, sf.Root)}
 	t.Scope.Opts.Version = m.Version
 	return t, nil
-}
-
-// serverChain evaluates the sshd config main, under root.
-func serverChain(main, root string) resolve.Options {
-	return resolve.Options{Dialect: sshconf.Server, FS: resolve.FS{Root: root}, Files: []resolve.Input{{Path: main}}}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 type showOptions struct {
@@ -25,8 +24,10 @@ type showOptions struct {
 	File       string // client config to read instead of the default chain
 	ServerFile string
 	Root       string
+	NoClient   bool
 	NoServer   bool
 	NoPutty    bool
+	AllHosts   bool
 
 	env account.View
 }
@@ -68,7 +69,8 @@ read), unless --verify=exec (or --allow-exec) says so.`,
 		Example: `  keepalive show
   keepalive show --host build.example.com --verify
   keepalive show --connection user=alice,host=laptop.lan,addr=10.0.0.7 --no-putty
-  keepalive show --json --no-putty`,
+  keepalive show --json --no-putty
+  keepalive show --no-client --no-putty      # only sshd's values`,
 		RunE: func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
@@ -81,7 +83,9 @@ read), unless --verify=exec (or --allow-exec) says so.`,
 	f.StringVar(&o.File, "file", "", "read only this client config, like ssh -F `PATH`")
 	f.StringVar(&o.ServerFile, "server-file", "", "read this sshd config, like sshd -f `PATH`")
 	f.StringVar(&o.Root, "root", "", "treat `DIR` as / for system paths and absolute Includes")
+	f.BoolVar(&o.NoClient, "no-client", false, "leave out the client (ssh) values")
 	f.BoolVar(&o.NoServer, "no-server", false, "leave out the server (sshd) values")
+	f.BoolVar(&o.AllHosts, "all", false, "with --host: also the findings about keep-alives for other hosts (otherwise counted)")
 	f.BoolVar(&o.NoPutty, "no-putty", false, "leave out PuTTY sessions")
 	return cmd
 }
@@ -101,6 +105,12 @@ func (o *showOptions) validate() error {
 	}
 	if o.Host != "" && (strings.HasPrefix(o.Host, "-") || strings.ContainsAny(o.Host, " \t\r\n\x00")) {
 		return usageErrorf("invalid --host %q: want a host name as typed after ssh, such as example.com", o.Host)
+	}
+	if o.NoClient && (o.Host != "" || o.File != "" || o.AllHosts) {
+		return usageErrorf("--host, --file and --all are about the client values and cannot be combined with --no-client")
+	}
+	if o.AllHosts && o.Host == "" {
+		return usageErrorf("--all goes with --host: without it show reports on every host's keep-alives already")
 	}
 	if o.Connection != "" {
 		if strings.ContainsAny(o.Connection, " \t\r\n\x00") {
@@ -146,30 +156,18 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	if host == "" {
 		host, probe = placement.ProbeHost("*"), true
 	}
-	files := []resolve.Input{{Path: fsys.Real(o.env.UserConfig), User: true}, {Path: account.SystemClientConfig(o.Root)}}
-	if o.File != "" {
-		files = []resolve.Input{{Path: o.File, User: true}} // ssh -F reads it as a user config
+	client := o.env.ShowChain(o.File, o.Root, host)
+	client.Version = m.Version
+	opts := report.Options{Client: &client, Probe: probe, AllHosts: o.AllHosts, CheckUserConfig: o.File == ""}
+	if o.NoClient {
+		opts.Client = nil
 	}
-	opts := report.Options{
-		Client: &resolve.Options{
-			Dialect:   sshconf.Client,
-			Version:   m.Version,
-			FS:        fsys,
-			Home:      o.env.Home,
-			Files:     files,
-			Host:      host,
-			LocalUser: o.env.LocalUser,
-		},
-		Probe:           probe,
-		CheckUserConfig: o.File == "",
-	}
-	localTokens(opts.Client)
 	serverFile := o.ServerFile
 	if serverFile == "" {
 		serverFile = account.ServerConfig(o.Root)
 	}
 	if !o.NoServer {
-		so := serverChain(serverFile, o.Root)
+		so := account.ServerChain(serverFile, o.Root)
 		so.Version = m.Version
 		so.Conn, _ = resolve.ParseConn(o.Connection) // validated
 		if so.Conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
@@ -187,7 +185,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		}
 	}
 	rep := report.Build(opts)
-	if o.File == "" {
+	if o.File == "" && !o.NoClient {
 		rep.NoteHomeMismatch(o.env.UserConfig, account.UserConfig(o.env.Home), fsys)
 	}
 

@@ -32,9 +32,9 @@ type Server struct {
 	// Reload reloads the running sshd after a write; otherwise the output
 	// says how. Local is false under --root: another system's files.
 	Reload, Local bool
-	// OtherFile: the config is not the one this machine's sshd reads
-	// (--file elsewhere), so nothing is said about the running sshd
-	// unless Reload asks to reload it.
+	// OtherFile: the config is not the one this machine's sshd reads by
+	// default (--file elsewhere): an sshd is reported as not running only
+	// when Reload asks to reload it.
 	OtherFile  bool
 	FindReload func(pidFile string) openssh.Reload
 }
@@ -210,8 +210,8 @@ func (s *Server) where(p *placement.Plan, settings []placement.Setting) string {
 
 // apply reloads sshd with Reload, or says how to.
 func (s *Server) apply(c *openssh.Checker, p *placement.Plan, changed bool) error {
-	if !s.Local || s.OtherFile && !s.Reload {
-		return nil // another system's files, or a file sshd does not read: nothing to say about the running sshd
+	if !s.Local {
+		return nil // another system's files: its own sshd reads them when it starts
 	}
 	if runtime.GOOS == "windows" {
 		switch {
@@ -229,7 +229,9 @@ func (s *Server) apply(c *openssh.Checker, p *placement.Plan, changed bool) erro
 	}
 	r := s.FindReload(s.pidFile(c, p))
 	if !r.Running() {
-		fmt.Fprintln(s.Warn, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
+		if !s.OtherFile || s.Reload { // no sshd runs with --file's PidFile: most likely none reads it
+			fmt.Fprintln(s.Warn, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
+		}
 		return nil
 	}
 	if !s.Reload {
