@@ -58,6 +58,7 @@ file and everything it Includes is read and written with their permissions.
 	o.writeFlags.register(cmd)
 	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "a keep-alive every `DURATION`: seconds or an OpenSSH time (60, 5m, 1m30s); without it a value in effect is kept")
 	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "give up after `N` unanswered keep-alives; without it a value in effect is kept")
+	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "do not check the config with ssh -G")
 	return cmd
 }
 
