@@ -2,14 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
-	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
@@ -55,19 +52,6 @@ func (cf *clientFlags) scope(m *Machine) (placement.Scope, account.Account, erro
 	return placement.Scope{Opts: opts, Host: cf.Host}, acct, nil
 }
 
-// writeOptions are the atomicfile options for a config of acct: a user's
-// config is 0600, a system one 0644 so that every user's ssh can read it.
-func writeOptions(acct account.Account, system bool) atomicfile.Options {
-	if system {
-		return atomicfile.Options{Perm: 0o644, DirPerm: 0o755}
-	}
-	wo := atomicfile.Options{Perm: 0o600, DirPerm: 0o700}
-	if acct.Sudo {
-		wo.SetOwner, wo.UID, wo.GID = true, acct.UID, acct.GID
-	}
-	return wo
-}
-
 // target builds the edit of the client config the flags name, and says
 // whose it is when that may surprise.
 func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Client, error) {
@@ -79,42 +63,18 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 	if err := privilege.ForPath(main); err != nil {
 		return nil, err
 	}
-	if note := account.SudoNote(acct, cf.User, main); note != "" && !cf.System && cf.File == "" {
-		fmt.Fprintf(s.Err, "keepalive: note: %s\n", note)
+	own := !cf.System && cf.File == "" // the user's own ~/.ssh/config
+	for _, n := range acct.EditNotes(cf.User, main) {
+		if own {
+			fmt.Fprintf(s.Err, "keepalive: note: %s\n", n)
+		}
 	}
-	if !cf.System && cf.File == "" && acct.PwHome != "" && filepath.Clean(acct.PwHome) != filepath.Clean(acct.Home) {
-		fmt.Fprintf(s.Err, "keepalive: note: editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)\n",
-			main, acct.Home, account.UserConfig(acct.PwHome))
-	}
-	if err := requireRoot(cf.Root); err != nil {
+	if err := account.RequireRoot(cf.Root); err != nil {
 		return nil, err
 	}
-	wo := writeOptions(acct, cf.System)
-	wo.Root = cf.Root
-	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: wo, NoValidate: cf.NoValidate, FindProgram: m.FindProgram}
-	if cf.File == "" && !cf.System {
+	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: acct.WriteOptions(cf.System, cf.Root), NoValidate: cf.NoValidate, FindProgram: m.FindProgram}
+	if own {
 		t.CreateDir = filepath.Dir(main) // ~/.ssh, 0700, the one directory keepalive creates
 	}
 	return t, nil
-}
-
-// requireRoot refuses a --root that is not a directory: keepalive creates
-// no directory trees.
-func requireRoot(root string) error {
-	if root == "" {
-		return nil
-	}
-	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
-		return withHint(fmt.Errorf("--root %s: not a directory; nothing was written", root),
-			"give the directory where the image or container is mounted")
-	}
-	return nil
-}
-
-// homeForDisplay shortens paths in messages under the user's home.
-func homeForDisplay(p string) string {
-	if h, err := os.UserHomeDir(); err == nil && strings.HasPrefix(p, h+"/") {
-		return "~" + p[len(h):]
-	}
-	return p
 }

@@ -2,11 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
@@ -128,14 +127,11 @@ func sessionsTarget(s Streams, m *Machine, sessions []string, app string, wf wri
 			return nil, err
 		}
 	}
-	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
-		// sudo usually sets HOME to root's: say whose sessions these are.
-		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
+	if n := account.PuttySudoNote(store.Where()); n != "" {
+		fmt.Fprintf(s.Err, "keepalive: note: %s\n", n)
 	}
-	if wf.Backup {
-		if strings.HasPrefix(store.Where(), `HKCU\`) {
-			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", strings.Split(store.Where(), " and ")[0])
-		}
+	if w := putty.BackupWarning(store); w != "" && wf.Backup {
+		fmt.Fprintf(s.Err, "keepalive: warning: %s\n", w)
 	}
 	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil
 }

@@ -113,7 +113,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if sf.Reload && sf.Root != "" {
 		return nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
 	}
-	if err := requireRoot(sf.Root); err != nil {
+	if err := account.RequireRoot(sf.Root); err != nil {
 		return nil, err
 	}
 	main := sf.File

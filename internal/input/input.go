@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
@@ -117,4 +118,21 @@ func SessionNames(in []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// HostCompletions are the shell completions for --host among the Host
+// patterns of a config: those that begin with prefix and that HostPattern
+// accepts, each described by where it is written (shortened by short).
+// With patterns false only names without wildcards are offered: values for
+// a command that wants one host.
+func HostCompletions(hosts []resolve.HostPattern, prefix string, patterns bool, short func(string) string) []string {
+	var out []string
+	for _, hp := range hosts {
+		p := hp.Pattern
+		if !strings.HasPrefix(p, prefix) || HostPattern("--host", p) != nil || !patterns && strings.ContainsAny(p, "*?") {
+			continue
+		}
+		out = append(out, p+"\t"+short(hp.Pos))
+	}
+	return out
 }

@@ -20,6 +20,7 @@ package putty
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -193,4 +194,32 @@ func atoi(s string) int {
 		n = -n
 	}
 	return int(max(min(n, 1<<31-1), -1<<31))
+}
+
+// Completions are the shell completions for --session: the saved sessions
+// of store whose names begin with prefix ("Default Settings" first), each
+// described by its keep-alive.
+func Completions(store Store, prefix string) ([]string, error) {
+	sessions, err := store.Sessions()
+	var out []string
+	for _, s := range sessions {
+		if !strings.HasPrefix(s.Name, prefix) {
+			continue
+		}
+		desc := "keep-alive off"
+		if n := s.KeepAlive.Interval(); n > 0 {
+			desc = fmt.Sprintf("keep-alive %d s", n)
+		}
+		out = append(out, s.Name+"\t"+desc)
+	}
+	return out, err
+}
+
+// BackupWarning is what --backup cannot do for store: "" for session files,
+// which are backed up; for the registry, how to save a copy by hand.
+func BackupWarning(store Store) string {
+	if !strings.HasPrefix(store.Where(), `HKCU\`) {
+		return ""
+	}
+	return fmt.Sprintf("--backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one", strings.Split(store.Where(), " and ")[0])
 }
