@@ -25,26 +25,11 @@ type disableOptions struct {
 func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
-		Use:   "disable",
-		Short: "Undo the keep-alive settings that enable, server or putty made",
-		Long: `Undo what enable, server or putty did: for --host in the client config
-(--user, the default, or --system), in sshd_config (--server), or in PuTTY
-sessions (--putty). Lines keepalive added go, values it replaced come back
-(it recorded them in a "# keepalive:" comment above each line it wrote, or in
-KeepaliveWas in a PuTTY session), and a keep-alive someone else set, or changed
-since, stays and is named. So enable then disable gives back every file byte
-for byte.
-
---all removes every ServerAliveInterval and ServerAliveCountMax in scope
-(ClientAlive* with --server, every session's keep-alive with --putty), whoever
-set them.`,
-		Example: `  keepalive disable                          # ~/.ssh/config, Host *
-  keepalive disable --host '*.example.com'
-  sudo keepalive disable --system            # /etc/ssh/ssh_config
-  sudo keepalive disable --server --reload   # sshd_config, then reload sshd
-  keepalive disable --putty --session "my server"
-  keepalive disable --all --dry-run          # every keep-alive, whoever set it`,
-		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
+		Use:     "disable",
+		Short:   "Undo the keep-alive settings that enable, server or putty made",
+		Long:    long("disable"),
+		Example: examples("disable"),
+		RunE:    func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)

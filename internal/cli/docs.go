@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"embed"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -19,3 +21,21 @@ func DocTree() *cobra.Command {
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// The long help and the examples of each command are text in help/NAME.txt:
+// the long help, then a blank line, "Examples:" and the examples.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// long is the long help of command name.
+func long(name string) string { l, _ := helpText(name); return l }
+
+// examples are the examples of command name.
+func examples(name string) string { _, e := helpText(name); return e }
+
+func helpText(name string) (long, examples string) {
+	b, _ := helpFiles.ReadFile("help/" + name + ".txt") // a missing file leaves the help empty, which TestHelp catches
+	long, examples, _ = strings.Cut(strings.TrimRight(string(b), "\n"), "\n\nExamples:\n")
+	return long, examples
+}

@@ -24,30 +24,10 @@ const (
 func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
 	cmd := &cobra.Command{
-		Use:   "enable",
-		Short: "Turn on keep-alives in the OpenSSH client config",
-		Long: `Set ServerAliveInterval and ServerAliveCountMax so that ssh sends a keep-alive
-through the encrypted channel every --interval seconds and gives up after
---count unanswered ones.
-
-Without --interval and --count, a value already in effect is kept (and named
-with its file:line); keep-alives are turned on where they are off. A value given
-with --interval or --count always wins. Every change says what the value was.
-
-An existing effective setting is updated where it is (even in an Included file);
-otherwise a general default goes into a "Host *" block at the end of the file,
-and a --host setting into its own Host block before the general ones. Each line
-keepalive adds or changes gets a "# keepalive:" comment above it that records
-what was there before, so that disable can undo exactly that.
-
-Whose config: ~/.ssh/config of the user running keepalive. Under sudo that
-is root's own (/root/.ssh/config) unless --user asks for the config of the
-user who ran sudo; keepalive then runs itself again as that user, so their
-file and everything it Includes is read and written with their permissions.
---system edits /etc/ssh/ssh_config instead. Each run under sudo says which.`,
-		Example: `  keepalive enable                          # ~/.ssh/config, every host
-  keepalive enable --interval 30 --host '*.example.com'
-  sudo keepalive enable --system            # /etc/ssh/ssh_config`,
+		Use:     "enable",
+		Short:   "Turn on keep-alives in the OpenSSH client config",
+		Long:    long("enable"),
+		Example: examples("enable"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")

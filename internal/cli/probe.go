@@ -26,22 +26,10 @@ type probeOptions struct {
 func newProbeCmd(s Streams) *cobra.Command {
 	o := &probeOptions{}
 	cmd := &cobra.Command{
-		Use:   "probe HOST [-- SSH_ARGS...]",
-		Short: "Measure how long the path to HOST keeps an idle SSH connection",
-		Long: `Open several SSH sessions to HOST at once with keep-alives off, each idle for a
-different time (2s, 3s, 4s, 5s, 7s, 10s, ... up to --max), and see which come
-back. A NAT or firewall that forgets idle connections after some time lets the
-shorter ones through and swallows the longer ones; the report gives the timeout
-found, a keep-alive interval comfortably below it and the keepalive command
-that sets it.
-
-The probe uses the system ssh with your own config and keys (it must log in
-without a password prompt) and runs "sleep" on HOST. It takes about --max, or
-less when a shorter idle already dropped. Arguments after -- go to ssh.
-Ctrl-C closes every session and reports what is known so far.`,
-		Example: `  keepalive probe myserver
-  keepalive probe --max 30m user@host.example.com
-  keepalive probe --json myserver -- -p 2222 -i ~/.ssh/id_probe`,
+		Use:     "probe HOST [-- SSH_ARGS...]",
+		Short:   "Measure how long the path to HOST keeps an idle SSH connection",
+		Long:    long("probe"),
+		Example: examples("probe"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			n := len(args)
 			if dash := cmd.ArgsLenAtDash(); dash >= 0 {

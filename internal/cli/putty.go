@@ -26,39 +26,10 @@ type puttyOptions struct {
 func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 	o := &puttyOptions{}
 	cmd := &cobra.Command{
-		Use:   "putty",
-		Short: "Turn on keep-alives in PuTTY saved sessions",
-		Long: `Set "Seconds between keepalives" (Connection panel) in PuTTY saved sessions:
-every saved session and "Default Settings", or only the --session ones.
-Without --interval a session whose keep-alive is on keeps it; with it, the
-value given wins. Each change says what the value was, and keepalive records
-it in the session (KeepaliveWas=..., a setting PuTTY ignores) so that
-disable --putty can put it back.
-
-PuTTY reads each saved session on its own; "Default Settings" only seeds the
-sessions saved after it. So keepalive sets both: the sessions you have, and
-Default Settings for the ones you will save. Default Settings is created when
-PuTTY has not saved it yet (it then holds only the keep-alive, and PuTTY's
-built-in defaults still apply to everything else).
-
-PuTTY stores the interval as PingInterval (minutes, from PuTTY 0.50) plus
-PingIntervalSecs, added together; keepalive writes PingInterval=0 and
-PingIntervalSecs=N so the total is exactly --interval. Nothing else in a
-session changes.
-
-Sessions live in ~/.putty/sessions (or ~/.config/putty/sessions when that
-exists, or $PUTTYDIR/sessions, or $PUTTYSESSIONS, as PuTTY looks for them) on
-Unix, and in HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions on Windows.
-On Windows, KiTTY's sessions (HKEY_CURRENT_USER\Software\9bis.com\KiTTY\Sessions)
-are edited too when KiTTY has saved any, listed apart as "kitty: NAME";
---app picks PuTTY's or KiTTY's alone.
-
-A --session that is not saved is an error, unless --create asks to save it
-(as a copy of Default Settings, as PuTTY does for a new session).`,
-		Example: `  keepalive putty                          # every session that has none: 60 s
-  keepalive putty --session "my server" --interval 60
-  keepalive putty --list
-  keepalive disable --putty                # turn them off again`,
+		Use:     "putty",
+		Short:   "Turn on keep-alives in PuTTY saved sessions",
+		Long:    long("putty"),
+		Example: examples("putty"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			return runPutty(s, m, o)

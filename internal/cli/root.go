@@ -51,14 +51,9 @@ func Run(args []string, s Streams, m Machine) int {
 
 func newRootCmd(s Streams, m *Machine) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "keepalive",
-		Short: "Keep SSH sessions alive through NAT firewalls",
-		Long: `keepalive turns on application-level keep-alives in OpenSSH client and server
-configuration and in PuTTY saved sessions, editing the files losslessly and
-atomically, and shows which values are really in effect and where they come from.
-
-Exit status: 0 done (or nothing to do), 1 keepalive could not do it, 2 bad
-usage, 3 --check found that a change would be made.`,
+		Use:           "keepalive",
+		Short:         "Keep SSH sessions alive through NAT firewalls",
+		Long:          long("keepalive"),
 		Version:       buildinfo.Read(Version).Short(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -138,11 +133,11 @@ func unknownCommand(root *cobra.Command, args []string) error {
 // newHelpCmd is "keepalive help COMMAND": an unknown topic is bad usage.
 func newHelpCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "help [COMMAND]",
-		Short: "Help about any command",
-		Args:  cobra.ArbitraryArgs,
-		Example: `  keepalive help enable
-  keepalive help completion bash`,
+		Use:     "help [COMMAND]",
+		Short:   "Help about any command",
+		Args:    cobra.ArbitraryArgs,
+		Long:    long("help"),
+		Example: examples("help"),
 		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			cmd, _, _ := c.Root().Find(args)
 			var out []string
@@ -163,21 +158,20 @@ func newHelpCmd() *cobra.Command {
 	}
 }
 
-// completionExamples gives cobra's completion commands examples and says
+// completionExamples gives cobra's completion commands examples that say
 // what each shell needs.
 func completionExamples(root *cobra.Command) {
 	c, _, err := root.Find([]string{"completion"})
 	if err != nil {
 		return
 	}
-	c.Use = "completion SHELL"
-	c.Example = `  keepalive completion bash > /etc/bash_completion.d/keepalive    # needs the bash-completion package
-  keepalive completion zsh > "${fpath[1]}/_keepalive"              # needs compinit in ~/.zshrc
-  keepalive completion fish > ~/.config/fish/completions/keepalive.fish
-  keepalive completion powershell | Out-String | Invoke-Expression`
+	c.Long, c.Example = long("completion"), examples("completion")
 	for _, sh := range c.Commands() {
-		sh.Example = "  " + strings.SplitN(c.Example, "\n", 4)[map[string]int{"bash": 0, "zsh": 1, "fish": 2, "powershell": 3}[sh.Name()]]
-		sh.Example = strings.ReplaceAll(sh.Example, "    ", "  ")
+		for _, l := range strings.Split(c.Example, "\n") {
+			if strings.HasPrefix(l, "  keepalive completion "+sh.Name()+" ") {
+				sh.Example = l
+			}
+		}
 	}
 }
 

@@ -32,30 +32,10 @@ type serverOptions struct {
 func newServerCmd(s Streams, m *Machine) *cobra.Command {
 	o := &serverOptions{}
 	cmd := &cobra.Command{
-		Use:   "server",
-		Short: "Turn on keep-alives in the OpenSSH server config (sshd_config)",
-		Long: `Set ClientAliveInterval and ClientAliveCountMax so that sshd sends a keep-alive
-through the encrypted channel every --interval seconds, which keeps NAT
-mappings warm, and drops a client after --count unanswered ones.
-
-An effective setting is updated where it is, in sshd_config or a drop-in
-such as sshd_config.d/50-cloud-init.conf; otherwise the lines go into
-sshd_config before the first Match block, next to the commented default.
---match "User bob" edits the Match block with these criteria (created at
-the end when absent); --drop-in writes sshd_config.d/` + placement.DropInName + ` instead.
-
-The edited configuration is checked with sshd -t before it replaces the old
-one, and a configuration sshd already rejects is reported, not edited.
---reload then makes the running sshd read it (systemctl reload, or SIGHUP
-to the pid in its PidFile); sshd is never restarted.
-
-sshd sends a keep-alive only after the client has been silent for more than
-the interval, so on an idle session the gap is close to twice --interval:
-for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
-		Example: `  sudo keepalive server                     # ClientAliveInterval 60, ClientAliveCountMax 2 where off
-  sudo keepalive server --interval 1m --reload
-  sudo keepalive server --match "Group sftp" --interval 60
-  sudo keepalive server --drop-in --dry-run`,
+		Use:     "server",
+		Short:   "Turn on keep-alives in the OpenSSH server config (sshd_config)",
+		Long:    long("server"),
+		Example: examples("server"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")

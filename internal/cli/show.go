@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
+	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/report"
@@ -29,49 +29,18 @@ type showOptions struct {
 	NoPutty    bool
 	AllHosts   bool
 
-	env account.View
+	env  account.View
+	conn *resolve.Conn // --connection, parsed
 }
 
 func newShowCmd(s Streams, m *Machine) *cobra.Command {
 	o := &showOptions{}
 	cmd := &cobra.Command{
-		Use:   "show",
-		Short: "Show the keep-alive values in effect and where they come from",
-		Long: `Show the keep-alive values OpenSSH would use, each with the file:line it comes
-from or "default":
-
-  client  ServerAliveInterval, ServerAliveCountMax, TCPKeepAlive for --host, as
-          "ssh -G HOST" computes them from ~/.ssh/config, /etc/ssh/ssh_config
-          and their Includes (--file: only that file, like "ssh -F FILE");
-          without --host, for a host that only general blocks (Host *) match
-  server  ClientAliveInterval, ClientAliveCountMax, TCPKeepAlive from
-          sshd_config and its drop-ins, the global values "sshd -T" prints;
-          with --connection user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R]
-          the values that connection gets from Match blocks, as
-          "sshd -T -C SPEC" prints them
-  PuTTY   each saved session's keep-alive
-
-and warnings: lines that never take effect because an earlier one wins,
-per-host values, a "Host *" at the top of a file, Match exec blocks keepalive
-does not evaluate, keep-alives that are off or longer than common NAT and
-load-balancer idle timeouts.
-
-A config that ssh or sshd would refuse (a bad Match line, an invalid address
-mask, an unknown keyword, an Include loop, ...) is reported as "ssh rejects
-this config" or "sshd rejects this config" with the line, and show exits 1:
-the values shown are then not in effect.
-
---verify runs the real "ssh -G" and "sshd -T [-C]" and reports any
-disagreement (exit 1), or the program's own error for a config it refuses.
-ssh -G runs the commands of Match exec blocks, so it runs only on a config
-keepalive evaluated completely (no Match exec, no Include it could not
-read), unless --verify=exec (or --allow-exec) says so.`,
-		Example: `  keepalive show
-  keepalive show --host build.example.com --verify
-  keepalive show --connection user=alice,host=laptop.lan,addr=10.0.0.7 --no-putty
-  keepalive show --json --no-putty
-  keepalive show --no-client --no-putty      # only sshd's values`,
-		RunE: func(*cobra.Command, []string) error { return runShow(s, m, o) },
+		Use:     "show",
+		Short:   "Show the keep-alive values in effect and where they come from",
+		Long:    long("show"),
+		Example: examples("show"),
+		RunE:    func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
@@ -90,40 +59,31 @@ read), unless --verify=exec (or --allow-exec) says so.`,
 	return cmd
 }
 
-func (o *showOptions) validate() error {
-	switch strings.ToLower(o.Verify) {
-	case "", "yes", "true":
-	case "no", "false":
-		o.Verify = ""
-	case "exec":
-		o.AllowExec = true
-	default:
-		return usageErrorf("invalid --verify=%s: want --verify or --verify=exec", o.Verify)
+func (o *showOptions) validate() (err error) {
+	verify, exec, err := input.Verify(o.Verify)
+	if err != nil {
+		return err
 	}
-	if o.AllowExec && o.Verify == "" {
+	o.Verify, o.AllowExec = "", o.AllowExec || exec
+	if verify {
+		o.Verify = "yes"
+	}
+	switch {
+	case o.AllowExec && !verify:
 		return usageErrorf("--allow-exec goes with --verify")
-	}
-	if o.Host != "" && (strings.HasPrefix(o.Host, "-") || strings.ContainsAny(o.Host, " \t\r\n\x00")) {
-		return usageErrorf("invalid --host %q: want a host name as typed after ssh, such as example.com", o.Host)
-	}
-	if o.NoClient && (o.Host != "" || o.File != "" || o.AllHosts) {
+	case o.NoClient && (o.Host != "" || o.File != "" || o.AllHosts):
 		return usageErrorf("--host, --file and --all are about the client values and cannot be combined with --no-client")
-	}
-	if o.AllHosts && o.Host == "" {
+	case o.AllHosts && o.Host == "":
 		return usageErrorf("--all goes with --host: without it show reports on every host's keep-alives already")
+	case o.Connection != "" && o.NoServer:
+		return usageErrorf("--connection asks for server values and cannot be combined with --no-server")
+	case o.Host != "":
+		err = input.HostName("--host", o.Host)
 	}
-	if o.Connection != "" {
-		if strings.ContainsAny(o.Connection, " \t\r\n\x00") {
-			return usageErrorf("invalid --connection %q: want user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R] without blanks", o.Connection)
-		}
-		if _, err := resolve.ParseConn(o.Connection); err != nil {
-			return usageErrorf("invalid --connection %q: %v", o.Connection, err)
-		}
-		if o.NoServer {
-			return usageErrorf("--connection asks for server values and cannot be combined with --no-server")
-		}
+	if err == nil && o.Connection != "" {
+		o.conn, err = input.Connection("--connection", o.Connection)
 	}
-	return nil
+	return err
 }
 
 func runShow(s Streams, m *Machine, o *showOptions) error {
@@ -169,30 +129,21 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 	if !o.NoServer {
 		so := account.ServerChain(serverFile, o.Root)
 		so.Version = m.Version
-		so.Conn, _ = resolve.ParseConn(o.Connection) // validated
+		so.Conn = o.conn
 		if so.Conn != nil && (o.Root == "" || filepath.Clean(o.Root) == "/") {
 			so.Conn.Groups = report.UserGroups(so.Conn.User) // as sshd looks them up for Match Group
 		}
 		opts.Server = &so
 	}
-	if o.NoPutty {
-		opts.PuttyNote = ""
-	} else {
-		if store, err := m.PuttyStore(); err != nil {
-			opts.PuttyNote = fmt.Sprintf("cannot read PuTTY sessions: %v", err)
-		} else {
-			opts.Putty, opts.PuttyNote = report.PuttySessions(store)
-		}
+	if !o.NoPutty {
+		opts.Putty, opts.PuttyNote = report.PuttySessionsIn(m.PuttyStore)
 	}
 	rep := report.Build(opts)
 	if o.File == "" && !o.NoClient {
 		rep.NoteHomeMismatch(o.env.UserConfig, account.UserConfig(o.env.Home), fsys)
 	}
 
-	disagree := false
-	if o.Verify != "" {
-		disagree = verify(rep, m, o, serverFile)
-	}
+	disagree := o.Verify != "" && rep.Verify(report.VerifyOptions{Find: m.FindProgram, ClientFile: o.File, ServerFile: serverFile, AllowExec: o.AllowExec, Root: o.Root})
 
 	var err error
 	if o.JSON {
@@ -211,15 +162,6 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		return withHint(errors.New(why), "fix that line; until then the values shown are not in effect")
 	}
 	return nil
-}
-
-// verify cross-checks the report with the real ssh -G and sshd -T.
-func verify(rep *report.Report, m *Machine, o *showOptions, serverFile string) bool {
-	if o.Root != "" && filepath.Clean(o.Root) != "/" {
-		rep.Add(report.Info, report.SectionClient, "", "not verified: ssh and sshd cannot be made to read a --root directory")
-		return false
-	}
-	return rep.Verify(report.VerifyOptions{Find: m.FindProgram, ClientFile: o.File, ServerFile: serverFile, AllowExec: o.AllowExec})
 }
 
 // verifyValue is --verify[=exec]. It calls itself a bool so that the help

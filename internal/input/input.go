@@ -136,3 +136,38 @@ func HostCompletions(hosts []resolve.HostPattern, prefix string, patterns bool, 
 	}
 	return out
 }
+
+// Verify reads --verify[=exec]: whether to verify, and whether ssh -G may
+// run Match exec commands.
+func Verify(v string) (on, exec bool, err error) {
+	switch strings.ToLower(v) {
+	case "", "no", "false":
+		return false, false, nil
+	case "yes", "true":
+		return true, false, nil
+	case "exec":
+		return true, true, nil
+	}
+	return false, false, errorf("invalid --verify=%s: want --verify or --verify=exec", v)
+}
+
+// HostName accepts a host name as typed after ssh (show --host): not an
+// option, no blanks.
+func HostName(flag, h string) error {
+	if strings.HasPrefix(h, "-") || strings.ContainsAny(h, " \t\r\n\x00") {
+		return errorf("invalid %s %q: want a host name as typed after ssh, such as example.com", flag, h)
+	}
+	return nil
+}
+
+// Connection reads --connection, the spec sshd -T -C takes.
+func Connection(flag, spec string) (*resolve.Conn, error) {
+	if strings.ContainsAny(spec, " \t\r\n\x00") {
+		return nil, errorf("invalid %s %q: want user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R] without blanks", flag, spec)
+	}
+	c, err := resolve.ParseConn(spec)
+	if err != nil {
+		return nil, errorf("invalid %s %q: %v", flag, spec, err)
+	}
+	return c, nil
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
@@ -18,11 +19,17 @@ type VerifyOptions struct {
 	ServerFile string
 	// AllowExec lets ssh -G run a config's Match exec commands.
 	AllowExec bool
+	// Root is --root: a directory ssh and sshd cannot be made to read.
+	Root string
 }
 
 // Verify cross-checks the report with the real ssh -G and sshd -T and adds
 // what it finds. It returns true when a program disagrees with keepalive.
 func (r *Report) Verify(o VerifyOptions) bool {
+	if o.Root != "" && filepath.Clean(o.Root) != "/" {
+		r.Add(Info, SectionClient, "", "not verified: ssh and sshd cannot be made to read a --root directory")
+		return false
+	}
 	ctx := context.Background()
 	disagree := false
 	if c := r.Client; c != nil {
