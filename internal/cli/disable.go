@@ -18,8 +18,6 @@ type disableOptions struct {
 	Sessions []string
 	// App picks PuTTY's or KiTTY's sessions for --putty.
 	App string
-	// All removes every keep-alive in scope, not only keepalive's.
-	All bool
 }
 
 func newDisableCmd(s Streams, m *Machine) *cobra.Command {
@@ -40,7 +38,7 @@ func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "do not check the result with ssh -G (sshd -t with --server)")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
-	cmd.Flags().BoolVar(&o.All, "all", false, "remove every keep-alive setting in scope, whoever set it, not only keepalive's")
+	cmd.Flags().BoolVar(&o.writeFlags.All, "all", false, "remove every keep-alive setting in scope, whoever set it, not only keepalive's")
 	return cmd
 }
 
@@ -63,14 +61,6 @@ func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	t, err := o.target(s, m)
 	if err != nil {
 		return err
-	}
-	switch t := t.(type) {
-	case *edit.Client:
-		t.All = o.All
-	case *edit.Server:
-		t.All = o.All
-	case *edit.Sessions:
-		t.All = o.All
 	}
 	res, err := t.Disable()
 	return printResult(s, o.writeFlags, res, err)

@@ -9,7 +9,6 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/probe"
@@ -64,10 +63,9 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 	// Progress is a diagnostic, so it goes to stderr: a bar when that is a
 	// terminal; plain lines otherwise, except under --json, whose readers
 	// are scripts.
-	errTTY := isTerminal(s.Err)
 	opts := probe.Options{Host: o.Host, SSH: o.SSH, SSHArgs: o.SSHArgs, Max: limit}
-	if errTTY || !o.JSON {
-		opts.Progress, opts.ProgressTTY = s.Err, errTTY
+	if s.ErrTTY || !o.JSON {
+		opts.Progress, opts.ProgressTTY = s.Err, s.ErrTTY
 	}
 	res, err := probe.Run(ctx, opts)
 	if err != nil {
@@ -88,10 +86,4 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 		return errors.New("probe interrupted: the result above is partial")
 	}
 	return nil
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

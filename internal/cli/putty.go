@@ -41,11 +41,9 @@ func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
 	f.StringVar(&o.App, "app", "", "only the sessions of `PROGRAM`, putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
-	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
-	f.BoolVar(&o.Check, "check", false, "write nothing; exit 3 if a change would be made")
-	f.BoolVar(&o.Backup, "backup", false, "keep each previous session file as FILE.keepalive.bak (.1, .2, ... if taken; PuTTY lists it as a session \"NAME.keepalive.bak\")")
-	f.BoolVar(&o.JSON, "json", false, "print the result (or with --list the sessions) as JSON")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "show the diff of what changed")
+	o.writeFlags.register(cmd)
+	f.Lookup("backup").Usage = "keep each previous session file as FILE.keepalive.bak (.1, .2, ... if taken; PuTTY lists it as a session \"NAME.keepalive.bak\")"
+	f.Lookup("json").Usage = "print the result (or with --list the sessions) as JSON"
 	return cmd
 }
 

@@ -23,7 +23,8 @@ func Main(args []string, s Streams) int { return Run(args, s, SystemMachine()) }
 
 // Run is Main on a given machine: tests pass their own programs and stores.
 func Run(args []string, s Streams, m Machine) int {
-	if h := sudoUserHandoff(args, m); h != nil {
+	// Under sudo, --user asks for the sudo user's config: run as them.
+	if h := privilege.ForSudoUser(); h != nil && wantsUser(args, m) {
 		return h.Run(args, s.In, s.Out, s.Err)
 	}
 	root := newRootCmd(s, &m)

@@ -3,10 +3,12 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
 // VerifyOptions say how to run the real programs for Verify.
@@ -139,3 +141,16 @@ func (c *Client) values() []keyed { return keyedValues(clientKeys, c.byKey) }
 
 // values are the server's values in the order show prints them.
 func (s *Server) values() []keyed { return keyedValues(serverKeys, s.byKey) }
+
+// InstalledVersion is the installed ssh's release, whose semantics the
+// resolver follows where releases differ; unknown when there is none.
+func InstalledVersion() resolve.Version {
+	v, err := openssh.InstalledVersion()
+	if err != nil {
+		return resolve.Version{}
+	}
+	// openssh.Version has no patch level: "Match version" patterns with
+	// one (OpenSSH_10.0p2) need it.
+	return resolve.Version{Major: v.Major, Minor: v.Minor, Debian: v.Debian,
+		Release: fmt.Sprintf("OpenSSH_%d.%d", v.Major, v.Minor), Text: v.String()}
+}
