@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Root acts on a user's files with that user's authority (SPEC "File
+// Root acts on a user's files with that user's authority (docs/SPEC.md "File
 // safety"): privilege decides when, and Main runs the same command line
 // again as that account, whose exit code becomes keepalive's.
 
