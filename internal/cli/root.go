@@ -55,6 +55,7 @@ func newRootCmd(s Streams, m *Machine) *cobra.Command {
 		Use:           "keepalive",
 		Short:         "Keep SSH sessions alive through NAT firewalls",
 		Long:          long("keepalive"),
+		Example:       examples("keepalive"),
 		Version:       buildinfo.Read(Version).Short(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
