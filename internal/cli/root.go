@@ -161,7 +161,7 @@ func newHelpCmd() *cobra.Command {
 }
 
 // completionExamples gives cobra's completion commands examples that say
-// what each shell needs.
+// what each shell needs, and makes an extra argument bad usage.
 func completionExamples(root *cobra.Command) {
 	c, _, err := root.Find([]string{"completion"})
 	if err != nil {
@@ -169,6 +169,7 @@ func completionExamples(root *cobra.Command) {
 	}
 	c.Long, c.Example = long("completion"), examples("completion")
 	for _, sh := range c.Commands() {
+		sh.Args = noArgs // cobra's NoArgs error would exit 1
 		for _, l := range strings.Split(c.Example, "\n") {
 			if strings.HasPrefix(l, "  keepalive completion "+sh.Name()+" ") {
 				sh.Example = l
