@@ -68,8 +68,8 @@ func newRootCmd(s Streams, m *Machine) *cobra.Command {
 	root.SetIn(s.In)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		hint := c.CommandPath() + " --help lists its flags"
-		if c == c.Root() {
-			hint = "keepalive --help lists the commands; --version prints the version (-v is --verbose of enable, disable, server and putty)"
+		if c == c.Root() && strings.Contains(err.Error(), "'v'") {
+			hint = "--version prints the version; -v is --verbose of enable, disable, server and putty"
 		}
 		return &cliError{code: exitUsage, err: err, hint: hint}
 	})
