@@ -336,21 +336,7 @@ func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 		if effOK {
 			was = eff.Line().Value()
 		}
-		found := false
-		for i := b.Start + 1; i < b.End; i++ {
-			if l := f.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
-				if l.Value() != set.Value {
-					i = setMarked(f, i, set.Value)
-					p.record(f, f.Lines[i], Change{Was: was})
-				}
-				found = true
-				break
-			}
-		}
-		if !found {
-			i := insertMarked(f, f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
-			p.record(f, f.Lines[i], Change{Was: was})
-		}
+		p.setInBlock(&s, f, b, b.Start+1, key, set, &was)
 	}
 	r := p.resolve(&s)
 	p.checkResult(&s, applied, r)
@@ -455,22 +441,7 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 		}
 		applied = append(applied, set)
 		b := f.Blocks()[0]
-		found := false
-		for i := b.Start; i < b.End; i++ {
-			if l := f.Lines[i]; l.Kind == sshconf.Directive && s.Opts.Dialect.Canon(l.Key) == key {
-				if l.Value() != set.Value {
-					was := l.Value()
-					i = setMarked(f, i, set.Value)
-					p.record(f, f.Lines[i], Change{Was: was})
-				}
-				found = true
-				break
-			}
-		}
-		if !found {
-			i := insertMarked(f, f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
-			p.record(f, f.Lines[i], Change{})
-		}
+		p.setInBlock(&s, f, b, b.Start, key, set, nil)
 	}
 	p.finish(nil)
 	if exists {
@@ -592,4 +563,33 @@ func (p *Plan) keepDefault(set Setting, key string, before *resolve.Result, k in
 		return true
 	}
 	return *keptFirst
+}
+
+// setInBlock gives key set.Value in block b of f: the first line for key
+// from line from on is updated (when its value differs), else a line is
+// added after the block's last directive. The change records what the
+// value was: *was, or with was nil the updated line's own value (nothing
+// for an added line).
+func (p *Plan) setInBlock(s *Scope, f *sshconf.File, b sshconf.Block, from int, key string, set Setting, was *string) {
+	for i := from; i < b.End; i++ {
+		l := f.Lines[i]
+		if l.Kind != sshconf.Directive || s.Opts.Dialect.Canon(l.Key) != key {
+			continue
+		}
+		if l.Value() != set.Value {
+			old := l.Value()
+			if was != nil {
+				old = *was
+			}
+			i = setMarked(f, i, set.Value)
+			p.record(f, f.Lines[i], Change{Was: old})
+		}
+		return
+	}
+	i := insertMarked(f, f.LastDirective(b)+1, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
+	ch := Change{}
+	if was != nil {
+		ch.Was = *was
+	}
+	p.record(f, f.Lines[i], ch)
 }

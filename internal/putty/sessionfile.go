@@ -117,15 +117,7 @@ func setKeepAlive(data []byte, seconds int) []byte {
 
 	if len(missing) > 0 {
 		eol := lineEnding(data)
-		if len(out) > 0 && out[len(out)-1] != '\n' {
-			// End the unterminated last line first; a CR already there
-			// is the first half of a CRLF.
-			if eol == "\r\n" && out[len(out)-1] == '\r' {
-				out = append(out, '\n')
-			} else {
-				out = append(out, eol...)
-			}
-		}
+		out = endLastLine(out, eol)
 		for _, m := range missing {
 			out = append(out, m...)
 			out = append(out, eol...)
@@ -226,15 +218,8 @@ func setValue(data []byte, key, v string) []byte {
 		out = append(out, v...)
 		return append(out, data[l.valueEnd:]...)
 	}
-	out := append([]byte{}, data...)
 	eol := lineEnding(data)
-	if len(out) > 0 && out[len(out)-1] != '\n' {
-		if eol == "\r\n" && out[len(out)-1] == '\r' {
-			out = append(out, '\n')
-		} else {
-			out = append(out, eol...)
-		}
-	}
+	out := endLastLine(append([]byte{}, data...), eol)
 	out = append(out, key+"="+v...)
 	return append(out, eol...)
 }
@@ -314,4 +299,16 @@ func undoKeepAlive(data []byte) ([]byte, int) {
 		}
 	}
 	return removeKey(out, keyRecord), undoRestored
+}
+
+// endLastLine ends an unterminated last line with eol, so that a line can
+// be added after it; a CR already there is the first half of a CRLF.
+func endLastLine(out []byte, eol string) []byte {
+	if len(out) == 0 || out[len(out)-1] == '\n' {
+		return out
+	}
+	if eol == "\r\n" && out[len(out)-1] == '\r' {
+		return append(out, '\n')
+	}
+	return append(out, eol...)
 }
