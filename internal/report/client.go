@@ -100,6 +100,9 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 	for _, d := range res.Docs {
 		parsed[d.Path] = d.File
 	}
+	// One index of the files' blocks for every host: each evaluation then
+	// visits only the blocks that may apply to its host.
+	skip := resolve.NewSkip()
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
 			return pr
@@ -107,6 +110,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		o := opts
 		o.Host = host
 		o.Override = parsed
+		o.Skip = skip
 		pr := resolve.Resolve(o)
 		probes[host] = pr
 		return pr

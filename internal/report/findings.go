@@ -50,14 +50,7 @@ func order(res *resolve.Result) func(resolve.Occurrence) int {
 // headerPos returns "path:line" of a block header, found among the files
 // the evaluation read.
 func headerPos(res *resolve.Result, h *sshconf.Line) string {
-	for _, d := range res.Docs {
-		for i, l := range d.File.Lines {
-			if l == h {
-				return fmt.Sprintf("%s:%d", d.Path, i+1)
-			}
-		}
-	}
-	return ""
+	return res.HeaderPos(h)
 }
 
 // blockName renders a block header for a message: `Host foo` or

@@ -89,6 +89,43 @@ type Result struct {
 	// asked).
 	Version *Version
 	server  bool
+	headers map[*sshconf.Line]linePlace // see HeaderPos
+}
+
+type linePlace struct {
+	doc   *Doc
+	index int
+}
+
+// HeaderPos returns "path:line" of a line in the files read (a block
+// header, typically), or "" when it is in none. The first call indexes the
+// headers of every file; a line that is not a header is looked for line by
+// line.
+func (r *Result) HeaderPos(h *sshconf.Line) string {
+	if r.headers == nil {
+		r.headers = map[*sshconf.Line]linePlace{}
+		for _, d := range r.Docs {
+			for i, l := range d.File.Lines {
+				if _, ok := r.headers[l]; !ok && sshconf.IsHeader(l) {
+					r.headers[l] = linePlace{d, i}
+				}
+			}
+		}
+	}
+	if p, ok := r.headers[h]; ok {
+		return linePos(p.doc.Path, p.index)
+	}
+	if sshconf.IsHeader(h) {
+		return ""
+	}
+	for _, d := range r.Docs {
+		for i, l := range d.File.Lines {
+			if l == h {
+				return linePos(d.Path, i)
+			}
+		}
+	}
+	return ""
 }
 
 // Complete reports whether keepalive evaluated the configuration as
@@ -204,6 +241,11 @@ type Options struct {
 	// evaluation itself is unchanged (Match still sees HostName, User,
 	// Tag and CanonicalizeHostname). nil records every keyword.
 	Keys []string
+
+	// Skip, for a client evaluation, skips the blocks that cannot apply
+	// to Host (see Skip): for callers that evaluate many hosts and look
+	// only at active occurrences. nil walks every line.
+	Skip *Skip
 }
 
 // maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
@@ -401,8 +443,12 @@ func (w *walker) load(path string) (*Doc, error) {
 		// Charged like a read, so that evaluating planned edits stops
 		// where the first evaluation did.
 		size := 0
-		for _, l := range o.Lines {
-			size += len(l.Raw)
+		if w.skip() {
+			size = w.opts.Skip.of(o).size
+		} else {
+			for _, l := range o.Lines {
+				size += len(l.Raw)
+			}
 		}
 		if !w.step(size/bytesPerStep, path) {
 			return nil, errStopped
@@ -495,7 +541,27 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		return
 	}
-	for i, l := range doc.File.Lines {
+	var sg *segments
+	seg := 0
+	if w.skip() {
+		sg = w.opts.Skip.of(doc.File)
+	}
+	lines := doc.File.Lines
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if sg != nil && seg+1 < len(sg.start) && i == sg.start[seg+1] {
+			seg++
+			if to := w.skipTo(sg, seg); to > seg {
+				// Blocks that cannot apply: as if walked, inactive.
+				w.steps += sg.directives[to] - sg.directives[seg]
+				*active, header = Inactive, lines[sg.start[to-1]]
+				seg = to
+				if to == len(sg.start) {
+					return
+				}
+				i, l = sg.start[to], lines[sg.start[to]]
+			}
+		}
 		if l.Kind != sshconf.Directive {
 			continue
 		}
@@ -541,6 +607,24 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 		}
 	}
+}
+
+// skip reports whether this evaluation skips blocks (Options.Skip).
+func (w *walker) skip() bool { return w.opts.Skip != nil && !w.opts.Dialect.Server }
+
+// skipTo returns the first segment from seg on that may apply to the
+// host, if the budget allows skipping to it as if its lines were walked;
+// else seg.
+func (w *walker) skipTo(sg *segments, seg int) int {
+	host, matchHost := w.hostForHostLine(), w.finalHost
+	if w.pass == 1 {
+		matchHost = strings.ToLower(w.hostName())
+	}
+	to := sg.next(seg-1, host, matchHost)
+	if to <= seg || w.res.Stopped != nil || w.steps+sg.directives[to]-sg.directives[seg] > maxSteps {
+		return seg
+	}
+	return to
 }
 
 func stateOf(b bool) State {
