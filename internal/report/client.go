@@ -75,7 +75,7 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 			}
 			reported[placeOf(o)] = true
 			r.Add(Warning, SectionClient, o.Pos(), "%s is in %s, which keepalive does not evaluate (it never runs Match exec): if that block applies, this value wins over %s",
-				directive(o), blockAt(res, o.Header), sourceText(v))
+				directive(o), blockAt(res, o), sourceText(v))
 		}
 	}
 	perHost(r, opts, res, reported)
@@ -130,7 +130,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 			host := hostFor(o.Header)
 			if host == "" {
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
-					directive(o), blockAt(res, o.Header))
+					directive(o), blockAt(res, o))
 				continue
 			}
 			pr := evaluate(host)
@@ -138,7 +138,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 			switch {
 			case ok && placeOf(eff) == placeOf(o):
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
-					directive(o), blockAt(res, o.Header))
+					directive(o), blockAt(res, o))
 			case ok && activeIn(pr, o) && isGeneral(eff.Header):
 				fix := "put general defaults (Host *) at the end of the file"
 				if eff.Doc.Path != o.Doc.Path {
@@ -150,7 +150,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 				r.Add(Info, SectionClient, o.Pos(), "%s for %s is overridden for %s by %s (%s), read earlier",
 					directive(o), blockName(o.Header), host, eff.Pos(), blockName(eff.Header))
 			default:
-				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only", directive(o), blockAt(res, o.Header))
+				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only", directive(o), blockAt(res, o))
 			}
 		}
 	}

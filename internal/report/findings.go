@@ -69,12 +69,13 @@ func blockName(h *sshconf.Line) string {
 	return "`" + strings.Join(parts, " ") + "`"
 }
 
-// blockAt names a block and where its header is.
-func blockAt(res *resolve.Result, h *sshconf.Line) string {
+// blockAt names the block of an occurrence and where its header is.
+func blockAt(res *resolve.Result, o resolve.Occurrence) string {
+	h := o.Header
 	if h == nil {
 		return blockName(h)
 	}
-	if p := headerPos(res, h); p != "" {
+	if p := res.OccurrenceHeaderPos(o); p != "" {
 		return blockName(h) + " at " + p
 	}
 	return blockName(h)

@@ -50,8 +50,9 @@ func expandHost(v, host string) string {
 // keepalive cannot or will not evaluate (exec runs a command, localnetwork
 // needs the interfaces) makes the block Maybe. A line OpenSSH refuses is a
 // problem, and its block does not apply.
-func (w *walker) match(pos string, l *sshconf.Line) State {
-	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
+func (w *walker) match(path string, i int, l *sshconf.Line) State {
+	pos := lazyPos{path: path, i: i}
+	crit, err := w.parseMatch(l)
 	if !w.opts.Dialect.Server && containsFold(l.Raw, "exec") {
 		// Whatever the tokenizer made of it: a line that spells "exec"
 		// anywhere is never handed to ssh -G unasked.
@@ -60,11 +61,11 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 			hasExec = hasExec || c.Attr == "exec"
 		}
 		if !hasExec {
-			w.incomplete(pos, "this Match line mentions exec, and keepalive does not let ssh -G near a command")
+			w.incomplete(pos.String(), "this Match line mentions exec, and keepalive does not let ssh -G near a command")
 		}
 	}
 	if err != nil {
-		w.problem(pos, "Match: %v; %s refuses this line (Bad Match condition)", err, w.prog())
+		w.problem(pos.String(), "Match: %v; %s refuses this line (Bad Match condition)", err, w.prog())
 		return Inactive
 	}
 	if w.opts.Dialect.Server {
@@ -114,7 +115,7 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 		case "version":
 			r = stateOf(matchList(w.version().Release, c.Arg, false) == 1)
 		case "exec":
-			w.incomplete(pos, "Match exec runs a command, which keepalive never does")
+			w.incomplete(pos.String(), "Match exec runs a command, which keepalive never does")
 			if result == Inactive {
 				continue // ssh skips the command once a criterion failed
 			}
@@ -136,6 +137,41 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 	return result
 }
 
+// lazyPos is a line's "path:line", formatted only when something is
+// reported about it.
+type lazyPos struct {
+	path string
+	i    int
+}
+
+func (p lazyPos) String() string { return linePos(p.path, p.i) }
+
+// parsedMatch is a Match line's criteria as ParseMatch returned them.
+type parsedMatch struct {
+	crit []Criterion
+	err  error
+}
+
+// parseMatch is ParseMatch remembered per line for the evaluation (and,
+// with Options.Skip, for every evaluation that shares it): sshd's Match
+// pass reads every Match line a second time.
+func (w *walker) parseMatch(l *sshconf.Line) ([]Criterion, error) {
+	cache := w.crits
+	if w.skip() {
+		cache = w.opts.Skip.crits
+	}
+	if p, ok := cache[l]; ok {
+		return p.crit, p.err
+	}
+	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
+	if cache == nil {
+		cache = map[*sshconf.Line]parsedMatch{}
+		w.crits = cache
+	}
+	cache[l] = parsedMatch{crit, err}
+	return crit, err
+}
+
 func negate(s State) State {
 	switch s {
 	case Active:
@@ -149,7 +185,7 @@ func negate(s State) State {
 // matchServer evaluates sshd Match criteria against opts.Conn, as sshd -T
 // -C does (a connection field not given fails its criterion). Without a
 // connection (the global view, sshd -T) only "Match all" applies.
-func (w *walker) matchServer(pos string, crit []Criterion) State {
+func (w *walker) matchServer(pos lazyPos, crit []Criterion) State {
 	if len(crit) == 1 && crit[0].Attr == "all" {
 		return stateOf(w.pass == 2)
 	}
@@ -160,7 +196,7 @@ func (w *walker) matchServer(pos string, crit []Criterion) State {
 	if c == nil {
 		for _, cr := range crit {
 			if cr.Attr == "localport" {
-				w.incomplete(pos, "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
+				w.incomplete(pos.String(), "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
 			}
 		}
 		return Inactive
@@ -197,7 +233,7 @@ func (w *walker) matchServer(pos string, crit []Criterion) State {
 			r = stateOf(c.LAddr != "" && addrMatchList(c.LAddr, arg) == 1)
 		case "localport":
 			if c.LPort == "" {
-				w.incomplete(pos, "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
+				w.incomplete(pos.String(), "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
 				r = Maybe
 				break
 			}

@@ -97,6 +97,38 @@ type linePlace struct {
 	index int
 }
 
+// OccurrenceHeaderPos returns "path:line" of o's block header, or "" when
+// it has none or it is not in the files read. A header in o's own file is
+// found by looking back from o, without indexing every file.
+func (r *Result) OccurrenceHeaderPos(o Occurrence) string {
+	if o.Header == nil {
+		return ""
+	}
+	lines := o.Doc.File.Lines
+	for j := min(o.Index, len(lines)-1); j >= 0; j-- {
+		if l := lines[j]; sshconf.IsHeader(l) {
+			if l == o.Header && r.Doc(o.Doc.Path) == o.Doc && r.firstDocOf(o.Doc) {
+				return linePos(o.Doc.Path, j)
+			}
+			break
+		}
+	}
+	return r.HeaderPos(o.Header)
+}
+
+// firstDocOf reports whether no file read before d holds d's lines.
+func (r *Result) firstDocOf(d *Doc) bool {
+	for _, e := range r.Docs {
+		if e == d {
+			return true
+		}
+		if e.File == d.File {
+			return false
+		}
+	}
+	return false
+}
+
 // HeaderPos returns "path:line" of a line in the files read (a block
 // header, typically), or "" when it is in none. The first call indexes the
 // headers of every file; a line that is not a header is looked for line by
@@ -308,6 +340,9 @@ type walker struct {
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
 	canons    map[string]string // Dialect.Canon by spelling, see canon
 	lower     map[string]string // keywords in lower case by spelling
+	crits     map[*sshconf.Line]parsedMatch
+	lastHN    string // hostName's input and output, see skipTo
+	lastMatch string
 }
 
 // canon is Dialect.Canon remembered per spelling: a large config repeats a
@@ -590,7 +625,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
 			header = l
 		case key == "match":
-			*active = min(limit, w.match(linePos(path, i), l))
+			*active = min(limit, w.match(path, i, l))
 			header = l
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)
@@ -618,7 +653,14 @@ func (w *walker) skip() bool { return w.opts.Skip != nil && !w.opts.Dialect.Serv
 func (w *walker) skipTo(sg *segments, seg int) int {
 	host, matchHost := w.hostForHostLine(), w.finalHost
 	if w.pass == 1 {
-		matchHost = strings.ToLower(w.hostName())
+		hn, ok := w.vals["hostname"]
+		if !ok {
+			hn = "\x00" // not a HostName: the host as typed
+		}
+		if hn != w.lastHN || w.lastMatch == "" {
+			w.lastHN, w.lastMatch = hn, strings.ToLower(w.hostName())+"\x00"
+		}
+		matchHost = strings.TrimSuffix(w.lastMatch, "\x00")
 	}
 	to := sg.next(seg-1, host, matchHost)
 	if to <= seg || w.res.Stopped != nil || w.steps+sg.directives[to]-sg.directives[seg] > maxSteps {
@@ -661,11 +703,20 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 			if !w.step(globCost, pos) {
 				return
 			}
-			g.matches, g.err = w.opts.FS.Glob(p)
+			var shared bool
+			if w.skip() {
+				g, shared = w.opts.Skip.globs[p] // expanded by an earlier evaluation
+			}
+			if !shared {
+				g.matches, g.err = w.opts.FS.Glob(p)
+			}
 			if w.globs == nil {
 				w.globs = map[string]globResult{}
 			}
 			w.globs[p] = g
+			if w.skip() {
+				w.opts.Skip.globs[p] = g
+			}
 		}
 		matches, err := g.matches, g.err
 		if isGlobTooLarge(err) { // what it leaves out may matter: stop

@@ -21,20 +21,67 @@ import (
 // number of evaluations of the same (unedited) files.
 type Skip struct {
 	files map[*sshconf.File]*segments
+	globs map[string]globResult // Include patterns expanded, for every evaluation
+	crits map[*sshconf.Line]parsedMatch
 }
 
 // NewSkip returns an empty index; files are indexed when first evaluated.
-func NewSkip() *Skip { return &Skip{files: map[*sshconf.File]*segments{}} }
+func NewSkip() *Skip {
+	return &Skip{files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}, crits: map[*sshconf.Line]parsedMatch{}}
+}
 
 // segments is one file's blocks: the lines before the first header, then
 // one per Host or Match header.
 type segments struct {
-	start      []int // first line of each segment
-	directives []int // directives before each segment's start, and in all at the end
-	size       int   // bytes, as load charges them
-	always     []int // segments visited for every host, ascending
-	host       map[string][]int // plain Host pattern -> segments, ascending
-	match      map[string][]int // plain "Match host" name, lower case -> segments
+	start      []int  // first line of each segment
+	directives []int  // directives before each segment's start, and in all at the end
+	size       int    // bytes, as load charges them
+	always     []int  // segments visited for every host, ascending
+	host       chains // plain Host pattern -> segments
+	match      chains // plain "Match host" name, lower case -> segments
+}
+
+// chains lists segments by name: most names have one segment, so a map to
+// the first entry of a chain allocates far less than a map of slices.
+type chains struct {
+	first   map[string]int32
+	entries []chainEntry
+}
+
+type chainEntry struct {
+	seg, next, last int32 // next: entry index, -1 at the end; last: of the chain (valid in its first entry)
+}
+
+func (c *chains) add(key string, seg int) {
+	if c.first == nil {
+		c.first = map[string]int32{}
+	}
+	e := int32(len(c.entries))
+	h, ok := c.first[key]
+	if !ok {
+		c.first[key] = e
+		c.entries = append(c.entries, chainEntry{seg: int32(seg), next: -1, last: e})
+		return
+	}
+	last := c.entries[h].last
+	if c.entries[last].seg == int32(seg) {
+		return
+	}
+	c.entries = append(c.entries, chainEntry{seg: int32(seg), next: -1})
+	c.entries[last].next = e
+	c.entries[h].last = e
+}
+
+// after returns the first segment of key's chain after seg, or -1.
+func (c *chains) after(key string, seg int) int {
+	e, ok := c.first[key]
+	for ok && e >= 0 {
+		if s := int(c.entries[e].seg); s > seg {
+			return s
+		}
+		e = c.entries[e].next
+	}
+	return -1
 }
 
 func (s *Skip) of(f *sshconf.File) *segments {
@@ -47,23 +94,25 @@ func (s *Skip) of(f *sshconf.File) *segments {
 }
 
 func index(f *sshconf.File) *segments {
-	sg := &segments{host: map[string][]int{}, match: map[string][]int{}}
+	sg := &segments{}
 	n := 0
 	seg := -1
 	kind := 0 // of the open segment: 0 always, 1 host, 2 match
-	var keys []string
+	var hdr *sshconf.Line
 	closeSeg := func() {
 		if seg < 0 {
 			return
 		}
 		switch kind {
 		case 1:
-			for _, k := range keys {
-				sg.host[k] = appendOnce(sg.host[k], seg)
+			for _, p := range hdr.Args {
+				if !strings.HasPrefix(p, "!") {
+					sg.host.add(p, seg)
+				}
 			}
 		case 2:
-			for _, k := range keys {
-				sg.match[k] = appendOnce(sg.match[k], seg)
+			for p := range strings.SplitSeq(hdr.Args[1], ",") {
+				sg.match.add(strings.ToLower(p), seg)
 			}
 		default:
 			sg.always = append(sg.always, seg)
@@ -76,9 +125,9 @@ func index(f *sshconf.File) *segments {
 			seg++
 			sg.start = append(sg.start, i)
 			sg.directives = append(sg.directives, n)
-			kind, keys = 0, nil
+			kind, hdr = 0, l
 			if i > 0 || sshconf.IsHeader(l) {
-				kind, keys = plainHeader(l)
+				kind = plainHeader(l)
 			}
 		}
 		if l.Kind == sshconf.Directive {
@@ -93,52 +142,43 @@ func index(f *sshconf.File) *segments {
 	return sg
 }
 
-func appendOnce(s []int, seg int) []int {
-	if len(s) > 0 && s[len(s)-1] == seg {
-		return s
-	}
-	return append(s, seg)
-}
-
-// plainHeader classifies a header: 1 with the names of a Host line whose
-// patterns that are not negated are plain names (it applies to no other
-// host), 2 with the lower-case names of a "Match host a,b" line of plain
-// names, 0 for any other (visited for every host).
-func plainHeader(l *sshconf.Line) (int, []string) {
+// plainHeader classifies a header: 1 for a Host line whose patterns that
+// are not negated are plain names (it applies to no other host), 2 for a
+// "Match host a,b" line of plain names, 0 for any other (visited for every
+// host).
+func plainHeader(l *sshconf.Line) int {
 	if l.Err != nil || len(l.Args) == 0 {
-		return 0, nil
+		return 0
 	}
 	if l.Is("Host") {
-		var keys []string
+		plain := false
 		for _, p := range l.Args {
 			if strings.HasPrefix(p, "!") {
 				continue
 			}
 			if p == "" || strings.ContainsAny(p, "*?") {
-				return 0, nil
+				return 0
 			}
-			keys = append(keys, p)
+			plain = true
 		}
-		if keys == nil {
-			return 0, nil
+		if !plain {
+			return 0
 		}
-		return 1, keys
+		return 1
 	}
 	if l.Is("Match") && len(l.Args) == 2 && strings.EqualFold(l.Args[0], "host") {
 		arg := l.Args[1]
 		if arg == "" || strings.ContainsAny(arg, "*?!\"'\\= \t") || containsFold(l.Raw, "exec") || strings.ContainsAny(l.Raw, "\"'=") {
-			return 0, nil
+			return 0
 		}
-		var keys []string
-		for _, p := range strings.Split(arg, ",") {
+		for p := range strings.SplitSeq(arg, ",") {
 			if p == "" {
-				return 0, nil
+				return 0
 			}
-			keys = append(keys, strings.ToLower(p))
 		}
-		return 2, keys
+		return 2
 	}
-	return 0, nil
+	return 0
 }
 
 // next returns the first segment after seg that may apply to a host
@@ -146,10 +186,12 @@ func plainHeader(l *sshconf.Line) (int, []string) {
 // (len(start) when none).
 func (sg *segments) next(seg int, host, matchHost string) int {
 	best := len(sg.start)
-	for _, list := range [][]int{sg.always, sg.host[host], sg.match[matchHost]} {
-		k := sort.SearchInts(list, seg+1)
-		if k < len(list) && list[k] < best {
-			best = list[k]
+	if k := sort.SearchInts(sg.always, seg+1); k < len(sg.always) {
+		best = sg.always[k]
+	}
+	for _, s := range []int{sg.host.after(host, seg), sg.match.after(matchHost, seg)} {
+		if s >= 0 && s < best {
+			best = s
 		}
 	}
 	return best
