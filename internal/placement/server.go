@@ -172,6 +172,7 @@ func sameCriteria(s *Scope, h *sshconf.Line, args []string) bool {
 // The plan records anything that still overrides a new value. match must
 // have passed ParseMatch.
 func EnableServer(s Scope, settings []Setting, match string) *Plan {
+	s.Opts.Keys = keysOf(settings) // an sshd_config with many Match blocks has many other keys
 	if match != "" {
 		return enableMatch(s, settings, matchArgs(match))
 	}
@@ -403,6 +404,7 @@ func DisableServerAll(s Scope, keys []string, match string) *Plan {
 func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 	var args []string
 	s.Opts.Conn = nil
+	s.Opts.Keys = keys
 	if match != "" {
 		args = matchArgs(match)
 		s.Opts.Conn = MatchConn(args)
@@ -449,6 +451,7 @@ const DropInName = "00-keepalive.conf"
 // override the drop-in: a directive read before it, or a "Match all".
 func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error) {
 	s.Opts.Conn = nil
+	s.Opts.Keys = keysOf(settings)
 	p := newPlan(&s)
 	main := p.Files[s.Main()]
 	inc, arg, path := dropInTarget(&s, main, name)

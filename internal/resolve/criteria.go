@@ -52,6 +52,12 @@ func expandHost(v, host string) string {
 // problem, and its block does not apply.
 func (w *walker) match(path string, i int, l *sshconf.Line) State {
 	pos := lazyPos{path: path, i: i}
+	if w.opts.Dialect.Server && w.pass == 2 && w.opts.Conn == nil && !strings.ContainsAny(l.Raw, "\"'\\") &&
+		!containsFold(l.Raw, "all") && !containsFold(l.Raw, "localport") {
+		// sshd -T without a connection: only "Match all" applies, and only
+		// LocalPort is worth a note. The first pass parsed the line.
+		return Inactive
+	}
 	crit, err := w.parseMatch(l)
 	if !w.opts.Dialect.Server && containsFold(l.Raw, "exec") {
 		// Whatever the tokenizer made of it: a line that spells "exec"
@@ -152,23 +158,17 @@ type parsedMatch struct {
 	err  error
 }
 
-// parseMatch is ParseMatch remembered per line for the evaluation (and,
-// with Options.Skip, for every evaluation that shares it): sshd's Match
-// pass reads every Match line a second time.
+// parseMatch is ParseMatch, remembered per line with Options.Skip for
+// every evaluation that shares it.
 func (w *walker) parseMatch(l *sshconf.Line) ([]Criterion, error) {
-	cache := w.crits
-	if w.skip() {
-		cache = w.opts.Skip.crits
+	if !w.skip() {
+		return ParseMatch(l, w.opts.Dialect.Server, w.version)
 	}
-	if p, ok := cache[l]; ok {
+	if p, ok := w.opts.Skip.crits[l]; ok {
 		return p.crit, p.err
 	}
 	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
-	if cache == nil {
-		cache = map[*sshconf.Line]parsedMatch{}
-		w.crits = cache
-	}
-	cache[l] = parsedMatch{crit, err}
+	w.opts.Skip.crits[l] = parsedMatch{crit, err}
 	return crit, err
 }
 

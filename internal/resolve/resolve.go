@@ -340,7 +340,6 @@ type walker struct {
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
 	canons    map[string]string // Dialect.Canon by spelling, see canon
 	lower     map[string]string // keywords in lower case by spelling
-	crits     map[*sshconf.Line]parsedMatch
 	lastHN    string // hostName's input and output, see skipTo
 	lastMatch string
 }
