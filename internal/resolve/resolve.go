@@ -340,7 +340,7 @@ type walker struct {
 	keys      map[string]bool   // Options.Keys, canonical; nil for all
 	canons    map[string]string // Dialect.Canon by spelling, see canon
 	lower     map[string]string // keywords in lower case by spelling
-	lastHN    string // hostName's input and output, see skipTo
+	lastHN    string            // hostName's input and output, see skipTo
 	lastMatch string
 }
 
