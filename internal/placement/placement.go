@@ -134,8 +134,10 @@ func ProbeHost(pattern string) string {
 	if pattern == "" || pattern == "*" {
 		return "keepalive-probe.invalid"
 	}
-	r := strings.NewReplacer("*", "keepalive-probe", "?", "k")
-	return r.Replace(strings.TrimPrefix(pattern, "!"))
+	// Neither replacement brings back a wildcard, so one after the other
+	// is the same as both at once.
+	p := strings.ReplaceAll(strings.TrimPrefix(pattern, "!"), "*", "keepalive-probe")
+	return strings.ReplaceAll(p, "?", "k")
 }
 
 // ownsLine reports whether an existing directive belongs to the scope, so

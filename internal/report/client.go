@@ -102,7 +102,13 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 	}
 	// One index of the files' blocks for every host: each evaluation then
 	// visits only the blocks that may apply to its host.
-	skip := resolve.NewSkip()
+	var hosts []string
+	for _, o := range res.Occurrences {
+		if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
+			hosts = append(hosts, h)
+		}
+	}
+	skip := resolve.NewSkip(hosts...)
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
 			return pr

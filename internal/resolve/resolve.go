@@ -661,6 +661,9 @@ func (w *walker) skipTo(sg *segments, seg int) int {
 		}
 		matchHost = strings.TrimSuffix(w.lastMatch, "\x00")
 	}
+	if !w.opts.Skip.hosts[host] {
+		return seg // its Host blocks are not indexed
+	}
 	to := sg.next(seg-1, host, matchHost)
 	if to <= seg || w.res.Stopped != nil || w.steps+sg.directives[to]-sg.directives[seg] > maxSteps {
 		return seg

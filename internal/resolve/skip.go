@@ -20,14 +20,21 @@ import (
 // callers that look at active occurrences may set it. One Skip serves any
 // number of evaluations of the same (unedited) files.
 type Skip struct {
+	hosts map[string]bool // the hosts indexed: any other is walked in full
 	files map[*sshconf.File]*segments
 	globs map[string]globResult // Include patterns expanded, for every evaluation
 	crits map[*sshconf.Line]parsedMatch
 }
 
-// NewSkip returns an empty index; files are indexed when first evaluated.
-func NewSkip() *Skip {
-	return &Skip{files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}, crits: map[*sshconf.Line]parsedMatch{}}
+// NewSkip returns an empty index for evaluating the given hosts; files
+// are indexed when first evaluated. An evaluation for a host not listed
+// skips nothing.
+func NewSkip(hosts ...string) *Skip {
+	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}, crits: map[*sshconf.Line]parsedMatch{}}
+	for _, h := range hosts {
+		sk.hosts[h] = true
+	}
+	return sk
 }
 
 // segments is one file's blocks: the lines before the first header, then
@@ -88,12 +95,12 @@ func (s *Skip) of(f *sshconf.File) *segments {
 	if sg, ok := s.files[f]; ok {
 		return sg
 	}
-	sg := index(f)
+	sg := index(f, s.hosts)
 	s.files[f] = sg
 	return sg
 }
 
-func index(f *sshconf.File) *segments {
+func index(f *sshconf.File, hosts map[string]bool) *segments {
 	sg := &segments{}
 	n := 0
 	seg := -1
@@ -106,7 +113,7 @@ func index(f *sshconf.File) *segments {
 		switch kind {
 		case 1:
 			for _, p := range hdr.Args {
-				if !strings.HasPrefix(p, "!") {
+				if hosts[p] && !strings.HasPrefix(p, "!") {
 					sg.host.add(p, seg)
 				}
 			}
