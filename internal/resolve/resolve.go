@@ -337,32 +337,14 @@ type walker struct {
 	failedID  map[fileID]error // and by device and inode
 	byID      map[fileID]*Doc  // files read, by device and inode
 	globs     map[string]globResult
-	keys      map[string]bool   // Options.Keys, canonical; nil for all
-	canons    map[string]string // Dialect.Canon by spelling, see canon
-	lower     map[string]string // keywords in lower case by spelling
-	lastHN    string            // hostName's input and output, see skipTo
+	keys      map[string]bool // Options.Keys, canonical; nil for all
+	spellings map[string]*spelling
+	lastHN    string // hostName's input and output, see skipTo
 	lastMatch string
 }
 
-// canon is Dialect.Canon remembered per spelling: a large config repeats a
-// handful of keywords, and lower-casing each anew allocates.
-func (w *walker) canon(key string) string {
-	c, ok := w.canons[key]
-	if !ok {
-		c = w.opts.Dialect.Canon(key)
-		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
-			// Debian's before 1:9.9 read it as ServerAliveInterval.
-			if w.version().setupTimeOutIsAlive() {
-				c = "serveraliveinterval"
-			}
-		}
-		if w.canons == nil {
-			w.canons = map[string]string{}
-		}
-		w.canons[key] = c
-	}
-	return c
-}
+// canon is Dialect.Canon remembered per spelling (see spelling).
+func (w *walker) canon(key string) string { return w.spelling(key).canon }
 
 // linePos returns "path:line" for line index i.
 func linePos(path string, i int) string { return path + ":" + strconv.Itoa(i+1) }
@@ -615,9 +597,10 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 			continue
 		}
-		key := w.canon(l.Key)
+		sp := w.spelling(l.Key)
+		key := sp.canon
 		if w.pass == 1 {
-			w.checkKeyword(path, i, l, header != nil && header.Is("Match"))
+			w.checkKeyword(path, i, l, sp, header != nil && header.Is("Match"))
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
