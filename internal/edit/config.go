@@ -250,7 +250,7 @@ func requireComplete(sc placement.Scope, p *placement.Plan) error {
 	if !include && lines < 1<<20 {
 		return nil
 	}
-	sc.Opts.Override = p.Files
+	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
 	sc.Opts.Keys = []string{} // only whether the walk completes matters
 	if stop := resolve.Resolve(sc.Opts).Stopped; stop != nil {
 		return hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",

@@ -56,6 +56,10 @@ type Plan struct {
 	// drop-in (DropInName), once disable has taken everything out of it.
 	Remove map[string]bool
 
+	// Memo serves every evaluation of the plan's trees; a caller
+	// evaluating them again (Override: Files) may pass it too.
+	Memo *resolve.Memo
+
 	// unedited is newPlan's evaluation, for a caller to reuse until its
 	// first edit; nil when newPlan had to add an empty main file.
 	unedited *resolve.Result
@@ -96,8 +100,9 @@ func printsAs(f *sshconf.File, b []byte) bool {
 // newPlan evaluates the scope once and keeps the parsed files so edits can
 // be made on them and evaluated again without touching the disk.
 func newPlan(s *Scope) *Plan {
-	p := &Plan{Orig: map[string][]byte{}, Files: map[string]*sshconf.File{}}
+	p := &Plan{Orig: map[string][]byte{}, Files: map[string]*sshconf.File{}, Memo: resolve.NewMemo()}
 	s.Opts.Override = p.Files
+	s.Opts.Memo = p.Memo // its evaluations read the same trees
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {
 		p.add(d.Path, d.File)

@@ -152,23 +152,47 @@ type lazyPos struct {
 
 func (p lazyPos) String() string { return linePos(p.path, p.i) }
 
-// parsedMatch is a Match line's criteria as ParseMatch returned them.
+// parsedMatch is a Match line's criteria as ParseMatch returned them, and
+// whether it asked for the release.
 type parsedMatch struct {
-	crit []Criterion
-	err  error
+	crit    []Criterion
+	err     error
+	version bool
 }
 
-// parseMatch is ParseMatch, remembered per line with Options.Skip for
-// every evaluation that shares it.
+// Memo remembers, for evaluations of the same parsed trees (a plan's,
+// before and after each edit), what depends only on a line: a Match
+// line's criteria. It must serve one dialect and one Options.Version; it
+// is not safe for concurrent evaluations.
+type Memo struct {
+	match map[*sshconf.Line]parsedMatch
+}
+
+// NewMemo returns an empty Memo.
+func NewMemo() *Memo { return &Memo{match: map[*sshconf.Line]parsedMatch{}} }
+
+// parseMatch is ParseMatch, remembered per line with Options.Memo (or
+// Options.Skip) for every evaluation that shares it.
 func (w *walker) parseMatch(l *sshconf.Line) ([]Criterion, error) {
-	if !w.skip() {
+	m := w.opts.Memo
+	if m == nil && w.skip() {
+		m = &w.opts.Skip.memo
+	}
+	if m == nil {
 		return ParseMatch(l, w.opts.Dialect.Server, w.version)
 	}
-	if p, ok := w.opts.Skip.crits[l]; ok {
+	if p, ok := m.match[l]; ok {
+		if p.version {
+			w.version() // as ParseMatch would: the result names the release
+		}
 		return p.crit, p.err
 	}
-	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
-	w.opts.Skip.crits[l] = parsedMatch{crit, err}
+	asked := false
+	crit, err := ParseMatch(l, w.opts.Dialect.Server, func() Version { asked = true; return w.version() })
+	if m.match == nil {
+		m.match = map[*sshconf.Line]parsedMatch{}
+	}
+	m.match[l] = parsedMatch{crit, err, asked}
 	return crit, err
 }
 

@@ -274,6 +274,10 @@ type Options struct {
 	// Tag and CanonicalizeHostname). nil records every keyword.
 	Keys []string
 
+	// Memo, when set, remembers work that depends only on a line across
+	// the evaluations that share it (see Memo).
+	Memo *Memo
+
 	// Skip, for a client evaluation, skips the blocks that cannot apply
 	// to Host (see Skip): for callers that evaluate many hosts and look
 	// only at active occurrences. nil walks every line.

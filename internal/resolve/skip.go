@@ -23,14 +23,14 @@ type Skip struct {
 	hosts map[string]bool // the hosts indexed: any other is walked in full
 	files map[*sshconf.File]*segments
 	globs map[string]globResult // Include patterns expanded, for every evaluation
-	crits map[*sshconf.Line]parsedMatch
+	memo  Memo
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
 // are indexed when first evaluated. An evaluation for a host not listed
 // skips nothing.
 func NewSkip(hosts ...string) *Skip {
-	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}, crits: map[*sshconf.Line]parsedMatch{}}
+	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}}
 	for _, h := range hosts {
 		sk.hosts[h] = true
 	}
