@@ -140,6 +140,16 @@ func (k *keepalive) testHostile(t *testing.T) {
 
 			r := k.run(t, dir, "enable", "--file", cfg)
 			r.sane(t)
+			if tc.want == "edit" && r.code != 0 {
+				// A config ssh -G rejects is reported and left alone ...
+				if r.code != 1 || !strings.HasPrefix(r.stderr, "keepalive: ssh already rejects the current config") {
+					t.Fatalf("want a faithful edit or ssh's refusal: %v", r)
+				}
+				unchangedBut(t, before, snapshot(t, dir))
+				// ... and with --no-validate the edit is still faithful.
+				r = k.run(t, dir, "enable", "--file", cfg, "--no-validate")
+				r.sane(t)
+			}
 			if tc.want == "edit" {
 				if r.code != 0 {
 					t.Fatalf("want a faithful edit: %v", r)
@@ -158,7 +168,7 @@ func (k *keepalive) testHostile(t *testing.T) {
 			}
 
 			if tc.want == "edit" {
-				r = k.run(t, dir, "disable", "--file", cfg)
+				r = k.run(t, dir, "disable", "--file", cfg, "--no-validate")
 				r.sane(t)
 				if r.code != 0 {
 					t.Fatalf("disable: %v", r)

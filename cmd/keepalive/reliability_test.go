@@ -58,6 +58,18 @@ func buildKeepalive(t *testing.T) *keepalive {
 	t.Helper()
 	dir := sharedDir(t)
 	bin := filepath.Join(dir, "keepalive")
+	if other := os.Getenv("KEEPALIVE_TEST_BINARY"); other != "" {
+		// Replay these tests against another build (an older release, to
+		// see an attack succeed there): copied where other users can run it.
+		data, err := os.ReadFile(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return &keepalive{path: bin}
+	}
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
@@ -72,7 +73,11 @@ func UserConfig(home string) string {
 // /root for root and /home/NAME for others. The path is the image's own
 // (without root).
 func HomeIn(root, name string) string {
-	if data, err := os.ReadFile(filepath.Join(root, "etc", "passwd")); err == nil {
+	// Read inside the image (its links resolve inside it), never blocking
+	// on a FIFO and at most a config's size.
+	if snap, err := atomicfile.ReadIn(root, filepath.Join(root, "etc", "passwd")); err == nil {
+		data := snap.Data
+		snap.Close()
 		for _, line := range strings.Split(string(data), "\n") {
 			f := strings.Split(line, ":")
 			if len(f) >= 7 && f[0] == name && strings.HasPrefix(f[5], "/") {

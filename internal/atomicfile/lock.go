@@ -12,8 +12,7 @@ import (
 )
 
 // LockWait is how long Lock waits for another keepalive before giving up.
-// A variable so tests can shorten it.
-var LockWait = 30 * time.Second
+const LockWait = 30 * time.Second
 
 // ErrBusy is wrapped by Lock when another process holds the lock for
 // longer than LockWait.
@@ -34,7 +33,10 @@ var ErrBusy = errors.New("another keepalive is editing")
 // A process that locks a missing directory's ancestor and one that comes
 // after the directory was created lock different directories; Write still
 // refuses to overwrite a change it did not read, so no edit is lost.
-func Lock(path string) (unlock func(), err error) {
+func Lock(path string) (unlock func(), err error) { return LockWithin(path, LockWait) }
+
+// LockWithin is Lock giving up after wait.
+func LockWithin(path string, wait time.Duration) (unlock func(), err error) {
 	real, err := realPath(path)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, cause(err))
@@ -44,7 +46,7 @@ func Lock(path string) (unlock func(), err error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", dir, cause(err))
 	}
-	deadline := time.Now().Add(LockWait)
+	deadline := time.Now().Add(wait)
 	// Poll rather than block so the wait is bounded; a short cap keeps a
 	// queue of waiters moving without busy-looping.
 	for delay := time.Millisecond; ; delay = min(2*delay, 10*time.Millisecond) {

@@ -58,12 +58,6 @@ func wantLines(t *testing.T, path string, tags []string, n int) {
 	}
 }
 
-func setLockWait(t *testing.T, d time.Duration) {
-	old := LockWait
-	LockWait = d
-	t.Cleanup(func() { LockWait = old })
-}
-
 func TestLockGoroutines(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config")
@@ -132,27 +126,27 @@ func TestLockProcesses(t *testing.T) {
 }
 
 func TestLockBusy(t *testing.T) {
-	setLockWait(t, 200*time.Millisecond)
+	wait := 200 * time.Millisecond
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config")
-	unlock, err := Lock(path)
+	unlock, err := LockWithin(path, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = Lock(path)
+	_, err = LockWithin(path, wait)
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("second Lock = %v, want ErrBusy", err)
 	}
 	if want := "another keepalive is editing " + dir + "; try again"; err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
-	if waited := time.Since(start); waited < LockWait {
-		t.Errorf("gave up after %v, before LockWait %v", waited, LockWait)
+	if waited := time.Since(start); waited < wait {
+		t.Errorf("gave up after %v, before the wait %v", waited, wait)
 	}
 	unlock()
 	unlock() // a second release is harmless
-	again, err := Lock(path)
+	again, err := LockWithin(path, wait)
 	if err != nil {
 		t.Fatalf("Lock after release: %v", err)
 	}
@@ -186,7 +180,7 @@ func TestLockKilledHolder(t *testing.T) {
 		time.Sleep(time.Minute) // until killed
 		return
 	}
-	setLockWait(t, 200*time.Millisecond)
+	wait := 200 * time.Millisecond
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config")
 	cmd := helper("TestLockKilledHolder", "ATOMICFILE_HOLD="+path)
@@ -201,12 +195,12 @@ func TestLockKilledHolder(t *testing.T) {
 	for sc := bufio.NewScanner(stdout); sc.Scan() && sc.Text() != "locked"; {
 	}
 
-	if _, err := Lock(path); !errors.Is(err, ErrBusy) {
+	if _, err := LockWithin(path, wait); !errors.Is(err, ErrBusy) {
 		t.Fatalf("Lock while another process holds it = %v, want ErrBusy", err)
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	unlock, err := Lock(path)
+	unlock, err := LockWithin(path, wait)
 	if err != nil {
 		t.Fatalf("Lock after the holder was killed: %v", err)
 	}
@@ -215,22 +209,22 @@ func TestLockKilledHolder(t *testing.T) {
 }
 
 func TestLockMissingDirectory(t *testing.T) {
-	setLockWait(t, 100*time.Millisecond)
+	wait := 100 * time.Millisecond
 	home := t.TempDir()
-	unlock, err := Lock(filepath.Join(home, ".ssh", "config"))
+	unlock, err := LockWithin(filepath.Join(home, ".ssh", "config"), wait)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unlock()
 	wantNames(t, home) // nothing created
 	// The nearest existing ancestor is what is locked.
-	if _, err := Lock(filepath.Join(home, "other")); !errors.Is(err, ErrBusy) {
+	if _, err := LockWithin(filepath.Join(home, "other"), wait); !errors.Is(err, ErrBusy) {
 		t.Errorf("Lock in the locked ancestor = %v, want ErrBusy", err)
 	}
 }
 
 func TestLockFollowsSymlink(t *testing.T) {
-	setLockWait(t, 100*time.Millisecond)
+	wait := 100 * time.Millisecond
 	root := t.TempDir()
 	for _, d := range []string{"home", "dotfiles"} {
 		os.Mkdir(filepath.Join(root, d), 0o700)
@@ -238,12 +232,12 @@ func TestLockFollowsSymlink(t *testing.T) {
 	real := filepath.Join(root, "dotfiles", "ssh_config")
 	link := filepath.Join(root, "home", "config")
 	symlink(t, real, link)
-	unlock, err := Lock(link)
+	unlock, err := LockWithin(link, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer unlock()
-	if _, err := Lock(real); !errors.Is(err, ErrBusy) {
+	if _, err := LockWithin(real, wait); !errors.Is(err, ErrBusy) {
 		t.Errorf("Lock of the link's target = %v, want ErrBusy", err)
 	}
 }

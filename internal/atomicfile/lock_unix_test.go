@@ -17,7 +17,7 @@ import (
 // read it could flock to block root.
 func TestLockIgnoresDirectoryFlock(t *testing.T) {
 	testenv.Root(t)
-	setLockWait(t, 100*time.Millisecond)
+	wait := 100 * time.Millisecond
 	dir := t.TempDir()
 	for _, p := range []string{dir, filepath.Dir(dir)} {
 		f, err := os.Open(p)
@@ -29,7 +29,7 @@ func TestLockIgnoresDirectoryFlock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	unlock, err := Lock(filepath.Join(dir, "config"))
+	unlock, err := LockWithin(filepath.Join(dir, "config"), wait)
 	if err != nil {
 		t.Fatalf("Lock with the directory flocked by someone else: %v", err)
 	}
@@ -82,7 +82,7 @@ func TestLockRefusesForeignDirectory(t *testing.T) {
 // (on the new file).
 func TestLockRemovesItsFile(t *testing.T) {
 	testenv.Root(t)
-	setLockWait(t, 2*time.Second)
+	wait := 2 * time.Second
 	dir := t.TempDir()
 	var lockFile string
 	for _, d := range rootLockDirs {
@@ -91,7 +91,7 @@ func TestLockRemovesItsFile(t *testing.T) {
 			break
 		}
 	}
-	unlock, err := Lock(filepath.Join(dir, "config"))
+	unlock, err := LockWithin(filepath.Join(dir, "config"), wait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestLockRemovesItsFile(t *testing.T) {
 	}
 	got := make(chan error)
 	go func() {
-		u, err := Lock(filepath.Join(dir, "other"))
+		u, err := LockWithin(filepath.Join(dir, "other"), wait)
 		if err == nil {
 			u()
 		}

@@ -22,6 +22,7 @@ type clientFlags struct {
 	User, System bool
 	Host         string
 	File, Root   string
+	NoValidate   bool // skip ssh -G (enable and disable register the flag)
 }
 
 func (cf *clientFlags) register(cmd *cobra.Command) {
@@ -104,7 +105,7 @@ func (cf *clientFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Clien
 	}
 	wo := writeOptions(acct, cf.System)
 	wo.Root = cf.Root
-	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: wo}
+	t := &edit.Client{Options: wf.options(s), Scope: sc, Write: wo, NoValidate: cf.NoValidate, FindProgram: m.FindProgram}
 	if cf.File == "" && !cf.System {
 		t.CreateDir = filepath.Dir(main) // ~/.ssh, 0700, the one directory keepalive creates
 	}

@@ -47,7 +47,7 @@ set them.`,
 	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
 	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
-	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "with --server: do not check the result with sshd -t")
+	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "do not check the result with ssh -G (sshd -t with --server)")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
 	cmd.Flags().BoolVar(&o.All, "all", false, "remove every keep-alive setting in scope, whoever set it, not only keepalive's")
 	return cmd
@@ -63,8 +63,8 @@ func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	if n > 1 {
 		return usageErrorf("--user, --system, --server and --putty cannot be combined: pick one")
 	}
-	if !o.Server && (o.Match != "" || o.NoValidate || o.Reload) {
-		return usageErrorf("--match, --no-validate and --reload go with --server")
+	if !o.Server && (o.Match != "" || o.Reload) {
+		return usageErrorf("--match and --reload go with --server")
 	}
 	if !o.Putty && (len(o.Sessions) > 0 || o.App != "") {
 		return usageErrorf("--session and --app go with --putty")
@@ -101,5 +101,6 @@ func (o *disableOptions) target(s Streams, m *Machine) (edit.Target, error) {
 	if err := o.clientFlags.validate(); err != nil {
 		return nil, err
 	}
+	o.clientFlags.NoValidate = o.NoValidate
 	return o.clientFlags.target(s, m, o.writeFlags)
 }

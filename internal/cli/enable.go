@@ -52,6 +52,7 @@ what was there before, so that disable can undo exactly that.`,
 	o.writeFlags.register(cmd)
 	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
 	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before ssh disconnects; without it a value in effect is kept")
+	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "do not check the config with ssh -G")
 	return cmd
 }
 

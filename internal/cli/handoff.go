@@ -13,7 +13,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
 )
 
-// Root acts on a user's files with that user's authority (SPEC "File
+// Root acts on a user's files with that user's authority (docs/SPEC.md "File
 // safety"): when root is about to edit a file another account controls,
 // the command returns a handoff, and Main runs the same command line again
 // as that account, whose exit code becomes keepalive's. The kernel then

@@ -77,8 +77,16 @@ func (c *Config) Run() (*Result, error) {
 	if err != nil {
 		return nil, hinted(err, c.PlanHint)
 	}
-	if err := requireComplete(c.Scope, p); err != nil {
+	_, strict := c.Validator.(interface{ needsComplete() bool })
+	r, err := requireComplete(c.Scope, p, strict)
+	if err != nil {
 		return nil, err
+	}
+	if strict && !r.Complete() {
+		// ssh -G would run a Match exec command, or read what keepalive
+		// could not: say so rather than run it.
+		fmt.Fprintf(c.Warn, "keepalive: not validated with ssh -G: %s\n", r.Incomplete[0].Error())
+		c.Validator = nil
 	}
 	changed := p.Changed()
 	for _, path := range changed {
@@ -103,8 +111,10 @@ func (c *Config) Run() (*Result, error) {
 		}
 		defer u()
 	}
-	if c.Validator != nil && fileExists(main) {
-		if err := c.Validator.Current(tree(p, c.Scope, p.Orig)); err != nil {
+	if c.Validator != nil && (len(changed) == 0 || len(p.Shadowed) > 0) {
+		// Nothing to write, or nothing will be: what matters is whether
+		// the program already rejects the configuration as it is.
+		if err := c.current(p); err != nil {
 			return nil, err
 		}
 	}
@@ -121,11 +131,7 @@ func (c *Config) Run() (*Result, error) {
 			"%s would not take effect, so nothing was written:\n  %s", c.Summary, strings.Join(msgs, "\n  "))
 	}
 	if c.Validator != nil && len(changed) > 0 {
-		cand := map[string][]byte{}
-		for path, f := range p.Files {
-			cand[path] = f.Bytes()
-		}
-		if err := c.Validator.Candidate(tree(p, c.Scope, cand)); err != nil {
+		if err := c.candidate(p); err != nil {
 			return nil, err
 		}
 	}
@@ -199,14 +205,11 @@ func flagFor(key string) string {
 // A symlink is written empty instead: removing it, or its target, would
 // leave something else behind.
 func removeChecked(path string, orig []byte, wo atomicfile.Options) error {
-	snap, err := atomicfile.ReadIn(wo.Root, path)
+	snap, err := readUnchanged(path, orig, wo)
 	if err != nil {
 		return err
 	}
 	defer snap.Close()
-	if !bytes.Equal(snap.Data, orig) {
-		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
-	}
 	err = snap.Remove()
 	if errors.Is(err, atomicfile.ErrLink) {
 		_, err = snap.Write(nil, wo)
@@ -214,16 +217,54 @@ func removeChecked(path string, orig []byte, wo atomicfile.Options) error {
 	return err
 }
 
+// current checks the configuration as it is on disk (the main file
+// missing: nothing to check).
+func (c *Config) current(p *placement.Plan) error {
+	if !fileExists(c.Scope.Main()) {
+		return nil
+	}
+	return c.Validator.Current(tree(p, c.Scope, p.Orig))
+}
+
+// candidate checks the edited configuration. One the program rejects is
+// checked as it was before, to tell a configuration that was already
+// broken (reported as such, untouched) from one the edit would break; in
+// the usual case the program runs once.
+func (c *Config) candidate(p *placement.Plan) error {
+	cand := map[string][]byte{}
+	for path, f := range p.Files {
+		cand[path] = f.Bytes()
+	}
+	err := c.Validator.Candidate(tree(p, c.Scope, cand))
+	if err == nil {
+		return nil
+	}
+	if cur := c.current(p); cur != nil {
+		return cur
+	}
+	return err
+}
+
+// readUnchanged reads path, which must still hold orig.
+func readUnchanged(path string, orig []byte, wo atomicfile.Options) (*atomicfile.Snapshot, error) {
+	snap, err := atomicfile.ReadIn(wo.Root, path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(snap.Data, orig) {
+		snap.Close()
+		return nil, hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
+	}
+	return snap, nil
+}
+
 // writeChecked replaces path with data if it still holds orig.
 func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
-	snap, err := atomicfile.ReadIn(wo.Root, path)
+	snap, err := readUnchanged(path, orig, wo)
 	if err != nil {
 		return err
 	}
 	defer snap.Close()
-	if !bytes.Equal(snap.Data, orig) {
-		return hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
-	}
 	if err := requireOwner(snap, wo); err != nil {
 		return err
 	}
@@ -235,8 +276,9 @@ func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
 // stops when Include asks for unbounded work (a loop or a fan-out such as
 // a file including itself ten times), and OpenSSH could not read such a
 // configuration either. Only files with Include, or huge ones, can get
-// there, so the others skip the extra evaluation.
-func requireComplete(sc placement.Scope, p *placement.Plan) error {
+// there, so the others skip the extra evaluation unless always asks for it
+// (to know whether the evaluation is complete); the result is nil then.
+func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resolve.Result, error) {
 	lines, include := 0, false
 	for _, f := range p.Files {
 		lines += len(f.Lines)
@@ -247,14 +289,15 @@ func requireComplete(sc placement.Scope, p *placement.Plan) error {
 			}
 		}
 	}
-	if !include && lines < 1<<20 {
-		return nil
+	if !include && lines < 1<<20 && !always {
+		return nil, nil
 	}
 	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
 	sc.Opts.Keys = []string{} // only whether the walk completes matters
-	if stop := resolve.Resolve(sc.Opts).Stopped; stop != nil {
-		return hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",
+	r := resolve.Resolve(sc.Opts)
+	if stop := r.Stopped; stop != nil {
+		return nil, hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",
 			"%v; nothing was written", stop)
 	}
-	return nil
+	return r, nil
 }

@@ -136,6 +136,11 @@ func requireOwner(snap *atomicfile.Snapshot, wo atomicfile.Options) error {
 		what, via, uid, wo.UID)
 }
 
+func regularFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
+}
+
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
@@ -146,6 +151,14 @@ func fileExists(path string) bool {
 func tree(p *placement.Plan, sc placement.Scope, data map[string][]byte) openssh.Tree {
 	main := sc.Main()
 	t := openssh.Tree{Main: main, Root: sc.Opts.FS.Root, Files: map[string][]byte{}}
+	if !sc.Opts.Dialect.Server {
+		// ssh expands '~' from $HOME; a user config's relative Includes
+		// start from ~/.ssh, a system config's from /etc/ssh.
+		t.Home = sc.Opts.Home
+		if len(sc.Opts.Files) > 0 && sc.Opts.Files[0].User && sc.Opts.Home != "" {
+			t.Anchor = filepath.Join(sc.Opts.Home, ".ssh")
+		}
+	}
 	for _, path := range p.Order {
 		if d, ok := data[path]; ok {
 			t.Files[path] = d
@@ -154,8 +167,10 @@ func tree(p *placement.Plan, sc placement.Scope, data map[string][]byte) openssh
 	if _, ok := t.Files[main]; !ok {
 		t.Files[main] = nil
 	}
-	for path, d := range t.Files { // files that do not exist yet stay out of the current set
-		if len(d) == 0 && path != main && !fileExists(path) {
+	for path, d := range t.Files {
+		// Files that do not exist yet stay out of the current set, and so
+		// does anything that is not a file (an Include of a directory).
+		if len(d) == 0 && path != main && !regularFile(path) {
 			delete(t.Files, path)
 		}
 	}

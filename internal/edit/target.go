@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -53,6 +54,10 @@ type Client struct {
 	// CreateDir is the one missing directory the edit may create (the
 	// user's ~/.ssh); "" for none.
 	CreateDir string
+	// NoValidate skips ssh -G; otherwise FindProgram finds the ssh that
+	// validates, and a machine without ssh edits without it.
+	NoValidate  bool
+	FindProgram func(name string) (string, error)
 }
 
 func (c *Client) Enable(v Values) (*Result, error) {
@@ -84,7 +89,30 @@ func (c *Client) run(plan func(placement.Scope) (*placement.Plan, error), summar
 		Scope: c.Scope, Plan: plan, Mode: c.Mode, Diff: c.Diff, Write: wo,
 		Summary: summary, Idle: idle, Warn: c.Warn, CreateDir: c.CreateDir,
 	}
+	if ch := c.checker(); ch != nil {
+		defer ch.Close()
+		tx.Validator = &SSH{Checker: ch, Warn: c.Warn}
+	}
 	return tx.Run()
+}
+
+// checker starts the ssh -G check, or returns nil: with NoValidate, or on
+// a machine without ssh (there is no ssh to disagree with the file then;
+// the server side, whose sshd must keep starting, insists instead).
+func (c *Client) checker() *openssh.Checker {
+	if c.NoValidate || c.FindProgram == nil {
+		return nil
+	}
+	bin, err := c.FindProgram("ssh")
+	if err != nil {
+		return nil
+	}
+	ch, err := openssh.NewClientChecker(bin)
+	if err != nil {
+		fmt.Fprintf(c.Warn, "keepalive: not validated with ssh -G: %v\n", err)
+		return nil
+	}
+	return ch
 }
 
 // Enable sets the sessions' keep-alive to v.Interval (PuTTY has no count).

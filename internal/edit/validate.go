@@ -3,6 +3,7 @@ package edit
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
@@ -64,14 +65,62 @@ func (v *SSHD) Candidate(t openssh.Tree) error {
 	return nil
 }
 
+// SSH validates a client config with `ssh -G` on a private copy of its
+// Include tree. ssh -G runs the commands of Match exec blocks, so it is
+// used only on a configuration keepalive evaluated completely (see
+// Config.Run).
+type SSH struct {
+	Checker *openssh.Checker
+	Warn    io.Writer
+}
+
+func (v *SSH) Current(t openssh.Tree) error {
+	return rejected(v.check(t), "ssh already rejects the current config, so keepalive changed nothing",
+		"fix the line named above (ssh -G shows the same), then run keepalive again; --no-validate skips the check")
+}
+
+func (v *SSH) Candidate(t openssh.Tree) error {
+	return rejected(v.check(t), "ssh would reject the edited config, so nothing was written",
+		"this is a keepalive bug if the line named above is one it wrote; please report it")
+}
+
+// check runs ssh -G. ssh names the file and line of everything it refuses
+// in a config; a failure that names none is about the machine ("No user
+// exists for uid 1234"), which says nothing about the file: the edit goes
+// on, unvalidated, and says so.
+func (v *SSH) check(t openssh.Tree) error {
+	err := v.Checker.TestTree(t)
+	var rej *openssh.Rejected
+	if !errors.As(err, &rej) {
+		return err
+	}
+	for _, p := range rej.Problems {
+		if p.File != "" {
+			return err
+		}
+	}
+	fmt.Fprintf(v.Warn, "keepalive: not validated with ssh -G: %v\n", err)
+	return nil
+}
+
+// needsComplete says the validator may only run on a complete evaluation.
+func (v *SSH) needsComplete() bool { return true }
+
 // rejected reports a program's refusal with the offending path:line.
 func rejected(err error, what, hint string) error {
 	var rej *openssh.Rejected
 	if !errors.As(err, &rej) {
 		return err
 	}
+	// The first few are enough to find the file and what is wrong with
+	// it (a binary file gets a complaint per line).
+	const most = 5
 	var msgs []string
-	for _, p := range rej.Problems {
+	for i, p := range rej.Problems {
+		if i == most {
+			msgs = append(msgs, fmt.Sprintf("(and %d more)", len(rej.Problems)-most))
+			break
+		}
 		msgs = append(msgs, p.String())
 	}
 	return hinted(fmt.Errorf("%s:\n  %s", what, strings.Join(msgs, "\n  ")), hint)

@@ -21,7 +21,11 @@ import (
 // key not be made, the host key failures are recognised instead (see
 // environmental).
 type Checker struct {
-	Bin     string
+	Bin string
+	// Client says Bin is ssh: Test runs `ssh -G -F FILE HOST` (ssh has
+	// no -t; -G parses the whole configuration and fails on what it
+	// rejects, with the same "FILE line N:" messages).
+	Client  bool
 	scratch *atomicfile.Scratch
 	hostKey string
 	copies  int // trees copied so far, each in its own subdirectory
@@ -40,6 +44,20 @@ func NewChecker(bin string) (*Checker, error) {
 	}
 	return c, nil
 }
+
+// NewClientChecker prepares a Checker for the ssh at bin.
+func NewClientChecker(bin string) (*Checker, error) {
+	s, err := atomicfile.NewScratch()
+	if err != nil {
+		return nil, fmt.Errorf("prepare ssh check: %w", err)
+	}
+	return &Checker{Bin: bin, scratch: s, Client: true}, nil
+}
+
+// ValidateHost is the host ssh -G evaluates a client config for: a name
+// that resolves nowhere (RFC 6761), so that no Host block is needed for
+// the parse to go through every line.
+const ValidateHost = "keepalive-validate.invalid"
 
 // Close removes the Checker's scratch directory.
 func (c *Checker) Close() error { return c.scratch.Close() }
@@ -117,6 +135,9 @@ func (c *Checker) run(mode, config, spec string) (string, error) {
 	}
 	if spec != "" {
 		args = append(args, "-C", spec)
+	}
+	if c.Client {
+		args = []string{"-G", "-F", config, ValidateHost}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()

@@ -19,6 +19,13 @@ type Tree struct {
 	// Root is --root: absolute config paths (Include /etc/ssh/...) live
 	// under it on disk.
 	Root string
+	// Anchor is the directory relative Include paths start from: /etc/ssh
+	// for sshd and the system client config ("" means that), the user's
+	// ~/.ssh for a user config.
+	Anchor string
+	// Home is what a leading '~' in an Include means for ssh; "" leaves
+	// '~' alone, as sshd does.
+	Home string
 }
 
 // How a candidate is checked together with the files it belongs to.
@@ -71,17 +78,33 @@ func (c *Checker) mirror(t Tree) (main string, back *pathMap, err error) {
 	// Each copy stays until the Checker is closed: the scratch directory
 	// goes then, with everything in it.
 	back = &pathMap{dir: dir, files: map[string]string{}}
-	for path, data := range t.Files {
+	// The main file first: a file named twice (relative and absolute)
+	// is copied once, as the main file's bytes when it is that one.
+	paths := []string{t.Main}
+	for path := range t.Files {
+		if path != t.Main {
+			paths = append(paths, path)
+		}
+	}
+	sort.Strings(paths[1:])
+	for _, path := range paths {
+		data, ok := t.Files[path]
+		if !ok {
+			continue
+		}
 		cp := copyPath(dir, path)
+		if _, dup := back.files[cp]; dup {
+			continue
+		}
 		back.files[cp] = path
 		rel, _ := filepath.Rel(c.scratch.Dir(), cp)
-		if err := c.scratch.WriteFile(rel, rewriteIncludes(data, dir, t.Root)); err != nil {
-			return "", nil, fmt.Errorf("prepare sshd check: %w", err)
+		if err := c.scratch.WriteFile(rel, rewriteIncludes(data, dir, t)); err != nil {
+			return "", nil, fmt.Errorf("prepare the check with %s: %w", filepath.Base(c.Bin), err)
 		}
 	}
 	main = copyPath(dir, t.Main)
 	if _, ok := t.Files[t.Main]; !ok {
-		return "", nil, fmt.Errorf("prepare sshd check: %s is not in the set", t.Main)
+		return "", nil, fmt.Errorf("prepare the check with %s: %s is not in the set", filepath.Base(c.Bin), t.Main)
 	}
 	return main, back, nil
 }
@@ -98,7 +121,11 @@ func copyPath(dir, path string) string {
 
 // rewriteIncludes points every Include argument of a file into the copy
 // under dir, keeping every other byte and the number of lines.
-func rewriteIncludes(data []byte, dir, root string) []byte {
+func rewriteIncludes(data []byte, dir string, t Tree) []byte {
+	anchor := t.Anchor
+	if anchor == "" {
+		anchor = "/etc/ssh"
+	}
 	f := sshconf.Parse(data)
 	changed := false
 	for i, l := range f.Lines {
@@ -107,16 +134,24 @@ func rewriteIncludes(data []byte, dir, root string) []byte {
 		}
 		var args []string
 		for _, a := range l.Args {
-			if strings.HasPrefix(a, "~") {
+			p := a
+			switch {
+			case strings.HasPrefix(a, "~/") && t.Home != "":
+				p = filepath.Join(t.Home, a[2:]) // already on disk: no --root below
+				args = append(args, quote(copyPath(dir, p)))
+				continue
+			case strings.HasPrefix(a, "~"):
 				args = append(args, quote(a)) // sshd leaves these alone too
 				continue
+			case !strings.HasPrefix(p, "/") && !filepath.IsAbs(p):
+				p = filepath.Join(anchor, p)
+				if t.Anchor != "" { // the user's ~/.ssh: a path on disk
+					args = append(args, quote(copyPath(dir, p)))
+					continue
+				}
 			}
-			p := a
-			if !strings.HasPrefix(p, "/") && !filepath.IsAbs(p) {
-				p = "/etc/ssh/" + p
-			}
-			if root != "" && root != "/" {
-				p = filepath.Join(root, p)
+			if t.Root != "" && t.Root != "/" {
+				p = filepath.Join(t.Root, p)
 			}
 			args = append(args, quote(copyPath(dir, p)))
 		}

@@ -98,13 +98,7 @@ func ConnSpec(c *resolve.Conn) string {
 	if c == nil || len(c.Groups) > 0 {
 		return ""
 	}
-	var parts []string
-	for _, kv := range [][2]string{{"user", c.User}, {"host", c.Host}, {"addr", c.Addr}, {"laddr", c.LAddr}, {"lport", c.LPort}, {"rdomain", c.RDomain}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+"="+kv[1])
-		}
-	}
-	return strings.Join(parts, ",")
+	return c.Spec()
 }
 
 // probeValue picks a value that a pattern list matches.
@@ -335,17 +329,8 @@ func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 		b := f.BlockOf(header)
 		key := s.Opts.Dialect.Canon(set.Key)
 		eff, effOK := before.Effective(key)
-		if set.Default {
-			if effOK && !(isInterval(key) && isOff(eff.Line().Value())) {
-				if eff.Line().Value() != set.Value { // else simply already set
-					p.keptAt(eff, KeptInEffect)
-				}
-				keptFirst = keptFirst || k == 0
-				continue
-			}
-			if keptFirst {
-				continue
-			}
+		if p.keepDefault(set, key, before, k, &keptFirst) {
+			continue
 		}
 		applied = append(applied, set)
 		was := ""
@@ -468,17 +453,8 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 	var applied []Setting // the settings not kept as they were
 	for k, set := range settings {
 		key := s.Opts.Dialect.Canon(set.Key)
-		if set.Default {
-			if eff, ok := before.Effective(key); ok && !(isInterval(key) && isOff(eff.Line().Value())) {
-				if eff.Line().Value() != set.Value {
-					p.keptAt(eff, KeptInEffect)
-				}
-				keptFirst = keptFirst || k == 0
-				continue
-			}
-			if keptFirst {
-				continue
-			}
+		if p.keepDefault(set, key, before, k, &keptFirst) {
+			continue
 		}
 		applied = append(applied, set)
 		b := f.Blocks()[0]
@@ -600,4 +576,23 @@ func quoteArg(a string) string {
 		return `"` + a + `"`
 	}
 	return a
+}
+
+// keepDefault reports whether settings[k], a default (no flag given), is
+// left as it is: a value in effect stays (and is noted as kept unless it
+// is the same), an interval that is off is turned on, and once the first
+// setting (the interval) was kept the others are too, so a kept interval
+// does not get keepalive's count beside it.
+func (p *Plan) keepDefault(set Setting, key string, before *resolve.Result, k int, keptFirst *bool) bool {
+	if !set.Default {
+		return false
+	}
+	if eff, ok := before.Effective(key); ok && !(isInterval(key) && isOff(eff.Line().Value())) {
+		if eff.Line().Value() != set.Value { // else simply already set
+			p.keptAt(eff, KeptInEffect)
+		}
+		*keptFirst = *keptFirst || k == 0
+		return true
+	}
+	return *keptFirst
 }

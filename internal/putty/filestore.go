@@ -162,7 +162,7 @@ func (s *FileStore) Session(name string) (Session, error) {
 func (s *FileStore) read(name string) (Session, error) {
 	p := s.path(name)
 	sess := Session{Name: name, Location: p}
-	data, err := os.ReadFile(p)
+	data, err := readFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		if name == DefaultSettings {
 			return sess, nil
@@ -203,7 +203,7 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 		if name != DefaultSettings {
 			// Seed from Default Settings, as PuTTY's dialog does when a
 			// new session is saved.
-			seed, err := os.ReadFile(s.path(DefaultSettings))
+			seed, err := readFile(s.path(DefaultSettings))
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return ch, err
 			}
@@ -280,4 +280,19 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 		return ch, err
 	}
 	return ch, nil
+}
+
+// readFile reads a session file as atomicfile reads a config: a FIFO put in
+// its place cannot block the read, only a regular file is read, and at
+// most atomicfile.MaxSize of it.
+func readFile(path string) ([]byte, error) {
+	snap, err := atomicfile.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	defer snap.Close()
+	if !snap.Exists {
+		return nil, fmt.Errorf("read %s: %w", path, fs.ErrNotExist)
+	}
+	return snap.Data, nil
 }

@@ -3,6 +3,7 @@ package resolve
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -330,6 +331,12 @@ func readDirNames(f FS, dir string, budget *int) ([]string, error) {
 		return nil, nil
 	}
 	defer d.Close()
+	return sortedNames(d, budget)
+}
+
+// sortedNames reads the names of an open directory, sorted, charging
+// each to budget.
+func sortedNames(d *os.File, budget *int) ([]string, error) {
 	var names []string
 	for {
 		batch, err := d.Readdirnames(256)

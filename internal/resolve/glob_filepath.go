@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 )
 
@@ -57,18 +56,7 @@ func listDir(dir string, budget *int) ([]string, error) {
 		return nil, nil
 	}
 	defer d.Close()
-	var names []string
-	for {
-		batch, err := d.Readdirnames(256)
-		names = append(names, batch...)
-		if *budget -= len(batch); *budget < 0 {
-			return nil, errGlobTooLarge
-		}
-		if err != nil || len(batch) == 0 {
-			slices.Sort(names)
-			return names, nil
-		}
-	}
+	return sortedNames(d, budget)
 }
 
 func hasFilepathMeta(path string) bool {
