@@ -28,6 +28,7 @@
 #   BENCH_DIR          scratch directory (default: a new one under $TMPDIR);
 #                      fsync cost depends on its file system
 #   BENCH_NO_HYPERFINE time with a date +%s%N loop even if hyperfine is installed
+#   BENCH_KEEPALIVE    time this keepalive binary (another build, to compare)
 #
 # It exits 1 if a target is missed: the numbers are the machine's, so this
 # is for people and for a dedicated benchmark job, not for `make test`.
@@ -50,6 +51,10 @@ echo "building keepalive..."
 (cd "$root" && go build -trimpath -ldflags '-s -w' -o "$work/keepalive" ./cmd/keepalive &&
 	go build -o "$work/genfleet" ./internal/testenv/genfleet)
 ka=$work/keepalive
+if [ -n "${BENCH_KEEPALIVE:-}" ]; then
+	ka=$BENCH_KEEPALIVE
+	echo "timing $ka instead"
+fi
 
 have() { command -v "$1" >/dev/null 2>&1; }
 sshd=$(command -v sshd || ls /usr/sbin/sshd 2>/dev/null || true)

@@ -191,6 +191,9 @@ func hostFor(h *sshconf.Line) string {
 // so it overrides every later per-host value.
 func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 	for _, doc := range res.Docs {
+		if !generalThenOther(doc.File) {
+			continue // nothing to report: listing its blocks is not needed
+		}
 		blocks := doc.File.Blocks()
 		for bi, b := range blocks {
 			if b.Header == nil || !isGeneral(b.Header) {
@@ -234,6 +237,23 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 				blockName(b.Header), strings.Join(names, ", "))
 		}
 	}
+}
+
+// generalThenOther reports whether a general block (as isGeneral) comes
+// before another block in f.
+func generalThenOther(f *sshconf.File) bool {
+	general := false
+	for _, l := range f.Lines {
+		if !sshconf.IsHeader(l) {
+			continue
+		}
+		if isGeneral(l) {
+			general = true
+		} else if general {
+			return true
+		}
+	}
+	return false
 }
 
 func isClientKey(k string) bool {
