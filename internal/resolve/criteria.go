@@ -11,7 +11,10 @@ import (
 // expanded, else the host as typed.
 func (w *walker) hostName() string {
 	if hn, ok := w.vals["hostname"]; ok {
-		return expandHost(hn, w.opts.Host)
+		if hn != w.hnIn || w.hnOut == "" {
+			w.hnIn, w.hnOut = hn, expandHost(hn, w.opts.Host)+"\x00" // never "": set
+		}
+		return w.hnOut[:len(w.hnOut)-1]
 	}
 	return w.opts.Host
 }

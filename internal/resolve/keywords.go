@@ -36,6 +36,15 @@ func (w *walker) spelling(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}
+	if w.skip() && w.spellings == nil { // shared by the evaluations of a Skip
+		if w.opts.Skip.spellings == nil {
+			w.opts.Skip.spellings = map[string]*spelling{}
+		}
+		w.spellings = w.opts.Skip.spellings
+		if sp, ok := w.spellings[key]; ok {
+			return sp
+		}
+	}
 	sp := &spelling{lower: strings.ToLower(key), canon: w.opts.Dialect.Canon(key)}
 	if sp.canon == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
 		// Debian's before 1:9.9 read it as ServerAliveInterval.

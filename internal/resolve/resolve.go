@@ -345,6 +345,8 @@ type walker struct {
 	spellings map[string]*spelling
 	lastHN    string // hostName's input and output, see skipTo
 	lastMatch string
+	hnIn      string // the HostName value hostName expanded last, and the result
+	hnOut     string
 }
 
 // canon is Dialect.Canon remembered per spelling (see spelling).

@@ -24,6 +24,8 @@ type Skip struct {
 	files map[*sshconf.File]*segments
 	globs map[string]globResult // Include patterns expanded, for every evaluation
 	memo  Memo
+	// spellings are the keywords' spellings, as walker.spelling looks them up.
+	spellings map[string]*spelling
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
