@@ -30,19 +30,27 @@ type spelling struct {
 	lower, canon string
 	info         keywordInfo
 	known        bool // in the release tables
+	record       bool // an Occurrence is recorded (Options.Keys)
 }
 
 func (w *walker) spelling(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}
-	if w.skip() && w.spellings == nil { // shared by the evaluations of a Skip
-		if w.opts.Skip.spellings == nil {
-			w.opts.Skip.spellings = map[string]*spelling{}
+	if w.skip() && w.spellings == nil { // shared by the evaluations of a Skip that record the same keys
+		sk := w.opts.Skip
+		keys := "\x00" // nil: every key
+		if w.opts.Keys != nil {
+			keys = strings.Join(w.opts.Keys, ",")
 		}
-		w.spellings = w.opts.Skip.spellings
-		if sp, ok := w.spellings[key]; ok {
-			return sp
+		if sk.spellings == nil {
+			sk.spellings, sk.spellingKeys = map[string]*spelling{}, keys
+		}
+		if sk.spellingKeys == keys {
+			w.spellings = sk.spellings
+			if sp, ok := w.spellings[key]; ok {
+				return sp
+			}
 		}
 	}
 	sp := &spelling{lower: strings.ToLower(key), canon: w.opts.Dialect.Canon(key)}
@@ -57,6 +65,7 @@ func (w *walker) spelling(key string) *spelling {
 		table = serverKeywords
 	}
 	sp.info, sp.known = table[sp.lower]
+	sp.record = w.keys == nil || w.keys[sp.canon]
 	if w.spellings == nil {
 		w.spellings = map[string]*spelling{}
 	}

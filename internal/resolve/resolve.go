@@ -618,7 +618,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)
 		default:
-			if w.keys == nil || w.keys[key] {
+			if sp.record {
 				w.res.Occurrences = append(w.res.Occurrences, Occurrence{
 					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
 				})

@@ -25,7 +25,8 @@ type Skip struct {
 	globs map[string]globResult // Include patterns expanded, for every evaluation
 	memo  Memo
 	// spellings are the keywords' spellings, as walker.spelling looks them up.
-	spellings map[string]*spelling
+	spellings    map[string]*spelling
+	spellingKeys string // the Options.Keys they were made for
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
@@ -141,7 +142,7 @@ func index(f *sshconf.File, hosts map[string]bool) *segments {
 		}
 		if l.Kind == sshconf.Directive {
 			n++
-			if kind != 0 && l.Is("Include") {
+			if kind != 0 && (len(l.Key) == 7 || nonASCII(l.Key)) && l.Is("Include") {
 				kind = 0 // an Include is always walked: what it reads costs steps
 			}
 		}
@@ -213,4 +214,13 @@ func (sg *segments) segmentAt(i int) int {
 		return k
 	}
 	return -1
+}
+
+func nonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
