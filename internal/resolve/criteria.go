@@ -292,7 +292,30 @@ func expandTilde(p, home string) (string, error) {
 }
 
 // containsFold reports whether s contains sub, ignoring ASCII case.
+func lowerLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func containsFold(s, sub string) bool {
+	if lowerLetters(sub) {
+		// Only ASCII can fold onto ASCII letters byte for byte: compare
+		// bytes, without decoding runes at every position.
+		for i := 0; i+len(sub) <= len(s); i++ {
+			j := 0
+			for j < len(sub) && (s[i+j] == sub[j] || s[i+j] == sub[j]-'a'+'A') {
+				j++
+			}
+			if j == len(sub) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true

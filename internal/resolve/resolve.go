@@ -569,6 +569,8 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		sg = w.opts.Skip.of(doc.File)
 	}
 	lines := doc.File.Lines
+	var inMatchOf *sshconf.Line // the header inMatch was computed for
+	inMatch := false
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		if sg != nil && seg+1 < len(sg.start) && i == sg.start[seg+1] {
@@ -606,7 +608,10 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		sp := w.spelling(l.Key)
 		key := sp.canon
 		if w.pass == 1 {
-			w.checkKeyword(path, i, l, sp, header != nil && header.Is("Match"))
+			if header != inMatchOf {
+				inMatchOf, inMatch = header, header != nil && header.Is("Match")
+			}
+			w.checkKeyword(path, i, l, sp, inMatch)
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:

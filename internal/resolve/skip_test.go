@@ -90,3 +90,24 @@ func TestSkipSameActive(t *testing.T) {
 		}
 	}
 }
+
+// TestContainsFold: the byte-wise search agrees with strings.EqualFold at
+// every position, Unicode folding (ſ, K) included.
+func TestContainsFold(t *testing.T) {
+	ref := func(s, sub string) bool {
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if strings.EqualFold(s[i:i+len(sub)], sub) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range []string{"", "Match exec x", "EXEC", "eXeC", "exe", "Match ALL", "aLl", "al", "LocalPort 22", "localpor",
+		"\u017fall", "a\u212all", "ex\u00e9c", "Match final host a", "xexecx"} {
+		for _, sub := range []string{"exec", "all", "localport", "s", "k"} {
+			if got, want := containsFold(s, sub), ref(s, sub); got != want {
+				t.Errorf("containsFold(%q, %q) = %v, want %v", s, sub, got, want)
+			}
+		}
+	}
+}
