@@ -144,7 +144,7 @@ for n in $sizes; do
 	host=host$((n / 2 / 50 * 50 + 7)) # testenv.FleetHost: one with its own ServerAliveInterval
 	runs=${BENCH_RUNS:-15}
 	[ "$n" -gt 10000 ] && runs=${BENCH_RUNS:-7}
-	printf '%s\t%s\n' "bytes $n" "$(size "$cfg")" >>"$results"
+	printf '%s\t%s\n' "bytes $n" "$(cat "$cfg" "$dir"/conf.d/* | wc -c | tr -d ' ')" >>"$results" # with what it Includes
 	printf '%s\t%s\n' "sshd-bytes $n" "$(size "$work/sshd$n")" >>"$results"
 	echo
 	echo "== $n hosts ($(size "$cfg") bytes + Included $(cat "$dir"/conf.d/* | wc -c | tr -d ' ')), sshd_config with $n Match blocks ($(size "$work/sshd$n") bytes)"
@@ -208,7 +208,7 @@ done
 echo "(enable, again, disable: --no-validate; the three x after them: each over ssh -G; validated: enable"
 echo " with its two ssh -G checks; x-aug: augtool over enable)"
 echo
-echo "== peak memory (KB) and its ratio to the config's size"
+echo "== peak memory (KB) and its ratio to the config's size (KB; the client's with its Included files)"
 printf '%-7s %10s %8s %5s %8s %5s %8s %5s %8s %5s %8s %5s %10s %8s %5s %8s\n' \
 	size config show x enable x again x disable x ssh-G x sshd_config server x sshd-T
 for n in $sizes; do
