@@ -133,6 +133,15 @@ func (p *Plan) resolve(s *Scope) *resolve.Result {
 	return r
 }
 
+// uneditedOr returns newPlan's evaluation while the plan has one (no edit
+// made yet), else evaluates the trees.
+func (p *Plan) uneditedOr(s *Scope) *resolve.Result {
+	if p.unedited != nil {
+		return p.unedited
+	}
+	return p.resolve(s)
+}
+
 // ProbeHost returns a host name that a Host pattern matches and that only
 // general blocks also match: "*" gives a name no real host has.
 func ProbeHost(pattern string) string {

@@ -183,8 +183,11 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 	var missing []int
 	keptFirst := false
 	var applied []Setting // the settings not kept as they were
+	r, fresh := p.unedited, p.unedited != nil // evaluated, and nothing edited since
 	for k, set := range settings {
-		r := p.resolve(&s)
+		if !fresh {
+			r, fresh = p.resolve(&s), true
+		}
 		eff, ok := r.Effective(set.Key)
 		if set.Default {
 			if ok && !(isInterval(set.Key) && isOff(eff.Line().Value())) {
@@ -209,6 +212,7 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 			was := eff.Line().Value()
 			i = setMarked(f, i, set.Value)
 			p.record(f, f.Lines[i], Change{Was: was})
+			fresh = false
 		}
 		dones = append(dones, done{placed: placed{f, f.Lines[i]}, order: k})
 	}
@@ -252,7 +256,7 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 		p.record(f, f.Lines[i], Change{})
 		dones = append(dones, done{placed: placed{f, f.Lines[i]}, isNew: true, order: k})
 	}
-	r := p.resolve(&s)
+	r = p.resolve(&s)
 	p.checkResult(&s, applied, r)
 	p.finish(r)
 	return p
@@ -308,7 +312,7 @@ func globalInsertPoint(f *sshconf.File) int {
 func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 	s.Opts.Conn = MatchConn(args)
 	p := newPlan(&s)
-	before := p.resolve(&s)
+	before := p.uneditedOr(&s)
 	f, header := p.findMatch(&s, args)
 	if f == nil {
 		f = p.Files[s.Main()]
@@ -395,7 +399,7 @@ func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 		s.Opts.Conn = MatchConn(args)
 	}
 	p := newPlan(&s)
-	r := p.resolve(&s)
+	r := p.uneditedOr(&s)
 	var occ []resolve.Occurrence
 	for _, key := range keys {
 		canon := s.Opts.Dialect.Canon(key)
@@ -444,7 +448,7 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 		return nil, fmt.Errorf("%s has no Include of a drop-in directory (such as Include /etc/ssh/sshd_config.d/*.conf) before its first Match, so a drop-in file would not be read", s.Main())
 	}
 	_, exists := p.Files[path]
-	before := p.resolve(&s)
+	before := p.uneditedOr(&s)
 	if !exists {
 		p.add(path, sshconf.Parse(nil))
 	}
