@@ -183,7 +183,8 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 	var missing []int
 	keptFirst := false
 	var applied []Setting // the settings not kept as they were
-	r, fresh := p.unedited, p.unedited != nil // evaluated, and nothing edited since
+	// r is evaluated, and fresh while nothing was edited since.
+	r, fresh := p.unedited, p.unedited != nil
 	for k, set := range settings {
 		if !fresh {
 			r, fresh = p.resolve(&s), true

@@ -53,7 +53,7 @@ func expandHost(v, host string) string {
 // keepalive cannot or will not evaluate (exec runs a command, localnetwork
 // needs the interfaces) makes the block Maybe. A line OpenSSH refuses is a
 // problem, and its block does not apply.
-func (w *walker) match(path string, i int, l *sshconf.Line) State {
+func (w *walker) match(f *sshconf.File, path string, i int, l *sshconf.Line) State {
 	pos := lazyPos{path: path, i: i}
 	if w.opts.Dialect.Server && w.pass == 2 && w.opts.Conn == nil && !strings.ContainsAny(l.Raw, "\"'\\") &&
 		!containsFold(l.Raw, "all") && !containsFold(l.Raw, "localport") {
@@ -61,7 +61,7 @@ func (w *walker) match(path string, i int, l *sshconf.Line) State {
 		// LocalPort is worth a note. The first pass parsed the line.
 		return Inactive
 	}
-	crit, err := w.parseMatch(l)
+	crit, err := w.parseMatch(f, i, l)
 	if !w.opts.Dialect.Server && containsFold(l.Raw, "exec") {
 		// Whatever the tokenizer made of it: a line that spells "exec"
 		// anywhere is never handed to ssh -G unasked.
@@ -168,23 +168,82 @@ type parsedMatch struct {
 // line's criteria. It must serve one dialect and one Options.Version; it
 // is not safe for concurrent evaluations.
 type Memo struct {
-	match map[*sshconf.Line]parsedMatch
+	files map[*sshconf.File]*memoFile
 }
 
+// memoFile is one file's remembered lines, by line index. Lines never
+// change (an edit replaces them), so a slot holding the same *Line holds
+// its answer; an edit that inserts or removes a few lines above shifts the
+// rest, so a lookup also tries the slots a few lines around.
+type memoFile struct {
+	slots   []memoSlot
+	answers []parsedMatch
+}
+
+type memoSlot struct {
+	line   *sshconf.Line
+	answer int32 // index in answers
+}
+
+// memoShift is how far a lookup looks around a line's index.
+const memoShift = 8
+
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo { return &Memo{match: map[*sshconf.Line]parsedMatch{}} }
+func NewMemo() *Memo { return &Memo{files: map[*sshconf.File]*memoFile{}} }
+
+func (m *Memo) get(f *sshconf.File, i int, l *sshconf.Line) (parsedMatch, bool) {
+	mf := m.files[f]
+	if mf == nil {
+		return parsedMatch{}, false
+	}
+	for d := 0; d <= memoShift; d++ {
+		for _, j := range [2]int{i - d, i + d} {
+			if j >= 0 && j < len(mf.slots) && mf.slots[j].line == l {
+				return mf.answers[mf.slots[j].answer], true
+			}
+		}
+	}
+	return parsedMatch{}, false
+}
+
+func (m *Memo) put(f *sshconf.File, i int, l *sshconf.Line, p parsedMatch) {
+	if m.files == nil {
+		m.files = map[*sshconf.File]*memoFile{}
+	}
+	mf := m.files[f]
+	if mf == nil {
+		mf = &memoFile{}
+		m.files[f] = mf
+	}
+	if i >= len(mf.slots) {
+		mf.slots = append(mf.slots, make([]memoSlot, max(i+1, len(f.Lines))-len(mf.slots))...)
+	}
+	mf.slots[i] = memoSlot{line: l, answer: int32(len(mf.answers))}
+	mf.answers = append(mf.answers, p)
+}
 
 // parseMatch is ParseMatch, remembered per line with Options.Memo (or
-// Options.Skip) for every evaluation that shares it.
-func (w *walker) parseMatch(l *sshconf.Line) ([]Criterion, error) {
+// Options.Skip) for every evaluation that shares it. f and i are the
+// line's file and index.
+func (w *walker) parseMatch(f *sshconf.File, i int, l *sshconf.Line) ([]Criterion, error) {
 	m := w.opts.Memo
 	if m == nil && w.skip() {
-		m = &w.opts.Skip.memo
+		// A Skip's evaluations visit few Match lines, far apart: by line.
+		if p, ok := w.opts.Skip.crits[l]; ok {
+			if p.version {
+				w.version()
+			}
+			return p.crit, p.err
+		}
+		asked := false
+		crit, err := ParseMatch(l, w.opts.Dialect.Server, func() Version { asked = true; return w.version() })
+		w.opts.Skip.crits[l] = parsedMatch{crit, err, asked}
+		return crit, err
 	}
 	if m == nil {
 		return ParseMatch(l, w.opts.Dialect.Server, w.version)
 	}
-	if p, ok := m.match[l]; ok {
+	if p, ok := m.get(f, i, l); ok {
 		if p.version {
 			w.version() // as ParseMatch would: the result names the release
 		}
@@ -192,10 +251,7 @@ func (w *walker) parseMatch(l *sshconf.Line) ([]Criterion, error) {
 	}
 	asked := false
 	crit, err := ParseMatch(l, w.opts.Dialect.Server, func() Version { asked = true; return w.version() })
-	if m.match == nil {
-		m.match = map[*sshconf.Line]parsedMatch{}
-	}
-	m.match[l] = parsedMatch{crit, err, asked}
+	m.put(f, i, l, parsedMatch{crit, err, asked})
 	return crit, err
 }
 

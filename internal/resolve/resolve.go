@@ -618,7 +618,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
 			header = l
 		case key == "match":
-			*active = min(limit, w.match(path, i, l))
+			*active = min(limit, w.match(doc.File, path, i, l))
 			header = l
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)

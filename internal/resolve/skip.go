@@ -22,8 +22,8 @@ import (
 type Skip struct {
 	hosts map[string]bool // the hosts indexed: any other is walked in full
 	files map[*sshconf.File]*segments
-	globs map[string]globResult // Include patterns expanded, for every evaluation
-	memo  Memo
+	globs map[string]globResult         // Include patterns expanded, for every evaluation
+	crits map[*sshconf.Line]parsedMatch // Match criteria, see walker.parseMatch
 	// spellings are the keywords' spellings, as walker.spelling looks them up.
 	spellings    map[string]*spelling
 	spellingKeys string // the Options.Keys they were made for
@@ -33,7 +33,7 @@ type Skip struct {
 // are indexed when first evaluated. An evaluation for a host not listed
 // skips nothing.
 func NewSkip(hosts ...string) *Skip {
-	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}}
+	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}, crits: map[*sshconf.Line]parsedMatch{}}
 	for _, h := range hosts {
 		sk.hosts[h] = true
 	}
