@@ -138,8 +138,8 @@ func (k *keepalive) testSudo(t *testing.T) {
 			t.Fatalf("%v", r)
 		}
 		cfg := filepath.Join(home, ".ssh", "config")
-		if !strings.Contains(r.stderr, "katest") || !strings.Contains(r.stderr, cfg) {
-			t.Errorf("stderr does not say whose config it edits: %v", r)
+		if want := "keepalive: note: under sudo --user: editing katest's " + cfg + " as katest, the user who ran sudo\n"; !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say whose config it edits, as whom (%q): %v", want, r)
 		}
 		wantOwnership(t, filepath.Join(home, ".ssh"), uid, gid, 0o700)
 		wantOwnership(t, cfg, uid, gid, 0o600)
@@ -175,6 +175,11 @@ func (k *keepalive) testSudo(t *testing.T) {
 		}
 		onlyFiles(t, home) // sudo alone edits root's config, not the user's
 		wantOwnership(t, filepath.Join(out, "root", ".ssh", "config"), 0, 0, 0o600)
+		want := "keepalive: note: under sudo: editing root's own " + filepath.Join(out, "root", ".ssh", "config") +
+			"; --user edits katest's ~/.ssh/config instead (as katest), --system /etc/ssh/ssh_config\n"
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say that root's own config is edited (%q): %v", want, r)
+		}
 	})
 
 	// sudo -E (or an old sudo) keeps the user's $HOME: root's own config

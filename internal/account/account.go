@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
@@ -119,6 +120,17 @@ func ServerConfig(root string) string {
 	return filepath.Join(SystemDir(root), "sshd_config")
 }
 
+// IsServerConfig reports whether path is this machine's sshd_config, the
+// file a running sshd reads (ServerConfig("")), by any name.
+func IsServerConfig(path string) bool {
+	a, errA := os.Stat(path)
+	b, errB := os.Stat(ServerConfig(""))
+	if errA != nil || errB != nil {
+		return filepath.Clean(path) == ServerConfig("")
+	}
+	return os.SameFile(a, b)
+}
+
 // View is what ssh itself reads for the user running keepalive (show): it
 // takes the user config from the password database's home, ignoring $HOME,
 // but expands '~' in an Include from $HOME. Zero fields are filled by Fill.
@@ -185,4 +197,78 @@ func (a Account) ClientFiles(file string, system bool, root string, reads bool) 
 		return []resolve.Input{main}
 	}
 	return []resolve.Input{main, {Path: SystemClientConfig(root)}}
+}
+
+// SudoNote says whose ~/.ssh/config an edit of the user config under sudo
+// is for, or "" when not under sudo. Under sudo keepalive edits root's own
+// ~/.ssh/config unless --user (forUser) asks for the invoking user's, which
+// is then edited as that user: root runs keepalive again as them, and this
+// process is that run (SUDO_UID is its uid), or a is that user (Sudo).
+func SudoNote(a Account, forUser bool, path string) string {
+	sudoUser, euid := os.Getenv("SUDO_USER"), os.Geteuid()
+	switch {
+	case forUser && (a.Sudo || euid > 0 && os.Getenv("SUDO_UID") == strconv.Itoa(euid)):
+		return fmt.Sprintf("under sudo --user: editing %s's %s as %s, the user who ran sudo", a.Name, path, a.Name)
+	case !forUser && euid == 0 && sudoUser != "" && sudoUser != "root":
+		return fmt.Sprintf("under sudo: editing root's own %s; --user edits %s's ~/.ssh/config instead (as %s), --system /etc/ssh/ssh_config", path, sudoUser, sudoUser)
+	}
+	return ""
+}
+
+// WriteOptions are the atomicfile options for a config of a: a user's
+// config is 0600 in a 0700 ~/.ssh (owned by the user who ran sudo when a
+// is that user), a system one 0644 so that every user's ssh can read it.
+func (a Account) WriteOptions(system bool, root string) atomicfile.Options {
+	if system {
+		return atomicfile.Options{Perm: 0o644, DirPerm: 0o755, Root: root}
+	}
+	wo := atomicfile.Options{Perm: 0o600, DirPerm: 0o700, Root: root}
+	if a.Sudo {
+		wo.SetOwner, wo.UID, wo.GID = true, a.UID, a.GID
+	}
+	return wo
+}
+
+// EditNotes are what to say before editing path, a's own ~/.ssh/config:
+// whose it is under sudo (SudoNote), and that $HOME is not where ssh looks.
+func (a Account) EditNotes(forUser bool, path string) []string {
+	var notes []string
+	if n := SudoNote(a, forUser, path); n != "" {
+		notes = append(notes, n)
+	}
+	if a.PwHome != "" && filepath.Clean(a.PwHome) != filepath.Clean(a.Home) {
+		notes = append(notes, fmt.Sprintf("editing %s because $HOME is %s, but ssh reads %s (it ignores $HOME)", path, a.Home, UserConfig(a.PwHome)))
+	}
+	return notes
+}
+
+// RequireRoot refuses a --root that is not a directory: keepalive creates
+// no directory trees.
+func RequireRoot(root string) error {
+	if root == "" {
+		return nil
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return &privilege.Refusal{Err: fmt.Errorf("--root %s: not a directory; nothing was written", root),
+			Hint: "give the directory where the image or container is mounted"}
+	}
+	return nil
+}
+
+// Tilde shortens a path under the user's home to ~/... for messages.
+func Tilde(p string) string {
+	if h, err := os.UserHomeDir(); err == nil && strings.HasPrefix(p, h+string(filepath.Separator)) {
+		return "~" + p[len(h):]
+	}
+	return p
+}
+
+// PuttySudoNote says whose PuTTY sessions (in where) an edit under sudo
+// changes: root's, as sudo usually sets HOME to root's; "" when not under
+// sudo.
+func PuttySudoNote(where string) string {
+	if u := os.Getenv("SUDO_USER"); u != "" && u != "root" && os.Geteuid() == 0 {
+		return fmt.Sprintf("under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)", where, u, u)
+	}
+	return ""
 }

@@ -49,7 +49,8 @@ func TestWriteStaysInReadDirectory(t *testing.T) {
 
 // TestWriteBackupNotThroughLink: every file Write creates is created new
 // (O_EXCL) and renamed into place, so a link planted where the backup goes
-// is replaced, never written through.
+// is never written through: the name is taken, and the backup goes to the
+// next free one.
 func TestWriteBackupNotThroughLink(t *testing.T) {
 	top := t.TempDir()
 	writeFile(t, filepath.Join(top, "victim"), "victim\n")
@@ -65,7 +66,10 @@ func TestWriteBackupNotThroughLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantContent(t, filepath.Join(top, "victim"), "victim\n")
-	wantContent(t, filepath.Join(dir, "config"+BackupSuffix), "old\n") // the link was replaced
+	if fi, err := os.Lstat(filepath.Join(dir, "config"+BackupSuffix)); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link planted at the backup's name: %v, %v; want it left alone", fi, err)
+	}
+	wantContent(t, filepath.Join(dir, "config"+BackupSuffix+".1"), "old\n")
 	wantContent(t, filepath.Join(dir, "config"), "new\n")
 }
 

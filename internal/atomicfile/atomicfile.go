@@ -27,6 +27,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -49,8 +51,12 @@ var ErrTooLarge = errors.New("larger than 64 MiB, too large for a configuration"
 // current user.
 type Options struct {
 	// Backup keeps the previous content as FILE.keepalive.bak next to the
-	// real file, with the same mode and owner.
+	// real file, with the same mode and owner; when that name is taken, as
+	// FILE.keepalive.bak.1, .2, ...: no earlier backup is overwritten.
 	Backup bool
+	// Note, when set, receives what the user should hear about a write
+	// that succeeded: where the backup went, a read-only file replaced.
+	Note func(string)
 	// Perm is the mode of a file that did not exist (default 0600). An
 	// existing file keeps its own mode.
 	Perm fs.FileMode
@@ -189,8 +195,9 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 		}
 	}
 	base := filepath.Base(s.RealPath)
+	backup := ""
 	if opts.Backup && cur != nil {
-		if err := replace(s.dir, base+BackupSuffix, s.Data, mode, owner, nil); err != nil {
+		if backup, err = writeBackup(s.dir, base, s.Data, mode, owner); err != nil {
 			return false, s.writeError(fmt.Errorf("backup: %w", cause(err)))
 		}
 	}
@@ -211,7 +218,49 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 	if fi, err := s.dir.Lstat(base); err == nil {
 		s.info = fi
 	}
+	if opts.Note != nil && backup != "" {
+		opts.Note(fmt.Sprintf("kept the previous %s as %s", s.RealPath, filepath.Join(filepath.Dir(s.RealPath), backup)))
+	}
+	if opts.Note != nil && cur != nil && mode&0o200 == 0 {
+		opts.Note(fmt.Sprintf("%s is read-only (mode %04o): it was replaced all the same and keeps that mode", s.RealPath, mode.Perm()))
+	}
 	return true, nil
+}
+
+// IsBackup reports whether name is that of a backup Write made.
+func IsBackup(name string) bool {
+	i := strings.LastIndex(name, BackupSuffix)
+	if i < 0 {
+		return false
+	}
+	n := name[i+len(BackupSuffix):]
+	return n == "" || n[0] == '.' && strings.Trim(n[1:], "0123456789") == "" && len(n) > 1
+}
+
+// writeBackup keeps data as base.keepalive.bak in dir, or under the first
+// free name base.keepalive.bak.N, and returns the name. The name is taken
+// with O_EXCL, then the content replaces the empty file atomically.
+func writeBackup(dir *os.Root, base string, data []byte, mode fs.FileMode, owner *fileOwner) (string, error) {
+	for i := range 10000 {
+		name := base + BackupSuffix
+		if i > 0 {
+			name += "." + strconv.Itoa(i)
+		}
+		f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		f.Close()
+		if err := replace(dir, name, data, mode, owner, nil); err != nil {
+			dir.Remove(name)
+			return "", err
+		}
+		return name, nil
+	}
+	return "", fmt.Errorf("%s%s: 10000 backups already: remove some", base, BackupSuffix)
 }
 
 // closeWith closes a snapshot that Read does not return, and returns err:

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -351,13 +352,14 @@ func TestWriteRefusesChangedFile(t *testing.T) {
 func TestBackup(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config")
+	var notes []string
 	write := func(data string) {
 		t.Helper()
 		s, err := readT(t, path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Write([]byte(data), Options{Backup: true}); err != nil {
+		if _, err := s.Write([]byte(data), Options{Backup: true, Note: func(n string) { notes = append(notes, n) }}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -369,14 +371,58 @@ func TestBackup(t *testing.T) {
 	wantContent(t, path, "two\n")
 	wantContent(t, path+BackupSuffix, "one\n")
 
-	write("three\n") // the backup is the content just replaced
-	wantContent(t, path+BackupSuffix, "two\n")
-	wantNames(t, dir, "config", "config"+BackupSuffix)
+	write("three\n") // an earlier backup is never overwritten
+	wantContent(t, path+BackupSuffix, "one\n")
+	wantContent(t, path+BackupSuffix+".1", "two\n")
+	write("four\n")
+	wantContent(t, path+BackupSuffix+".2", "three\n")
+	wantNames(t, dir, "config", "config"+BackupSuffix, "config"+BackupSuffix+".1", "config"+BackupSuffix+".2")
+	want := []string{"kept the previous " + path + " as " + path + BackupSuffix,
+		"kept the previous " + path + " as " + path + BackupSuffix + ".1",
+		"kept the previous " + path + " as " + path + BackupSuffix + ".2"}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
+	}
+	for name, want := range map[string]bool{"config" + BackupSuffix + ".12": true, "config": false, "config" + BackupSuffix + ".": false, "config" + BackupSuffix + ".x": false} {
+		if IsBackup(name) != want {
+			t.Errorf("IsBackup(%q) = %v", name, !want)
+		}
+	}
 
 	fi, _ := os.Stat(path)
 	bi, _ := os.Stat(path + BackupSuffix)
 	if fi.Mode() != bi.Mode() {
 		t.Errorf("backup mode %v, file mode %v", bi.Mode(), fi.Mode())
+	}
+}
+
+// TestReadOnlyNote: a file without its owner's write bit is replaced all
+// the same (the directory allows it), keeps its mode, and the caller hears
+// about it.
+func TestReadOnlyNote(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has a read-only attribute, not an owner write bit; Windows refuses to replace such a file")
+	}
+	path := filepath.Join(t.TempDir(), "config")
+	writeFile(t, path, "old\n")
+	if err := os.Chmod(path, 0o400); err != nil {
+		t.Fatal(err)
+	}
+	s, err := readT(t, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	if _, err := s.Write([]byte("new\n"), Options{Note: func(n string) { notes = append(notes, n) }}); err != nil {
+		t.Fatal(err)
+	}
+	wantContent(t, path, "new\n")
+	want := []string{path + " is read-only (mode 0400): it was replaced all the same and keeps that mode"}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o400 {
+		t.Errorf("mode %v, want 0400", fi.Mode())
+	}
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
 	}
 }
 

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/input"
+	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
@@ -66,11 +64,11 @@ func setFlagCompletion(c *cobra.Command, name string, fn cobra.CompletionFunc) {
 }
 
 // completeHosts offers the Host patterns of the config cmd would read
-// (--file, --system, --root and, under sudo, --user are honoured), each
-// described by where it is written. With patterns false only names without
-// wildcards are offered: values for a command that wants one host.
+// (--file, --system, --root and, under sudo, --user are honoured): those
+// of the files it edits (enable, disable) or that ssh reads (show, probe).
 func completeHosts(cmd *cobra.Command, prefix string, patterns bool) []string {
-	if b, _ := cmd.Flags().GetBool("server"); b {
+	fl := cmd.Flags()
+	if b, _ := fl.GetBool("server"); b {
 		return nil // disable --server: sshd_config has no Host blocks
 	}
 	opts, err := hostCompletionOptions(cmd)
@@ -78,22 +76,10 @@ func completeHosts(cmd *cobra.Command, prefix string, patterns bool) []string {
 		cobra.CompDebugln(err.Error(), false)
 		return nil
 	}
-	var out []string
-	for _, hp := range resolve.HostPatterns(opts) {
-		p := hp.Pattern
-		if !strings.HasPrefix(p, prefix) || input.HostPattern("--host", p) != nil {
-			continue
-		}
-		if !patterns && strings.ContainsAny(p, "*?") {
-			continue
-		}
-		out = append(out, p+"\t"+homeForDisplay(hp.Pos))
-	}
-	return out
+	return input.HostCompletions(resolve.HostPatterns(opts), prefix, patterns, account.Tilde)
 }
 
-// hostCompletionOptions are the files to list Host patterns from: what the
-// command would edit (enable, disable) or read (show: user, then system).
+// hostCompletionOptions are the files to list Host patterns from.
 func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	fl := cmd.Flags()
 	file, _ := fl.GetString("file")
@@ -101,43 +87,22 @@ func hostCompletionOptions(cmd *cobra.Command) (resolve.Options, error) {
 	system, _ := fl.GetBool("system")
 	forUser, _ := fl.GetBool("user")
 	acct, err := account.Current(forUser)
-	if err != nil {
-		return resolve.Options{}, err
-	}
-	// show and probe read what ssh reads; enable and disable what they edit.
 	reads := cmd.Name() != "enable" && cmd.Name() != "disable"
-	return resolve.Options{
-		Dialect: sshconf.Client,
-		FS:      resolve.FS{Root: root},
-		Home:    acct.Home,
-		Files:   acct.ClientFiles(file, system, root, reads),
-	}, nil
+	return resolve.Options{Dialect: sshconf.Client, FS: resolve.FS{Root: root}, Home: acct.Home,
+		Files: acct.ClientFiles(file, system, root, reads)}, err
 }
 
 // completeSessions offers the saved sessions of PuTTY (and KiTTY's, as
-// "kitty: NAME"), or of the --app program, "Default Settings" first, each
-// described by its keep-alive.
+// "kitty: NAME"), or of the --app program.
 func completeSessions(m *Machine, app, prefix string) []string {
 	store, err := m.SessionStore(app)
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
 		return nil
 	}
-	sessions, err := store.Sessions()
+	out, err := putty.Completions(store, prefix)
 	if err != nil {
 		cobra.CompDebugln(err.Error(), false)
-		return nil
-	}
-	var out []string
-	for _, s := range sessions {
-		if !strings.HasPrefix(s.Name, prefix) {
-			continue
-		}
-		desc := "keep-alive off"
-		if n := s.KeepAlive.Interval(); n > 0 {
-			desc = fmt.Sprintf("keep-alive %d s", n)
-		}
-		out = append(out, s.Name+"\t"+desc)
 	}
 	return out
 }

@@ -18,38 +18,27 @@ type disableOptions struct {
 	Sessions []string
 	// App picks PuTTY's or KiTTY's sessions for --putty.
 	App string
-	// All removes every keep-alive in scope, not only keepalive's.
-	All bool
 }
 
 func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
-		Use:   "disable",
-		Short: "Undo the keep-alive settings that enable, server or putty made",
-		Long: `Undo what enable, server or putty did: for --host in the client config
-(--user, the default, or --system), in sshd_config (--server), or in PuTTY
-sessions (--putty). Lines keepalive added go, values it replaced come back
-(it recorded them in a "# keepalive:" comment above each line it wrote, or in
-KeepaliveWas in a PuTTY session), and a keep-alive someone else set, or changed
-since, stays and is named. So enable then disable gives back every file byte
-for byte.
-
---all removes every ServerAliveInterval and ServerAliveCountMax in scope
-(ClientAlive* with --server, every session's keep-alive with --putty), whoever
-set them.`,
-		RunE: func(*cobra.Command, []string) error { return runDisable(s, m, o) },
+		Use:     "disable",
+		Short:   "Undo the keep-alive settings that enable, server or putty made",
+		Long:    long("disable"),
+		Example: examples("disable"),
+		RunE:    func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
 	cmd.Flags().BoolVar(&o.Server, "server", false, "edit the server config, /etc/ssh/sshd_config")
 	cmd.Flags().BoolVar(&o.Putty, "putty", false, "undo the keep-alive of PuTTY saved sessions")
-	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only this session (repeatable)")
-	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only this program's sessions, putty or kitty")
+	cmd.Flags().StringArrayVar(&o.Sessions, "session", nil, "with --putty: only the saved session `NAME` (repeatable)")
+	cmd.Flags().StringVar(&o.App, "app", "", "with --putty: only the sessions of `PROGRAM`, putty or kitty")
 	cmd.Flags().StringVar(&o.Match, "match", "", "with --server: remove the values of the Match block with these `CRITERIA`")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "do not check the result with ssh -G (sshd -t with --server)")
 	cmd.Flags().BoolVar(&o.Reload, "reload", false, "with --server: reload the running sshd after the change")
-	cmd.Flags().BoolVar(&o.All, "all", false, "remove every keep-alive setting in scope, whoever set it, not only keepalive's")
+	cmd.Flags().BoolVar(&o.writeFlags.All, "all", false, "remove every keep-alive setting in scope, whoever set it, not only keepalive's")
 	return cmd
 }
 
@@ -72,14 +61,6 @@ func runDisable(s Streams, m *Machine, o *disableOptions) error {
 	t, err := o.target(s, m)
 	if err != nil {
 		return err
-	}
-	switch t := t.(type) {
-	case *edit.Client:
-		t.All = o.All
-	case *edit.Server:
-		t.All = o.All
-	case *edit.Sessions:
-		t.All = o.All
 	}
 	res, err := t.Disable()
 	return printResult(s, o.writeFlags, res, err)

@@ -24,24 +24,10 @@ const (
 func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
 	cmd := &cobra.Command{
-		Use:   "enable",
-		Short: "Turn on keep-alives in the OpenSSH client config",
-		Long: `Set ServerAliveInterval and ServerAliveCountMax so that ssh sends a keep-alive
-through the encrypted channel every --interval seconds and gives up after
---count unanswered ones.
-
-Without --interval and --count, a value already in effect is kept (and named
-with its file:line); keep-alives are turned on where they are off. A value given
-with --interval or --count always wins. Every change says what the value was.
-
-An existing effective setting is updated where it is (even in an Included file);
-otherwise a general default goes into a "Host *" block at the end of the file,
-and a --host setting into its own Host block before the general ones. Each line
-keepalive adds or changes gets a "# keepalive:" comment above it that records
-what was there before, so that disable can undo exactly that.`,
-		Example: `  keepalive enable                          # ~/.ssh/config, every host
-  keepalive enable --interval 30 --host '*.example.com'
-  sudo keepalive enable --system            # /etc/ssh/ssh_config`,
+		Use:     "enable",
+		Short:   "Turn on keep-alives in the OpenSSH client config",
+		Long:    long("enable"),
+		Example: examples("enable"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")
@@ -50,8 +36,8 @@ what was there before, so that disable can undo exactly that.`,
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)
-	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
-	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before ssh disconnects; without it a value in effect is kept")
+	cmd.Flags().StringVar(&o.Interval, "interval", defaultInterval, "a keep-alive every `DURATION`: seconds or an OpenSSH time (60, 5m, 1m30s); without it a value in effect is kept")
+	cmd.Flags().StringVar(&o.Count, "count", defaultCount, "give up after `N` unanswered keep-alives; without it a value in effect is kept")
 	cmd.Flags().BoolVar(&o.NoValidate, "no-validate", false, "do not check the config with ssh -G")
 	return cmd
 }

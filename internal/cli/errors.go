@@ -6,6 +6,7 @@ import (
 
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 )
 
 // Exit codes (docs/SPEC.md "Output and exit codes").
@@ -52,6 +53,9 @@ func exitCode(err error) (int, string) {
 	var ie *input.Error
 	if errors.As(err, &ie) {
 		return exitUsage, ""
+	}
+	if r, ok := errors.AsType[*privilege.Refusal](err); ok {
+		return exitFailure, r.Hint
 	}
 	var ee *edit.Error
 	if errors.As(err, &ee) && ee.Hint != "" {

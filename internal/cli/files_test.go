@@ -61,7 +61,8 @@ func TestFilesMissingDirectoryIsAnError(t *testing.T) {
 
 // TestFilesRootUserConfig: --root without --system edits the image's user
 // config (the current user's home in the image's /etc/passwd), creating
-// only its ~/.ssh (0700), and disable restores it.
+// only its ~/.ssh (0700), and disable restores it: the config enable
+// created goes, the directory stays.
 func TestFilesRootUserConfig(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix modes and the /etc/ssh, /home layout of an image under --root")
@@ -97,8 +98,11 @@ func TestFilesRootUserConfig(t *testing.T) {
 	if code, out, errs := srvRun("disable", "--root", root); code != 0 {
 		t.Fatalf("disable --root: exit %d: %s%s", code, out, errs)
 	}
-	if b, err := os.ReadFile(cfg); err != nil || len(b) != 0 {
-		t.Errorf("after disable: %q, %v; want the empty file keepalive started from", b, err)
+	if b, err := os.ReadFile(cfg); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after disable: %q, %v; want no file, as before enable created it", b, err)
+	}
+	if fi, err := os.Stat(filepath.Dir(cfg)); err != nil || !fi.IsDir() {
+		t.Errorf("~/.ssh in the image after disable: %v, %v; want it left", fi, err)
 	}
 	// The host's own home was never touched.
 	if _, err := os.Stat(filepath.Join(hostHome, ".ssh")); !errors.Is(err, fs.ErrNotExist) {

@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"fmt"
-	"os"
-	"strconv"
 	"sync"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
+	"github.com/keepalive-ssh/keepalive/internal/report"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
@@ -31,30 +29,6 @@ type Machine struct {
 	Version func() resolve.Version
 }
 
-// installedVersion asks the installed ssh for its version; unknown when
-// there is none.
-func installedVersion() resolve.Version {
-	v, err := openssh.InstalledVersion()
-	if err != nil {
-		return resolve.Version{}
-	}
-	// openssh.Version has no patch level: "Match version" patterns with
-	// one (OpenSSH_10.0p2) need it.
-	return resolve.Version{Major: v.Major, Minor: v.Minor, Debian: v.Debian,
-		Release: fmt.Sprintf("OpenSSH_%d.%d", v.Major, v.Minor), Text: v.String()}
-}
-
-// localTokens fills what the %-tokens of a client Include need from the
-// local machine (OpenSSH 9.9 and later expand them), and the environment
-// for ${VAR}.
-func localTokens(o *resolve.Options) {
-	o.Getenv = os.LookupEnv
-	if h, err := os.Hostname(); err == nil {
-		o.LocalHost = h
-	}
-	o.UID = strconv.Itoa(os.Getuid())
-}
-
 // SessionStore is the --app program's session store, or with no --app
 // (app "") every program's that has saved sessions.
 func (m *Machine) SessionStore(app string) (putty.Store, error) {
@@ -74,6 +48,6 @@ func SystemMachine() Machine {
 		PuttyStore:  putty.DefaultStore,
 		AppStore:    putty.AppStore,
 		FindReload:  openssh.FindReload,
-		Version:     sync.OnceValue(installedVersion),
+		Version:     sync.OnceValue(report.InstalledVersion),
 	}
 }

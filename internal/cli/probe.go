@@ -7,10 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/probe"
@@ -27,22 +25,10 @@ type probeOptions struct {
 func newProbeCmd(s Streams) *cobra.Command {
 	o := &probeOptions{}
 	cmd := &cobra.Command{
-		Use:   "probe HOST [-- SSH_ARGS...]",
-		Short: "Measure how long the path to HOST keeps an idle SSH connection",
-		Long: `Open several SSH sessions to HOST at once with keep-alives off, each idle for a
-different time (2s, 3s, 4s, 5s, 7s, 10s, ... up to --max), and see which come
-back. A NAT or firewall that forgets idle connections after some time lets the
-shorter ones through and swallows the longer ones; the report gives the timeout
-found, a keep-alive interval comfortably below it and the keepalive command
-that sets it.
-
-The probe uses the system ssh with your own config and keys (it must log in
-without a password prompt) and runs "sleep" on HOST. It takes about --max, or
-less when a shorter idle already dropped. Arguments after -- go to ssh.
-Ctrl-C closes every session and reports what is known so far.`,
-		Example: `  keepalive probe myserver
-  keepalive probe --max 30m user@host.example.com
-  keepalive probe --json myserver -- -p 2222 -i ~/.ssh/id_probe`,
+		Use:     "probe HOST [-- SSH_ARGS...]",
+		Short:   "Measure how long the path to HOST keeps an idle SSH connection",
+		Long:    long("probe"),
+		Example: examples("probe"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			n := len(args)
 			if dash := cmd.ArgsLenAtDash(); dash >= 0 {
@@ -60,14 +46,14 @@ Ctrl-C closes every session and reports what is known so far.`,
 			return runProbe(ctx, s, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Max, "max", "10m", "longest idle time to try (5s to 4h; 600, 10m, 1h30m)")
+	cmd.Flags().StringVar(&o.Max, "max", "10m", "longest idle `DURATION` to try, 5s to 4h (600, 10m, 1h30m)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the result as JSON")
-	cmd.Flags().StringVar(&o.SSH, "ssh", "ssh", "the ssh program to use")
+	cmd.Flags().StringVar(&o.SSH, "ssh", "ssh", "the ssh `PROGRAM` to run")
 	return cmd
 }
 
 func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
-	limit, err := parseMax(o.Max)
+	limit, err := input.Duration("--max", o.Max, probe.MinMax, probe.MaxMax, probe.Format)
 	if err != nil {
 		return err
 	}
@@ -77,15 +63,14 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 	// Progress is a diagnostic, so it goes to stderr: a bar when that is a
 	// terminal; plain lines otherwise, except under --json, whose readers
 	// are scripts.
-	errTTY := isTerminal(s.Err)
 	opts := probe.Options{Host: o.Host, SSH: o.SSH, SSHArgs: o.SSHArgs, Max: limit}
-	if errTTY || !o.JSON {
-		opts.Progress, opts.ProgressTTY = s.Err, errTTY
+	if s.ErrTTY || !o.JSON {
+		opts.Progress, opts.ProgressTTY = s.Err, s.ErrTTY
 	}
 	res, err := probe.Run(ctx, opts)
 	if err != nil {
 		if errors.Is(err, probe.ErrNoSession) {
-			return withHint(err, fmt.Sprintf("check that `%s -o BatchMode=yes %s true` logs in without a prompt", o.SSH, o.Host))
+			return withHint(err, fmt.Sprintf("check that `%s` logs in without a prompt", opts.LoginCommand()))
 		}
 		return fmt.Errorf("probe %s: %w", o.Host, err)
 	}
@@ -101,26 +86,4 @@ func runProbe(ctx context.Context, s Streams, o *probeOptions) error {
 		return errors.New("probe interrupted: the result above is partial")
 	}
 	return nil
-}
-
-// parseMax reads --max with parseInterval's syntax and checks the probe's
-// own range.
-func parseMax(value string) (time.Duration, error) {
-	bad := usageErrorf("invalid --max %q: want seconds (600) or an OpenSSH time (10m, 1h30m), from %s to %s",
-		value, probe.Format(probe.MinMax), probe.Format(probe.MaxMax))
-	secs, err := input.Interval("--max", value)
-	if err != nil {
-		return 0, bad
-	}
-	d := time.Duration(secs) * time.Second
-	if d < probe.MinMax || d > probe.MaxMax {
-		return 0, bad
-	}
-	return d, nil
-}
-
-// isTerminal reports whether w is a terminal.
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/putty"
 	"github.com/keepalive-ssh/keepalive/internal/report"
 )
@@ -26,39 +26,10 @@ type puttyOptions struct {
 func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 	o := &puttyOptions{}
 	cmd := &cobra.Command{
-		Use:   "putty",
-		Short: "Turn on keep-alives in PuTTY saved sessions",
-		Long: `Set "Seconds between keepalives" (Connection panel) in PuTTY saved sessions:
-every saved session and "Default Settings", or only the --session ones.
-Without --interval a session whose keep-alive is on keeps it; with it, the
-value given wins. Each change says what the value was, and keepalive records
-it in the session (KeepaliveWas=..., a setting PuTTY ignores) so that
-disable --putty can put it back.
-
-PuTTY reads each saved session on its own; "Default Settings" only seeds the
-sessions saved after it. So keepalive sets both: the sessions you have, and
-Default Settings for the ones you will save. Default Settings is created when
-PuTTY has not saved it yet (it then holds only the keep-alive, and PuTTY's
-built-in defaults still apply to everything else).
-
-PuTTY stores the interval as PingInterval (minutes, from PuTTY 0.50) plus
-PingIntervalSecs, added together; keepalive writes PingInterval=0 and
-PingIntervalSecs=N so the total is exactly --interval. Nothing else in a
-session changes.
-
-Sessions live in ~/.putty/sessions (or ~/.config/putty/sessions when that
-exists, or $PUTTYDIR/sessions, or $PUTTYSESSIONS, as PuTTY looks for them) on
-Unix, and in HKEY_CURRENT_USER\Software\SimonTatham\PuTTY\Sessions on Windows.
-On Windows, KiTTY's sessions (HKEY_CURRENT_USER\Software\9bis.com\KiTTY\Sessions)
-are edited too when KiTTY has saved any, listed apart as "kitty: NAME";
---app picks PuTTY's or KiTTY's alone.
-
-A --session that is not saved is an error, unless --create asks to save it
-(as a copy of Default Settings, as PuTTY does for a new session).`,
-		Example: `  keepalive putty                          # every session that has none: 60 s
-  keepalive putty --session "my server" --interval 60
-  keepalive putty --list
-  keepalive disable --putty                # turn them off again`,
+		Use:     "putty",
+		Short:   "Turn on keep-alives in PuTTY saved sessions",
+		Long:    long("putty"),
+		Example: examples("putty"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			return runPutty(s, m, o)
@@ -66,15 +37,13 @@ A --session that is not saved is an error, unless --create asks to save it
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&o.Sessions, "session", nil, "only this saved session (repeatable; `NAME` as PuTTY shows it)")
-	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "a keep-alive every `DURATION`: seconds or an OpenSSH time (60, 5m, 1m30s); without it a session's keep-alive that is on is kept")
 	f.BoolVar(&o.List, "list", false, "list the sessions and their keep-alive; change nothing")
-	f.StringVar(&o.App, "app", "", "only this program's sessions: putty or kitty (default: each that has saved sessions)")
+	f.StringVar(&o.App, "app", "", "only the sessions of `PROGRAM`, putty or kitty (default: each that has saved sessions)")
 	f.BoolVar(&o.Create, "create", false, "save a --session that does not exist yet, as a copy of Default Settings")
-	f.BoolVar(&o.DryRun, "dry-run", false, "print a unified diff of each change and write nothing")
-	f.BoolVar(&o.Check, "check", false, "write nothing; exit 3 if a change would be made")
-	f.BoolVar(&o.Backup, "backup", false, "keep each previous session file as FILE.keepalive.bak (PuTTY lists it as a session \"NAME.keepalive.bak\")")
-	f.BoolVar(&o.JSON, "json", false, "print the result (or with --list the sessions) as JSON")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "show the diff of what changed")
+	o.writeFlags.register(cmd)
+	f.Lookup("backup").Usage = "keep each previous session file as FILE.keepalive.bak (.1, .2, ... if taken; PuTTY lists it as a session \"NAME.keepalive.bak\")"
+	f.Lookup("json").Usage = "print the result (or with --list the sessions) as JSON"
 	return cmd
 }
 
@@ -123,18 +92,15 @@ func sessionsTarget(s Streams, m *Machine, sessions []string, app string, wf wri
 	}
 	if fs, ok := store.(*putty.FileStore); ok {
 		// sudo -E keeps the user's $HOME: their sessions are edited as them.
-		if err := actAsController(fs.Dir); err != nil {
+		if err := privilege.ForPath(fs.Dir); err != nil {
 			return nil, err
 		}
 	}
-	if sudoUser := os.Getenv("SUDO_USER"); sudoUser != "" && sudoUser != "root" && os.Geteuid() == 0 {
-		// sudo usually sets HOME to root's: say whose sessions these are.
-		fmt.Fprintf(s.Err, "keepalive: note: under sudo, editing the PuTTY sessions in %s; to edit %s's, run keepalive as %s (PuTTY sessions need no sudo)\n", store.Where(), sudoUser, sudoUser)
+	if n := account.PuttySudoNote(store.Where()); n != "" {
+		fmt.Fprintf(s.Err, "keepalive: note: %s\n", n)
 	}
-	if wf.Backup {
-		if strings.HasPrefix(store.Where(), `HKCU\`) {
-			fmt.Fprintf(s.Err, "keepalive: warning: --backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one\n", strings.Split(store.Where(), " and ")[0])
-		}
+	if w := putty.BackupWarning(store); w != "" && wf.Backup {
+		fmt.Fprintf(s.Err, "keepalive: warning: %s\n", w)
 	}
 	return &edit.Sessions{Options: wf.options(s), Store: store, Names: names}, nil
 }

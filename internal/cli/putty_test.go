@@ -486,5 +486,6 @@ func TestPuttyFailures(t *testing.T) {
 
 // runPuttyDisable is `keepalive disable --putty [--all] [--session ...]`.
 func runPuttyDisable(s Streams, m *Machine, sessions []string, all bool, wf writeFlags) error {
-	return runDisable(s, m, &disableOptions{Putty: true, Sessions: sessions, All: all, writeFlags: wf, clientFlags: clientFlags{Host: "*"}})
+	wf.All = all
+	return runDisable(s, m, &disableOptions{Putty: true, Sessions: sessions, writeFlags: wf, clientFlags: clientFlags{Host: "*"}})
 }

@@ -6,8 +6,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/buildinfo"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 
 	"github.com/spf13/cobra"
 )
@@ -21,17 +23,21 @@ func Main(args []string, s Streams) int { return Run(args, s, SystemMachine()) }
 
 // Run is Main on a given machine: tests pass their own programs and stores.
 func Run(args []string, s Streams, m Machine) int {
-	if h := sudoUserHandoff(args, m); h != nil {
-		return runHandoff(h, args, s)
+	// Under sudo, --user asks for the sudo user's config: run as them.
+	if h := privilege.ForSudoUser(); h != nil && wantsUser(args, m) {
+		return h.Run(args, s.In, s.Out, s.Err)
 	}
 	root := newRootCmd(s, &m)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := unknownCommand(root, args)
+	if err == nil {
+		err = root.Execute()
+	}
 	if err == nil {
 		return exitOK
 	}
-	if h, ok := errors.AsType[*handoff](err); ok {
-		return runHandoff(h, args, s)
+	if h, ok := errors.AsType[*privilege.Handoff](err); ok {
+		return h.Run(args, s.In, s.Out, s.Err)
 	}
 	code, hint := exitCode(err)
 	if code == exitChanged {
@@ -46,25 +52,28 @@ func Run(args []string, s Streams, m Machine) int {
 
 func newRootCmd(s Streams, m *Machine) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "keepalive",
-		Short: "Keep SSH sessions alive through NAT firewalls",
-		Long: `keepalive turns on application-level keep-alives in OpenSSH client and server
-configuration and in PuTTY saved sessions, editing the files losslessly and
-atomically, and shows which values are really in effect and where they come from.
-
-Exit status: 0 done (or nothing to do), 1 keepalive could not do it, 2 bad
-usage, 3 --check found that a change would be made.`,
+		Use:           "keepalive",
+		Short:         "Keep SSH sessions alive through NAT firewalls",
+		Long:          long("keepalive"),
+		Example:       examples("keepalive"),
 		Version:       buildinfo.Read(Version).Short(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
 	root.SetVersionTemplate(buildinfo.Read(Version).String() + "\n")
+	// --version has no -v: -v is --verbose wherever a command has it.
+	root.Flags().Bool("version", false, "print the version, commit, Go version and platform")
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetIn(s.In)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &cliError{code: exitUsage, err: err}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		hint := c.CommandPath() + " --help lists its flags"
+		if c == c.Root() && strings.Contains(err.Error(), "'v'") {
+			hint = "--version prints the version; -v is --verbose of enable, disable, server and putty"
+		}
+		return &cliError{code: exitUsage, err: err, hint: hint}
 	})
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(
 		newEnableCmd(s, m),
 		newDisableCmd(s, m),
@@ -75,6 +84,8 @@ usage, 3 --check found that a change would be made.`,
 	)
 	// cobra adds "completion" itself; make sure it exists for --help.
 	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	completionExamples(root)
 	registerCompletions(root, m)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -82,6 +93,89 @@ usage, 3 --check found that a change would be made.`,
 		}
 	}
 	return root
+}
+
+// unknownCommand returns the usage error (exit 2) for args that name no
+// command: a typo ("enabel"), "version", or a word after a command that
+// only groups others ("completion tcsh"), for which cobra would print help
+// and exit 0.
+func unknownCommand(root *cobra.Command, args []string) error {
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		return nil
+	}
+	c, rest, err := root.Find(args)
+	if err == nil && c.Runnable() {
+		return nil
+	}
+	if c == nil {
+		c = root
+	}
+	if err == nil {
+		if c.ParseFlags(rest) != nil || len(c.Flags().Args()) == 0 {
+			return nil // a flag error, or help for the group: cobra says it
+		}
+		rest = c.Flags().Args()
+	}
+	word := ""
+	for _, a := range rest {
+		if !strings.HasPrefix(a, "-") {
+			word = a
+			break
+		}
+	}
+	hint := fmt.Sprintf("%q lists the commands", c.CommandPath()+" --help")
+	if s := c.SuggestionsFor(word); len(s) > 0 {
+		hint = fmt.Sprintf("did you mean %q? ", c.CommandPath()+" "+s[0]) + hint
+	} else if word == "version" && c == root {
+		hint = "keepalive --version prints the version"
+	}
+	return &cliError{code: exitUsage, err: fmt.Errorf("unknown command %q for %q", word, c.CommandPath()), hint: hint}
+}
+
+// newHelpCmd is "keepalive help COMMAND": an unknown topic is bad usage.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "help [COMMAND]",
+		Short:   "Help about any command",
+		Args:    cobra.ArbitraryArgs,
+		Long:    long("help"),
+		Example: examples("help"),
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			cmd, _, _ := c.Root().Find(args)
+			var out []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					out = append(out, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || len(rest) > 0 {
+				return usageErrorf("unknown help topic %q: \"keepalive --help\" lists the commands", strings.Join(args, " "))
+			}
+			return cmd.Help()
+		},
+	}
+}
+
+// completionExamples gives cobra's completion commands examples that say
+// what each shell needs, and makes an extra argument bad usage.
+func completionExamples(root *cobra.Command) {
+	c, _, err := root.Find([]string{"completion"})
+	if err != nil {
+		return
+	}
+	c.Long, c.Example = long("completion"), examples("completion")
+	for _, sh := range c.Commands() {
+		sh.Args = noArgs // cobra's NoArgs error would exit 1
+		for _, l := range strings.Split(c.Example, "\n") {
+			if strings.HasPrefix(l, "  keepalive completion "+sh.Name()+" ") {
+				sh.Example = l
+			}
+		}
+	}
 }
 
 // noArgs rejects positional arguments as bad usage (exit 2).

@@ -1,17 +1,13 @@
 package cli
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/keepalive-ssh/keepalive/internal/account"
 	"github.com/keepalive-ssh/keepalive/internal/edit"
 	"github.com/keepalive-ssh/keepalive/internal/input"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
-	"github.com/keepalive-ssh/keepalive/internal/resolve"
-	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+	"github.com/keepalive-ssh/keepalive/internal/privilege"
 )
 
 // serverFlags select the sshd config an edit is for; server and disable
@@ -36,30 +32,10 @@ type serverOptions struct {
 func newServerCmd(s Streams, m *Machine) *cobra.Command {
 	o := &serverOptions{}
 	cmd := &cobra.Command{
-		Use:   "server",
-		Short: "Turn on keep-alives in the OpenSSH server config (sshd_config)",
-		Long: `Set ClientAliveInterval and ClientAliveCountMax so that sshd sends a keep-alive
-through the encrypted channel every --interval seconds, which keeps NAT
-mappings warm, and drops a client after --count unanswered ones.
-
-An effective setting is updated where it is, in sshd_config or a drop-in
-such as sshd_config.d/50-cloud-init.conf; otherwise the lines go into
-sshd_config before the first Match block, next to the commented default.
---match "User bob" edits the Match block with these criteria (created at
-the end when absent); --drop-in writes sshd_config.d/` + placement.DropInName + ` instead.
-
-The edited configuration is checked with sshd -t before it replaces the old
-one, and a configuration sshd already rejects is reported, not edited.
---reload then makes the running sshd read it (systemctl reload, or SIGHUP
-to the pid in its PidFile); sshd is never restarted.
-
-sshd sends a keep-alive only after the client has been silent for more than
-the interval, so on an idle session the gap is close to twice --interval:
-for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
-		Example: `  sudo keepalive server                     # ClientAliveInterval 60, ClientAliveCountMax 2 where off
-  sudo keepalive server --interval 1m --reload
-  sudo keepalive server --match "Group sftp" --interval 60
-  sudo keepalive server --drop-in --dry-run`,
+		Use:     "server",
+		Short:   "Turn on keep-alives in the OpenSSH server config (sshd_config)",
+		Long:    long("server"),
+		Example: examples("server"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")
@@ -68,11 +44,11 @@ for a NAT that forgets idle flows after T seconds, use an interval below T/2.`,
 	}
 	o.writeFlags.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.Interval, "interval", defaultInterval, "seconds between keep-alives (60, 5m, 1m30s); without it a value in effect is kept")
-	f.StringVar(&o.Count, "count", defaultCount, "unanswered keep-alives before sshd disconnects the client; without it a value in effect is kept")
+	f.StringVar(&o.Interval, "interval", defaultInterval, "a keep-alive every `DURATION`: seconds or an OpenSSH time (60, 5m, 1m30s); without it a value in effect is kept")
+	f.StringVar(&o.Count, "count", defaultCount, "disconnect the client after `N` unanswered keep-alives; without it a value in effect is kept")
 	f.StringVar(&o.Match, "match", "", `set the values for a Match block with these `+"`CRITERIA`"+` ("User bob")`)
 	f.BoolVar(&o.DropIn, "drop-in", false, "write sshd_config.d/"+placement.DropInName+" instead of sshd_config")
-	f.StringVar(&o.File, "file", "", "edit this sshd_config instead of the default one")
+	f.StringVar(&o.File, "file", "", "edit the sshd_config at `PATH` instead of the default one")
 	f.StringVar(&o.Root, "root", "", "treat `DIR` as / for system paths and absolute Includes")
 	f.BoolVar(&o.Reload, "reload", false, "reload the running sshd after the change (never restarts it)")
 	f.BoolVar(&o.NoValidate, "no-validate", false, "do not check the config with sshd -t (for machines without sshd)")
@@ -84,10 +60,7 @@ func runServer(s Streams, m *Machine, o *serverOptions) error {
 	if err != nil {
 		return err
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(o.Count)); err == nil && n == 0 {
-		return usageErrorf("invalid --count 0: since OpenSSH 8.2, ClientAliveCountMax 0 makes sshd never disconnect an unresponsive client, so dead sessions would pile up; want a count from 1 to 2147483647 (2 or 3 is usual)")
-	}
-	count, err := input.Count("--count", o.Count)
+	count, err := input.ClientAliveCount("--count", o.Count)
 	if err != nil {
 		return err
 	}
@@ -108,6 +81,7 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	t := &edit.Server{
 		Options: wf.options(s), Match: sf.Match, Reload: sf.Reload, Local: sf.Root == "",
 		NoValidate: sf.NoValidate, FindProgram: m.FindProgram, FindReload: m.FindReload,
+		OtherFile: sf.File != "" && !account.IsServerConfig(sf.File),
 	}
 	if sf.Match != "" {
 		args, err := placement.ParseMatch(sf.Match)
@@ -119,22 +93,17 @@ func (sf *serverFlags) target(s Streams, m *Machine, wf writeFlags) (*edit.Serve
 	if sf.Reload && sf.Root != "" {
 		return nil, usageErrorf("--reload reloads this machine's sshd and cannot be combined with --root")
 	}
-	if err := requireRoot(sf.Root); err != nil {
+	if err := account.RequireRoot(sf.Root); err != nil {
 		return nil, err
 	}
 	main := sf.File
 	if main == "" {
 		main = account.ServerConfig(sf.Root)
 	}
-	if err := actAsController(main); err != nil {
+	if err := privilege.ForPath(main); err != nil {
 		return nil, err
 	}
-	t.Scope = placement.Scope{Opts: serverChain(main, sf.Root)}
+	t.Scope = placement.Scope{Opts: account.ServerChain(main, sf.Root)}
 	t.Scope.Opts.Version = m.Version
 	return t, nil
-}
-
-// serverChain evaluates the sshd config main, under root.
-func serverChain(main, root string) resolve.Options {
-	return resolve.Options{Dialect: sshconf.Server, FS: resolve.FS{Root: root}, Files: []resolve.Input{{Path: main}}}
 }

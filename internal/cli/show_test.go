@@ -364,7 +364,16 @@ func TestShowLayoutWarnings(t *testing.T) {
 	unixOnly(t, "an /etc/ssh tree under --root")
 	deb := layoutRoot(t, "debian")
 	p := func(rel string) string { return filepath.Join(deb, rel) }
+	// --host build alone counts the lines for other hosts; --all lists them.
 	j, err := runShowJSON(t, &showOptions{Host: "build", Root: deb, NoPutty: true, env: layoutEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.hasWarning("info", "", "4 keep-alive lines for hosts other than build not shown; --all shows them") ||
+		j.hasWarning("warning", p("etc/ssh/ssh_config.d/50-legacy.conf:2"), "never takes effect") {
+		t.Errorf("--host build without --all: want the other hosts' lines counted, not listed:\n%s", dumpWarnings(j))
+	}
+	j, err = runShowJSON(t, &showOptions{Host: "build", AllHosts: true, Root: deb, NoPutty: true, env: layoutEnv})
 	if err != nil {
 		t.Fatal(err)
 	}

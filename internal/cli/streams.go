@@ -14,6 +14,7 @@ type Streams struct {
 	Out    io.Writer
 	Err    io.Writer
 	OutTTY bool // Out is a terminal
+	ErrTTY bool // Err is a terminal
 	Color  bool // colour is wanted: a terminal and no NO_COLOR
 }
 
@@ -26,6 +27,7 @@ func SystemStreams() Streams {
 		Out:    os.Stdout,
 		Err:    os.Stderr,
 		OutTTY: tty,
+		ErrTTY: term.IsTerminal(int(os.Stderr.Fd())),
 		Color:  tty && !noColor && os.Getenv("TERM") != "dumb",
 	}
 }

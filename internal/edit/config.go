@@ -163,6 +163,10 @@ func (c *Config) Run() (*Result, error) {
 	if c.Diff || !c.Mode.Writes() {
 		var diffs strings.Builder
 		for _, path := range changed {
+			if p.Remove[path] { // the whole file goes
+				diffs.WriteString(diff.Unified(path, "/dev/null", p.Orig[path], nil))
+				continue
+			}
 			diffs.WriteString(diff.Unified(path, path, p.Orig[path], p.Files[path].Bytes()))
 		}
 		res.Diff = diffs.String()

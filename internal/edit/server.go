@@ -32,7 +32,11 @@ type Server struct {
 	// Reload reloads the running sshd after a write; otherwise the output
 	// says how. Local is false under --root: another system's files.
 	Reload, Local bool
-	FindReload    func(pidFile string) openssh.Reload
+	// OtherFile: the config is not the one this machine's sshd reads by
+	// default (--file elsewhere): an sshd is reported as not running only
+	// when Reload asks to reload it.
+	OtherFile  bool
+	FindReload func(pidFile string) openssh.Reload
 }
 
 // checker starts the sshd that validates, or returns nil with
@@ -162,7 +166,7 @@ func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placeme
 		PlanHint:   "add `Include /etc/ssh/sshd_config.d/*.conf` at the top of " + main + ", or run without --drop-in",
 		Mode:       s.Mode,
 		Diff:       s.Diff,
-		Write:      atomicfile.Options{Backup: s.Backup, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
+		Write:      atomicfile.Options{Backup: s.Backup, Note: s.note, Perm: 0o644, DirPerm: 0o755, Root: s.Scope.Opts.FS.Root},
 		Summary:    summary,
 		Idle:       idle,
 		Warn:       s.Warn,
@@ -229,7 +233,9 @@ func (s *Server) apply(c *openssh.Checker, p *placement.Plan, changed bool) erro
 	}
 	r := s.FindReload(s.pidFile(c, p))
 	if !r.Running() {
-		fmt.Fprintln(s.Warn, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
+		if !s.OtherFile || s.Reload { // no sshd runs with --file's PidFile: most likely none reads it
+			fmt.Fprintln(s.Warn, "keepalive: sshd does not seem to be running; the new settings apply when it starts")
+		}
 		return nil
 	}
 	if !s.Reload {

@@ -107,7 +107,7 @@ func (s *Sessions) Run() (*Result, error) {
 	}
 	for i, ch := range changes {
 		if ch.Changed && s.Mode.Writes() {
-			done, err := s.Store.SetKeepAlive(ch.Session, s.Seconds, putty.SetOptions{Create: s.Create, Backup: s.Backup, Keep: s.keep, Undo: s.undo})
+			done, err := s.Store.SetKeepAlive(ch.Session, s.Seconds, putty.SetOptions{Create: s.Create, Backup: s.Backup, Note: s.note, Keep: s.keep, Undo: s.undo})
 			if err != nil {
 				res.Sessions = sessionChanges(changes[:i])
 				return res, sessionError(ch, err)

@@ -43,6 +43,14 @@ type Options struct {
 	All bool
 }
 
+// note prints a note about a write (a backup's name, a read-only file)
+// to Warn.
+func (o Options) note(msg string) {
+	if o.Warn != nil {
+		fmt.Fprintf(o.Warn, "keepalive: note: %s\n", msg)
+	}
+}
+
 // Client is an OpenSSH client config: ServerAliveInterval and
 // ServerAliveCountMax for Scope.Host.
 type Client struct {
@@ -84,7 +92,7 @@ func (c *Client) Disable() (*Result, error) {
 
 func (c *Client) run(plan func(placement.Scope) (*placement.Plan, error), summary, idle string) (*Result, error) {
 	wo := c.Write
-	wo.Backup = c.Backup
+	wo.Backup, wo.Note = c.Backup, c.note
 	tx := Config{
 		Scope: c.Scope, Plan: plan, Mode: c.Mode, Diff: c.Diff, Write: wo,
 		Summary: summary, Idle: idle, Warn: c.Warn, CreateDir: c.CreateDir,

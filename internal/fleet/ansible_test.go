@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
@@ -361,6 +363,32 @@ func TestAnsibleClient(t *testing.T) {
 	// test that state absent restores the original bytes, and a rerun changes nothing
 	m.play(t, tasks, "-e", "keepalive_state=absent").want(t, "absent", 2, 0)
 	wantBytes(t, "after absent", original)
+	m.play(t, tasks, "-e", "keepalive_state=absent").want(t, "absent again", 0, 0)
+}
+
+// TestAnsibleClientNewFile: state present on a user without ~/.ssh/config
+// creates it (and ~/.ssh); state absent deletes the file again, so the
+// machine is as before but for ~/.ssh itself, which stays.
+func TestAnsibleClientNewFile(t *testing.T) {
+	testenv.Tool(t, "ssh")
+	m := newMachine(t)
+	userCfg := filepath.Join(m.home, ".ssh", "config")
+	tasks := m.module("every host, for the user", "interval: 45")
+
+	m.play(t, tasks).want(t, "apply", 1, 0)
+	if got := readFile(t, userCfg); !strings.HasPrefix(got, "# keepalive: created this file\n") {
+		t.Fatalf("the new ~/.ssh/config does not say keepalive created it:\n%s", got)
+	}
+	if got := m.sshG(t, "any.example.com").Get("serveraliveinterval"); got != "45" {
+		t.Errorf("after apply, ssh -G: serveraliveinterval %q, want 45", got)
+	}
+	m.play(t, tasks, "-e", "keepalive_state=absent").want(t, "absent", 1, 0)
+	if _, err := os.Stat(userCfg); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after absent, ~/.ssh/config: %v; want it gone, as before", err)
+	}
+	if info, err := os.Stat(filepath.Dir(userCfg)); err != nil || !info.IsDir() {
+		t.Errorf("after absent, ~/.ssh: %v; want it left", err)
+	}
 	m.play(t, tasks, "-e", "keepalive_state=absent").want(t, "absent again", 0, 0)
 }
 

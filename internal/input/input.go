@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
@@ -81,6 +83,26 @@ func Count(flag, v string) (int, error) {
 	return n, nil
 }
 
+// ClientAliveCount reads sshd's --count: as Count, and refusing 0 with
+// why (since OpenSSH 8.2 it means never disconnect).
+func ClientAliveCount(flag, v string) (int, error) {
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n == 0 {
+		return 0, errorf("invalid %s 0: since OpenSSH 8.2, ClientAliveCountMax 0 makes sshd never disconnect an unresponsive client, so dead sessions would pile up; want a count from 1 to 2147483647 (2 or 3 is usual)", flag)
+	}
+	return Count(flag, v)
+}
+
+// Duration reads a duration flag with Interval's syntax and checks that it
+// lies from lo to hi; format prints those in the message.
+func Duration(flag, value string, lo, hi time.Duration, format func(time.Duration) string) (time.Duration, error) {
+	secs, err := Interval(flag, value)
+	d := time.Duration(secs) * time.Second
+	if err != nil || d < lo || d > hi {
+		return 0, errorf("invalid %s %q: want seconds (600) or an OpenSSH time (10m, 1h30m), from %s to %s", flag, value, format(lo), format(hi))
+	}
+	return d, nil
+}
+
 // SessionNames checks and de-duplicates --session values. PuTTY maps an
 // empty name to Default Settings, which would surprise: refuse it.
 func SessionNames(in []string) ([]string, error) {
@@ -96,4 +118,56 @@ func SessionNames(in []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// HostCompletions are the shell completions for --host among the Host
+// patterns of a config: those that begin with prefix and that HostPattern
+// accepts, each described by where it is written (shortened by short).
+// With patterns false only names without wildcards are offered: values for
+// a command that wants one host.
+func HostCompletions(hosts []resolve.HostPattern, prefix string, patterns bool, short func(string) string) []string {
+	var out []string
+	for _, hp := range hosts {
+		p := hp.Pattern
+		if !strings.HasPrefix(p, prefix) || HostPattern("--host", p) != nil || !patterns && strings.ContainsAny(p, "*?") {
+			continue
+		}
+		out = append(out, p+"\t"+short(hp.Pos))
+	}
+	return out
+}
+
+// Verify reads --verify[=exec]: whether to verify, and whether ssh -G may
+// run Match exec commands.
+func Verify(v string) (on, exec bool, err error) {
+	switch strings.ToLower(v) {
+	case "", "no", "false":
+		return false, false, nil
+	case "yes", "true":
+		return true, false, nil
+	case "exec":
+		return true, true, nil
+	}
+	return false, false, errorf("invalid --verify=%s: want --verify or --verify=exec", v)
+}
+
+// HostName accepts a host name as typed after ssh (show --host): not an
+// option, no blanks.
+func HostName(flag, h string) error {
+	if strings.HasPrefix(h, "-") || strings.ContainsAny(h, " \t\r\n\x00") {
+		return errorf("invalid %s %q: want a host name as typed after ssh, such as example.com", flag, h)
+	}
+	return nil
+}
+
+// Connection reads --connection, the spec sshd -T -C takes.
+func Connection(flag, spec string) (*resolve.Conn, error) {
+	if strings.ContainsAny(spec, " \t\r\n\x00") {
+		return nil, errorf("invalid %s %q: want user=U,host=H,addr=A[,laddr=L,lport=P,rdomain=R] without blanks", flag, spec)
+	}
+	c, err := resolve.ParseConn(spec)
+	if err != nil {
+		return nil, errorf("invalid %s %q: %v", flag, spec, err)
+	}
+	return c, nil
 }

@@ -138,22 +138,30 @@ func rewriteIncludes(data []byte, dir string, t Tree) []byte {
 			switch {
 			case strings.HasPrefix(a, "~/") && t.Home != "":
 				p = filepath.Join(t.Home, a[2:]) // already on disk: no --root below
-				args = append(args, quote(copyPath(dir, p)))
-				continue
 			case strings.HasPrefix(a, "~"):
 				args = append(args, quote(a)) // sshd leaves these alone too
 				continue
 			case !strings.HasPrefix(p, "/") && !filepath.IsAbs(p):
 				p = filepath.Join(anchor, p)
-				if t.Anchor != "" { // the user's ~/.ssh: a path on disk
-					args = append(args, quote(copyPath(dir, p)))
-					continue
+				if t.Anchor == "" && t.Root != "" && t.Root != "/" {
+					p = filepath.Join(t.Root, p)
+				}
+			default:
+				if t.Root != "" && t.Root != "/" {
+					p = filepath.Join(t.Root, p)
 				}
 			}
-			if t.Root != "" && t.Root != "/" {
-				p = filepath.Join(t.Root, p)
+			if _, ok := t.Files[p]; !ok && !strings.ContainsAny(a, "*?[") {
+				// A file that is not in the set does not exist: it
+				// matches nothing in the copy either, so it is left out
+				// (a line naming it 60,000 times would otherwise make
+				// ssh parse megabytes of copy paths).
+				continue
 			}
 			args = append(args, quote(copyPath(dir, p)))
+		}
+		if len(args) == 0 {
+			args = []string{quote(copyPath(dir, "/nonexistent"))} // Include needs an argument
 		}
 		f.SetValue(i, strings.Join(args, " "))
 		changed = true

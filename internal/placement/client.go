@@ -270,7 +270,7 @@ func (s *Scope) newBlock(p *Plan, f *sshconf.File) int {
 // (no blank line between) begin: a new block goes above them, so that they
 // stay with the block they describe.
 func attachedComments(f *sshconf.File, i int) int {
-	for i > 0 && f.Lines[i-1].Kind == sshconf.Comment {
+	for i > 0 && f.Lines[i-1].Kind == sshconf.Comment && !(i == 1 && createdByKeepalive(f)) {
 		i--
 	}
 	return i

@@ -44,7 +44,7 @@ func TestEnable(t *testing.T) {
 	tests := []struct {
 		name, host, in, want string
 	}{
-		{"empty file", "*", "", "# keepalive: added \"Host *\"\nHost *\n    # keepalive: added \"ServerAliveInterval 300\"\n    ServerAliveInterval 300\n    # keepalive: added \"ServerAliveCountMax 2\"\n    ServerAliveCountMax 2\n"},
+		{"missing file", "*", "", "# keepalive: created this file\n# keepalive: added \"Host *\"\nHost *\n    # keepalive: added \"ServerAliveInterval 300\"\n    ServerAliveInterval 300\n    # keepalive: added \"ServerAliveCountMax 2\"\n    ServerAliveCountMax 2\n"},
 		{"global default goes last", "*",
 			"Host a\n\tUser x\n",
 			"Host a\n\tUser x\n# keepalive: added \"Host *\"\nHost *\n\t# keepalive: added \"ServerAliveInterval 300\"\n\tServerAliveInterval 300\n\t# keepalive: added \"ServerAliveCountMax 2\"\n\tServerAliveCountMax 2\n"},
@@ -96,7 +96,13 @@ func TestEnable(t *testing.T) {
 			// bytes come back, keep-alive lines before or not.
 			os.WriteFile(sc.Main(), p.Files[sc.Main()].Bytes(), 0o600)
 			d := Disable(sc, []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax})
-			if got := string(d.Files[sc.Main()].Bytes()); got != tt.in {
+			got := string(d.Files[sc.Main()].Bytes())
+			if d.Remove[sc.Main()] != (tt.in == "") {
+				t.Errorf("disable removes the file: %v; want it only for the missing file", d.Remove[sc.Main()])
+			} else if d.Remove[sc.Main()] {
+				got = "" // gone again
+			}
+			if got != tt.in {
 				t.Errorf("disable did not restore:\n%q\nwant:\n%q", got, tt.in)
 			}
 		})

@@ -20,7 +20,9 @@ var update = flag.Bool("update", false, "rewrite the want sections of testdata/r
 // testdata/rules, one rule each: the archive's comment says the rule, the
 // "cmd" section what to do, "in/..." the files before (in/config is the
 // file edited, for the server too) and "want/..." every file the edit
-// changes, byte for byte, or "shadow" what still overrides the new value.
+// changes, byte for byte, "removed" the files it deletes instead (one
+// name a line), or "shadow" what still overrides the new value. A rule
+// without in/config runs on a config that does not exist.
 //
 //	enable HOST INTERVAL COUNT   the client, Host HOST
 //	disable HOST                 the client
@@ -61,6 +63,10 @@ func TestRules(t *testing.T) {
 			got := map[string]string{}
 			for _, path := range p.Changed() {
 				rel, _ := filepath.Rel(dir, path)
+				if p.Remove[path] {
+					got["removed"] += filepath.ToSlash(rel) + "\n"
+					continue
+				}
 				got["want/"+filepath.ToSlash(rel)] = string(p.Files[path].Bytes())
 			}
 			var shadows []string
@@ -76,7 +82,7 @@ func TestRules(t *testing.T) {
 			}
 			want := map[string]string{}
 			for _, f := range ar.Files {
-				if strings.HasPrefix(f.Name, "want/") || f.Name == "shadow" {
+				if strings.HasPrefix(f.Name, "want/") || f.Name == "shadow" || f.Name == "removed" {
 					want[f.Name] = string(f.Data)
 				}
 			}
@@ -128,7 +134,7 @@ func runRule(dir, cmd string) (*Plan, error) {
 func rewrite(t *testing.T, file string, ar *txtar.Archive, got map[string]string) {
 	var keep []txtar.File
 	for _, f := range ar.Files {
-		if !strings.HasPrefix(f.Name, "want/") && f.Name != "shadow" {
+		if !strings.HasPrefix(f.Name, "want/") && f.Name != "shadow" && f.Name != "removed" {
 			keep = append(keep, f)
 		}
 	}

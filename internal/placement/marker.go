@@ -29,6 +29,23 @@ import (
 
 const markerPrefix = "# keepalive: "
 
+// CreatedMarker is the first line of a config file that keepalive created
+// (one that did not exist when enable or server ran). When disable has
+// taken out everything else, the file goes again, as before; a file with
+// anything more, or without this exact first line, is the user's and
+// stays, even an empty one.
+const CreatedMarker = markerPrefix + "created this file"
+
+// createdByKeepalive reports whether f starts with CreatedMarker.
+func createdByKeepalive(f *sshconf.File) bool {
+	return len(f.Lines) > 0 && f.Lines[0].Kind == sshconf.Comment && strings.TrimRight(f.Text(0), "\r") == CreatedMarker
+}
+
+// onlyCreatedMarker reports whether f holds nothing but CreatedMarker.
+func onlyCreatedMarker(f *sshconf.File) bool {
+	return len(f.Lines) == 1 && createdByKeepalive(f)
+}
+
 // Marker is keepalive's note about the line below it.
 type Marker struct {
 	// Was is the line before keepalive changed it; Added means there was

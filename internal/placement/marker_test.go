@@ -54,7 +54,7 @@ func TestUndo(t *testing.T) {
 	for _, tt := range []struct {
 		name, host, in string
 	}{
-		{"empty", "*", ""},
+		{"missing", "*", ""},
 		{"CRLF without final newline", "*", "Host a\r\n  User x"},
 		{"BOM and a keep-alive on the first line", "*", "\uFEFFServerAliveInterval 30\r\nHost a\r\n  User x\r\n"},
 		{"lone CR at the end", "*", "Host a\n  User x\r"},
@@ -79,7 +79,14 @@ func TestUndo(t *testing.T) {
 				t.Errorf("third enable changes %v", again.Changed())
 			}
 			d := Disable(sc, keys)
-			if got := string(d.Files[main].Bytes()); got != tt.in {
+			got := string(d.Files[main].Bytes())
+			if d.Remove[main] {
+				got = "" // the file keepalive created, removed (in "" is a missing file)
+				if tt.in != "" {
+					t.Errorf("disable removes the file")
+				}
+			}
+			if got != tt.in {
 				t.Fatalf("disable gave\n%q\nwant the original\n%q\nafter enable:\n%s", got, tt.in, p.Files[main].Bytes())
 			}
 			if len(d.Kept) != 0 {
@@ -134,5 +141,81 @@ func TestEnableDefaultKeepsValues(t *testing.T) {
 				t.Fatalf("got (kept %+v, shadowed %v)\n%q\nwant\n%q", p.Kept, p.Shadowed, got, tt.want)
 			}
 		})
+	}
+}
+
+// A file enable created starts with CreatedMarker and goes again with
+// disable once nothing else is left in it; a file the user had stays,
+// even an empty one.
+func TestCreatedFile(t *testing.T) {
+	keys := []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax}
+	set := []Setting{{Key: sshconf.ServerAliveInterval, Value: "60"}, {Key: sshconf.ServerAliveCountMax, Value: "2"}}
+	write := func(p *Plan, path string) {
+		if err := os.WriteFile(path, p.Files[path].Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Missing: created with the marker, which stays first when a host
+	// block goes above the general one, and the file goes with disable.
+	sc := clientScope(t, "*", "", nil)
+	main := sc.Main()
+	p := Enable(sc, set)
+	if got := string(p.Files[main].Bytes()); !strings.HasPrefix(got, CreatedMarker+"\n# keepalive: added \"Host *\"\n") || p.Remove[main] {
+		t.Fatalf("enable on a missing file:\n%s", got)
+	}
+	write(p, main)
+	web := sc
+	web.Host = "web"
+	p = Enable(web, set)
+	if got := string(p.Files[main].Bytes()); !strings.HasPrefix(got, CreatedMarker+"\n# keepalive: added \"Host web\"\n") {
+		t.Fatalf("enable --host web:\n%s", got)
+	}
+	write(p, main)
+	write(Disable(web, keys), main)
+	d := Disable(sc, keys)
+	if got := string(d.Files[main].Bytes()); got != CreatedMarker+"\n" || !d.Remove[main] || len(d.Changed()) != 1 {
+		t.Errorf("disable: remove %v, left\n%q", d.Remove[main], got)
+	}
+	if d = DisableAll(sc, keys); !d.Remove[main] {
+		t.Errorf("disable --all: the file keepalive created is not removed")
+	}
+
+	// The user added a line since: the file is theirs too and stays, the
+	// marker with it.
+	os.WriteFile(main, append(Enable(sc, set).Files[main].Bytes(), "Host x\n  User me\n"...), 0o600)
+	d = Disable(sc, keys)
+	if got := string(d.Files[main].Bytes()); got != CreatedMarker+"\nHost x\n  User me\n" || d.Remove[main] {
+		t.Errorf("disable with the user's lines: remove %v, left\n%q", d.Remove[main], got)
+	}
+
+	// An empty file the user had: no marker, and it stays, empty.
+	os.WriteFile(main, nil, 0o600)
+	p = Enable(sc, set)
+	if got := string(p.Files[main].Bytes()); strings.Contains(got, CreatedMarker) {
+		t.Errorf("enable on the user's empty file:\n%s", got)
+	}
+	write(p, main)
+	d = Disable(sc, keys)
+	if got := string(d.Files[main].Bytes()); got != "" || d.Remove[main] {
+		t.Errorf("disable on the user's empty file: remove %v, left %q", d.Remove[main], got)
+	}
+
+	// Nothing to write to a missing file: nothing created.
+	sc = clientScope(t, "*", "", map[string]string{".ssh/other": ""})
+	if p := Enable(sc, nil); len(p.Changed()) != 0 {
+		t.Errorf("enable with nothing to set changes %v", p.Changed())
+	}
+	if d := Disable(sc, keys); len(d.Changed()) != 0 || d.Remove[sc.Main()] {
+		t.Errorf("disable on a missing file changes %v", d.Changed())
+	}
+
+	// The marker is exact: a changed one is the user's comment.
+	for _, in := range []string{"# keepalive: created this file too\n", "  # keepalive: created this file\n", "Host x\n# keepalive: created this file\n"} {
+		sc := clientScope(t, "*", in, nil)
+		write(Enable(sc, set), sc.Main())
+		if d := Disable(sc, keys); d.Remove[sc.Main()] || string(d.Files[sc.Main()].Bytes()) != in {
+			t.Errorf("%q: remove %v, left %q", in, d.Remove[sc.Main()], d.Files[sc.Main()].Bytes())
+		}
 	}
 }

@@ -4,7 +4,9 @@
 package placement
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -60,6 +62,13 @@ type Plan struct {
 	// evaluating them again (Override: Files) may pass it too.
 	Memo *resolve.Memo
 
+	// created is the main file when it did not exist: the file enable
+	// creates, which starts with CreatedMarker. firstLine holds, by path,
+	// the CreatedMarker line of each file that had one, so that it stays
+	// the first line.
+	created   string
+	firstLine map[string]*sshconf.Line
+
 	// unedited is newPlan's evaluation, for a caller to reuse until its
 	// first edit; nil when newPlan had to add an empty main file.
 	unedited *resolve.Result
@@ -109,6 +118,9 @@ func newPlan(s *Scope) *Plan {
 	}
 	if _, ok := p.Files[s.Main()]; !ok { // a config that does not exist yet
 		p.add(s.Main(), sshconf.Parse(nil))
+		if !slices.ContainsFunc(r.Incomplete, func(q resolve.Problem) bool { return q.Pos == s.Main() }) {
+			p.created = s.Main() // rather than unreadable
+		}
 	} else {
 		p.unedited = r
 	}
@@ -118,6 +130,12 @@ func newPlan(s *Scope) *Plan {
 func (p *Plan) add(path string, f *sshconf.File) {
 	if _, ok := p.Files[path]; ok {
 		return
+	}
+	if createdByKeepalive(f) {
+		if p.firstLine == nil {
+			p.firstLine = map[string]*sshconf.Line{}
+		}
+		p.firstLine[path] = f.Lines[0]
 	}
 	p.Files[path] = f
 	p.Orig[path] = f.Bytes()
@@ -162,4 +180,28 @@ func (s *Scope) ownsLine(o resolve.Occurrence) bool {
 		return true
 	}
 	return o.Header != nil && o.Header.Is("Host") && len(o.Header.Args) == 1 && o.Header.Args[0] == s.Host
+}
+
+// markCreated keeps CreatedMarker the first line of a file that has it,
+// gives it to the file enable creates, and removes a file that disable
+// left with nothing but the marker: keepalive created it.
+func (p *Plan) markCreated() {
+	if f := p.Files[p.created]; p.created != "" && len(f.Lines) > 0 && !createdByKeepalive(f) {
+		f.Insert(0, CreatedMarker)
+	}
+	for path, l := range p.firstLine {
+		f := p.Files[path]
+		if i := lineIndex(f, l); i > 0 { // lines went above it
+			f.Remove(i)
+			f.Insert(0, CreatedMarker)
+		}
+	}
+	for path, f := range p.Files {
+		if onlyCreatedMarker(f) && !bytes.Equal(p.Orig[path], f.Bytes()) {
+			if p.Remove == nil {
+				p.Remove = map[string]bool{}
+			}
+			p.Remove[path] = true
+		}
+	}
 }

@@ -106,10 +106,12 @@ func (p *Plan) record(f *sshconf.File, l *sshconf.Line, c Change) {
 	p.Changes = append(p.Changes, c)
 }
 
-// finish names the block of every change now that all edits are made; r,
+// finish gives a file keepalive creates its CreatedMarker (markCreated)
+// and names the block of every change now that all edits are made; r,
 // when not nil, is the final evaluation, whose headers are those of the
 // including file for a line in an Included one.
 func (p *Plan) finish(r *resolve.Result) {
+	p.markCreated()
 	for k := range p.Kept {
 		c := &p.Kept[k]
 		if c.line == nil {

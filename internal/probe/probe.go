@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -58,6 +59,24 @@ func (o *Options) sshArgs() []string {
 	args := append([]string{"-v", "-T"}, forcedOptions...)
 	args = append(args, o.SSHArgs...)
 	return append(args, "-o", "ConnectTimeout=20", o.Host)
+}
+
+// LoginCommand is the command that checks that ssh logs in to the host as
+// the probe needs it, without a prompt: the same program, options and
+// user's arguments (after --) as each probe session, with "true" as the
+// remote command. Hints repeat it.
+func (o *Options) LoginCommand() string {
+	ssh := o.SSH
+	if ssh == "" {
+		ssh = "ssh"
+	}
+	words := []string{ssh, "-o", "BatchMode=yes"}
+	words = append(words, o.SSHArgs...)
+	words = append(words, "-o", "ConnectTimeout=20", o.Host, "true")
+	for i, w := range words {
+		words[i] = shellQuote(w)
+	}
+	return strings.Join(words, " ")
 }
 
 // event is what a session goroutine tells the probe.

@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// NoTimeout is what the report says when every idle up to --max came back.
+const NoTimeout = "no timeout found up to --max; keep-alives are not needed for this path, or try a larger --max"
+
 // WriteText prints the report a person reads: each idle length and what
 // became of it, the timeout found, the recommendation and the command that
 // applies it, and the caveats.
@@ -24,7 +27,7 @@ func WriteText(w io.Writer, r *Result) error {
 	case dropped > 0:
 		fmt.Fprintf(&b, "The path to %s forgets an idle SSH connection in less than %s.\n", r.Host, Format(dropped))
 	case r.Complete():
-		fmt.Fprintf(&b, "The path to %s kept idle SSH connections for at least %s (--max): no timeout found.\n", r.Host, Format(r.Max))
+		fmt.Fprintf(&b, "The path to %s kept idle SSH connections for at least %s (--max): %s.\n", r.Host, Format(r.Max), NoTimeout)
 	case survived > 0 && r.ServerKeepalives():
 		fmt.Fprintf(&b, "The path to %s kept idle SSH connections for at least %s; longer sessions got keep-alives from the server, which hide the path's own timeout.\n", r.Host, Format(survived))
 	case r.ServerKeepalives():
@@ -34,7 +37,9 @@ func WriteText(w io.Writer, r *Result) error {
 	default:
 		fmt.Fprintf(&b, "No idle session to %s finished: nothing was learnt.\n", r.Host)
 	}
-	if n := r.Recommended(); n > 0 {
+	if n := r.Recommended(); n == 0 && !r.Complete() && (survived > 0 || r.ServerKeepalives()) {
+		fmt.Fprintf(&b, "No keep-alive interval is recommended: no timeout was measured.\n")
+	} else if n > 0 {
 		why := "half the longest idle that came back"
 		if survived == 0 {
 			why = "the shortest interval there is"

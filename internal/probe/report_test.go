@@ -47,14 +47,21 @@ func TestWriteTextNoTimeout(t *testing.T) {
 	var b bytes.Buffer
 	WriteText(&b, r)
 	for _, want := range []string{
-		"kept idle SSH connections for at least 10m (--max): no timeout found",
-		"Recommended keep-alive interval: 300s (there is no need to go higher)",
-		"keepalive enable --host host --interval 300",
+		"kept idle SSH connections for at least 10m (--max): no timeout found up to --max; keep-alives are not needed for this path, or try a larger --max.\n",
 		"note: no timeout found; keep-alives sent by the server (sshd ClientAliveInterval)",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}
+	}
+	// Nothing was measured, so nothing is recommended.
+	for _, unwanted := range []string{"Recommended", "keepalive enable"} {
+		if strings.Contains(b.String(), unwanted) {
+			t.Errorf("report says %q without a timeout measured:\n%s", unwanted, b.String())
+		}
+	}
+	if r.Recommended() != 0 || r.Command() != "" {
+		t.Errorf("Recommended() = %d, Command() = %q without a timeout measured", r.Recommended(), r.Command())
 	}
 }
 
@@ -136,6 +143,16 @@ func TestHostPattern(t *testing.T) {
 	}
 }
 
+// TestLoginCommand: the hint repeats the ssh the probe ran, with the
+// user's own arguments after --.
+func TestLoginCommand(t *testing.T) {
+	o := Options{SSH: "/opt/my ssh", SSHArgs: []string{"-p", "2222", "-i", "~/.ssh/id x"}, Host: "me@h"}
+	want := `'/opt/my ssh' -o BatchMode=yes -p 2222 -i '~/.ssh/id x' -o ConnectTimeout=20 me@h true`
+	if got := o.LoginCommand(); got != want {
+		t.Errorf("LoginCommand() = %s, want %s", got, want)
+	}
+}
+
 func TestFormat(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		2 * time.Second: "2s", 10 * time.Second: "10s", 90 * time.Second: "1m30s",
@@ -160,7 +177,7 @@ func TestWriteTextServerKeepalives(t *testing.T) {
 	for _, want := range []string{
 		"3s  came back, but the server sent keep-alives: not idle",
 		"kept idle SSH connections for at least 2s; longer sessions got keep-alives from the server",
-		"keepalive enable --host h --interval 1",
+		"No keep-alive interval is recommended: no timeout was measured.",
 		"note: the server sent keep-alives into the sessions idle for 3s or more (its sshd has ClientAliveInterval set)",
 	} {
 		if !strings.Contains(b.String(), want) {
@@ -169,5 +186,8 @@ func TestWriteTextServerKeepalives(t *testing.T) {
 	}
 	if r.Complete() {
 		t.Error("Complete() with server keep-alives")
+	}
+	if strings.Contains(b.String(), "keepalive enable") {
+		t.Errorf("a recommendation without a timeout measured:\n%s", b.String())
 	}
 }

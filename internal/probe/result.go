@@ -76,10 +76,11 @@ func (r *Result) TimeoutFound() bool {
 }
 
 // Recommended returns the keep-alive interval to use in seconds, or 0 when
-// the probe learnt nothing (no session came back or dropped).
+// the probe measured no timeout (no truly idle session dropped): it
+// recommends nothing it did not measure.
 func (r *Result) Recommended() int {
 	survived, dropped := r.Bounds()
-	if survived == 0 && dropped == 0 {
+	if dropped == 0 {
 		return 0
 	}
 	return Recommend(survived)

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 )
@@ -130,7 +129,7 @@ func (s *FileStore) Sessions() ([]Session, error) {
 	}
 	var out []Session
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), atomicfile.BackupSuffix) {
+		if atomicfile.IsBackup(e.Name()) {
 			// keepalive's own --backup copies: PuTTY lists them too, but
 			// they are not sessions anyone saved, and editing them would
 			// only make backups of backups.
@@ -267,7 +266,7 @@ func (s *FileStore) SetKeepAlive(name string, seconds int, opts SetOptions) (Cha
 			return ch, err
 		} // a link: written empty below
 	}
-	wo := atomicfile.Options{Backup: opts.Backup}
+	wo := atomicfile.Options{Backup: opts.Backup, Note: opts.Note}
 	if !snap.Exists {
 		// Root creating a session in a user's PuTTY directory: the new file
 		// (and sessions directory) belong to that user, or PuTTY could no

@@ -121,7 +121,7 @@ func TestFileStoreSessions(t *testing.T) {
 	writeSession(t, dir, ".dotted", "")
 	writeSession(t, dir, "zz/top", "PingIntervalSecs=5\n")
 	// Not sessions PuTTY loads from these files.
-	for _, f := range []string{"lower%2fhex", "short%2", "space here", "my%20server.keepalive.bak"} {
+	for _, f := range []string{"lower%2fhex", "short%2", "space here", "my%20server.keepalive.bak", "my%20server.keepalive.bak.1"} {
 		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o600); err != nil {
 			t.Fatal(err)
 		}

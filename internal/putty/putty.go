@@ -20,6 +20,7 @@ package putty
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,13 +122,18 @@ type SetOptions struct {
 	// Settings" as PuTTY seeds a session saved from its dialog. Without it a
 	// missing session is an error wrapping ErrNoSession.
 	Create bool
-	// Backup keeps the previous file as FILE.keepalive.bak (file store).
+	// Backup keeps the previous file as FILE.keepalive.bak, or
+	// FILE.keepalive.bak.N when taken (file store).
 	Backup bool
+	// Note receives what the user should hear about a write (file store):
+	// see atomicfile.Options.Note.
+	Note func(string)
 	// Keep leaves a keep-alive that is on as it is: no interval was asked
 	// for, so the session's own value stays (Change.Kept).
 	Keep bool
 	// Undo puts back the keep-alive the session had before keepalive set
-	// it, as recorded in the session (file store: KeepaliveWas); a session
+	// it, as recorded in the session (KeepaliveWas: a line of the session
+	// file, a REG_SZ value of the session key); a session
 	// without a record, or changed since, keeps its value (Change.Kept).
 	// seconds is then not used.
 	Undo bool
@@ -189,4 +195,32 @@ func atoi(s string) int {
 		n = -n
 	}
 	return int(max(min(n, 1<<31-1), -1<<31))
+}
+
+// Completions are the shell completions for --session: the saved sessions
+// of store whose names begin with prefix ("Default Settings" first), each
+// described by its keep-alive.
+func Completions(store Store, prefix string) ([]string, error) {
+	sessions, err := store.Sessions()
+	var out []string
+	for _, s := range sessions {
+		if !strings.HasPrefix(s.Name, prefix) {
+			continue
+		}
+		desc := "keep-alive off"
+		if n := s.KeepAlive.Interval(); n > 0 {
+			desc = fmt.Sprintf("keep-alive %d s", n)
+		}
+		out = append(out, s.Name+"\t"+desc)
+	}
+	return out, err
+}
+
+// BackupWarning is what --backup cannot do for store: "" for session files,
+// which are backed up; for the registry, how to save a copy by hand.
+func BackupWarning(store Store) string {
+	if !strings.HasPrefix(store.Where(), `HKCU\`) {
+		return ""
+	}
+	return fmt.Sprintf("--backup keeps no copy of registry values; `reg export \"%s\" putty.reg` saves one", strings.Split(store.Where(), " and ")[0])
 }

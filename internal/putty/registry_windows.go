@@ -134,6 +134,24 @@ func (winRegistry) SetValues(path string, vals []RegValue) error {
 	return nil
 }
 
+func (winRegistry) DeleteValues(path string, names []string) error {
+	k, err := registry.OpenKey(registry.CURRENT_USER, path, registry.SET_VALUE)
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	for _, name := range names {
+		if err := k.DeleteValue(name); err != nil && !errors.Is(err, registry.ErrNotExist) {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (winRegistry) DeleteKey(path string) error {
+	return registry.DeleteKey(registry.CURRENT_USER, path)
+}
+
 // setRaw writes a value's bytes with its type, whatever the type (QWORD,
 // MULTI_SZ, one a later PuTTY invents, or malformed data): copying Default
 // Settings into a new session must not change any value on the way.

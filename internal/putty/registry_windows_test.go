@@ -135,6 +135,15 @@ func dwords(t *testing.T, path string) string {
 	return strings.Join(out, " ")
 }
 
+// utf16Hex is a REG_SZ's data as snapshot shows it.
+func utf16Hex(s string) string {
+	var b []byte
+	for _, u := range windows.StringToUTF16(s) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return fmt.Sprintf("% x", b)
+}
+
 func keyExists(path string) bool {
 	k, err := registry.OpenKey(registry.CURRENT_USER, path, registry.QUERY_VALUE)
 	if err == nil {
@@ -233,8 +242,9 @@ func TestWineRegistrySet(t *testing.T) {
 			t.Errorf("%s changed: %s, was %s", name, after[name], v)
 		}
 	}
-	if len(after) != len(before) {
-		t.Errorf("%d values after, %d before", len(after), len(before))
+	// One value more: keepalive's record of what the keep-alive was.
+	if len(after) != len(before)+1 || after["KeepaliveWas"] != "type 1 "+utf16Hex(`"1","0",45`) {
+		t.Errorf("%d values after, %d before; KeepaliveWas %s", len(after), len(before), after["KeepaliveWas"])
 	}
 
 	// Again: nothing to do, nothing written.
@@ -285,6 +295,76 @@ func TestWineRegistrySet(t *testing.T) {
 	}
 }
 
+// disable --putty gives every session back exactly what it had, checked
+// value by value (name, type, bytes) with the registry API: PingInterval
+// in minutes, values of the wrong type, absent values deleted again, and a
+// Default Settings keepalive created deleted again.
+func TestWineRegistryUndo(t *testing.T) {
+	app := testApp(t)
+	s := appStore(app)
+	sk := app.Key + `\Sessions`
+	mkKey(t, sk+`\my%20server`, append(slices.Clone(others), rv{"PingInterval", registry.DWORD, uint32(0)}, rv{"PingIntervalSecs", registry.DWORD, uint32(30)})...)
+	mkKey(t, sk+`\legacy`, rv{"HostName", registry.SZ, "old"}, rv{"PingInterval", registry.DWORD, uint32(5)}, rv{"PingIntervalSecs", registry.DWORD, uint32(0)})
+	mkKey(t, sk+`\no%20ping`, others...)
+	mkKey(t, sk+`\as%20text`, rv{"PingIntervalSecs", registry.SZ, "30"}, rv{"pinginterval", registry.QWORD, uint64(7)})
+	keys := map[string]string{"my server": `\my%20server`, "legacy": `\legacy`, "no ping": `\no%20ping`, "as text": `\as%20text`}
+	before := map[string]map[string]string{}
+	for _, k := range keys {
+		before[k] = snapshot(t, sk+k)
+	}
+
+	// Without an interval, my server keeps its 30 s.
+	ch, err := s.SetKeepAlive("my server", 60, SetOptions{Keep: true})
+	if err != nil || ch.Changed || !ch.Kept || ch.Why != "in effect" {
+		t.Errorf("keep: %+v, %v", ch, err)
+	}
+	if got := snapshot(t, sk+`\my%20server`); !maps.Equal(got, before[`\my%20server`]) {
+		t.Errorf("keep wrote: %v", got)
+	}
+
+	for _, n := range []string{DefaultSettings, "my server", "legacy", "no ping", "as text"} {
+		if ch, err := s.SetKeepAlive(n, 45, SetOptions{}); err != nil || !ch.Changed {
+			t.Fatalf("set %s: %+v, %v", n, ch, err)
+		}
+	}
+	if got := snapshot(t, sk+`\legacy`)["KeepaliveWas"]; got != "type 1 "+utf16Hex(`"5","0",45`) {
+		t.Errorf("legacy's record: %s", got)
+	}
+	// A second change keeps the first record.
+	if _, err := s.SetKeepAlive("legacy", 90, SetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, n := range []string{DefaultSettings, "my server", "legacy", "no ping", "as text"} {
+		ch, err := s.SetKeepAlive(n, 0, SetOptions{Undo: true})
+		if err != nil || !ch.Changed || !ch.Restored {
+			t.Errorf("undo %s: %+v, %v", n, ch, err)
+		}
+	}
+	for n, k := range keys {
+		if got := snapshot(t, sk+k); !maps.Equal(got, before[k]) {
+			t.Errorf("%s after undo:\n%v\nwas\n%v", n, got, before[k])
+		}
+	}
+	if keyExists(sk + `\Default%20Settings`) {
+		t.Error("the Default Settings keepalive created is still there")
+	}
+	if got := dwords(t, sk+`\legacy`); got != "PingInterval=5 PingIntervalSecs=0" {
+		t.Errorf("legacy: %s", got)
+	}
+
+	// Changed since keepalive set it: the user's value stays, said so.
+	s.SetKeepAlive("legacy", 60, SetOptions{})
+	mkKey(t, sk+`\legacy`, rv{"PingIntervalSecs", registry.DWORD, uint32(20)})
+	ch, err = s.SetKeepAlive("legacy", 0, SetOptions{Undo: true})
+	if err != nil || !ch.Kept || ch.Why != "changed since keepalive set it" || ch.Restored {
+		t.Errorf("changed since: %+v, %v", ch, err)
+	}
+	if got := snapshot(t, sk+`\legacy`); got["KeepaliveWas"] != "" || dwords(t, sk+`\legacy`) != "PingInterval=0 PingIntervalSecs=20" {
+		t.Errorf("changed since: %v", got)
+	}
+}
+
 // PingInterval counts minutes: a session PuTTY's old versions saved with
 // PingInterval=5 already has 300 s, and asking for 60 s must not give 5 min
 // + 60 s.
@@ -325,8 +405,8 @@ func TestWineRegistryCreate(t *testing.T) {
 	if err != nil || !ch.Changed || !ch.Created {
 		t.Fatalf("Default Settings: %+v, %v", ch, err)
 	}
-	if got := snapshot(t, sk+`\Default%20Settings`); len(got) != 2 {
-		t.Errorf("created Default Settings holds %v, want only the two keep-alive values", got)
+	if got := snapshot(t, sk+`\Default%20Settings`); len(got) != 3 {
+		t.Errorf("created Default Settings holds %v, want only the two keep-alive values and KeepaliveWas", got)
 	}
 	if got := dwords(t, sk+`\Default%20Settings`); got != "PingInterval=0 PingIntervalSecs=300" {
 		t.Errorf("Default Settings: %s", got)
@@ -342,7 +422,7 @@ func TestWineRegistryCreate(t *testing.T) {
 	}
 	seed, made := snapshot(t, sk+`\Default%20Settings`), snapshot(t, sk+`\new%20one`)
 	for name, v := range seed {
-		if name != "PingInterval" && name != "PingIntervalSecs" && made[name] != v {
+		if name != "PingInterval" && name != "PingIntervalSecs" && name != "KeepaliveWas" && made[name] != v {
 			t.Errorf("copied %s = %s, Default Settings has %s", name, made[name], v)
 		}
 	}

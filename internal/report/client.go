@@ -11,7 +11,7 @@ import (
 // clientKeys are the client keywords show reports.
 var clientKeys = keysOf(sshconf.Client)
 
-func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
+func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client {
 	// Only the keywords reported (and BatchMode, which changes the default
 	// interval) are recorded: a generated config has many thousand others.
 	opts.Keys = []string{"batchmode"}
@@ -78,7 +78,9 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 				directive(o), blockAt(res, o), sourceText(v))
 		}
 	}
-	perHost(r, opts, res, reported)
+	if others := perHost(r, opts, res, reported, probe || allHosts); others > 0 {
+		r.Add(Info, SectionClient, "", "%d keep-alive %s for hosts other than %s not shown; --all shows them", others, plural(others, "line", "lines"), opts.Host)
+	}
 	generalFirst(r, opts.Dialect, res)
 
 	intervalWarnings(r, SectionClient, sshconf.ServerAliveInterval, c.ServerAliveInterval, who)
@@ -90,8 +92,10 @@ func buildClient(r *Report, opts resolve.Options, probe bool) *Client {
 
 // perHost explains keep-alive values set for particular hosts: each
 // overrides the general value for its hosts, unless a general block read
-// earlier sets the keyword first; then it never takes effect.
-func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool) {
+// earlier sets the keyword first; then it never takes effect. Without all
+// it only counts them, and returns the count: every line that applies to
+// the host asked for is reported already.
+func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, all bool) (others int) {
 	probes := map[string]*resolve.Result{}
 	parsed := map[string]*sshconf.File{} // read once, evaluated for each host
 	for path, f := range opts.Override {
@@ -133,6 +137,10 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 				continue
 			}
 			reported[placeOf(o)] = true
+			if !all {
+				others++
+				continue
+			}
 			host := hostFor(o.Header)
 			if host == "" {
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
@@ -160,6 +168,15 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 			}
 		}
 	}
+	return others
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // activeIn reports whether the line of o applies in another evaluation.

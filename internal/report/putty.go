@@ -12,6 +12,16 @@ import (
 
 // PuttySessions lists the saved sessions of store and their keep-alive, or
 // says why there are none.
+// PuttySessionsIn is PuttySessions of the store open returns, or why there
+// are none.
+func PuttySessionsIn(open func() (putty.Store, error)) ([]PuttySession, string) {
+	store, err := open()
+	if err != nil {
+		return nil, fmt.Sprintf("cannot read PuTTY sessions: %v", err)
+	}
+	return PuttySessions(store)
+}
+
 func PuttySessions(store putty.Store) ([]PuttySession, string) {
 	if ok, err := store.Exists(); err != nil {
 		return nil, fmt.Sprintf("cannot read PuTTY sessions in %s: %v", store.Where(), err)

@@ -222,6 +222,9 @@ type Options struct {
 	// Probe: Client.Host is a made-up name (placement.ProbeHost("*"))
 	// because no host was asked for.
 	Probe bool
+	// AllHosts: with a host asked for (not Probe), also report the
+	// keep-alive lines for other hosts; otherwise they are only counted.
+	AllHosts bool
 	// CheckUserConfig: Client.Files[0] is ~/.ssh/config, whose owner and
 	// permissions ssh checks (it does not for a file given with -F). It
 	// always checks Included files.
@@ -242,7 +245,7 @@ type Options struct {
 func Build(o Options) *Report {
 	r := &Report{Putty: []PuttySession{}, Warnings: []Warn{}, PuttyNote: o.PuttyNote}
 	if o.Client != nil {
-		r.Client = buildClient(r, *o.Client, o.Probe)
+		r.Client = buildClient(r, *o.Client, o.Probe, o.AllHosts)
 		permWarnings(r, *o.Client, r.Client.Result, o.CheckUserConfig)
 	}
 	if o.Server != nil {

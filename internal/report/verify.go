@@ -3,9 +3,12 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
 
 // VerifyOptions say how to run the real programs for Verify.
@@ -18,11 +21,17 @@ type VerifyOptions struct {
 	ServerFile string
 	// AllowExec lets ssh -G run a config's Match exec commands.
 	AllowExec bool
+	// Root is --root: a directory ssh and sshd cannot be made to read.
+	Root string
 }
 
 // Verify cross-checks the report with the real ssh -G and sshd -T and adds
 // what it finds. It returns true when a program disagrees with keepalive.
 func (r *Report) Verify(o VerifyOptions) bool {
+	if o.Root != "" && filepath.Clean(o.Root) != "/" {
+		r.Add(Info, SectionClient, "", "not verified: ssh and sshd cannot be made to read a --root directory")
+		return false
+	}
 	ctx := context.Background()
 	disagree := false
 	if c := r.Client; c != nil {
@@ -132,3 +141,16 @@ func (c *Client) values() []keyed { return keyedValues(clientKeys, c.byKey) }
 
 // values are the server's values in the order show prints them.
 func (s *Server) values() []keyed { return keyedValues(serverKeys, s.byKey) }
+
+// InstalledVersion is the installed ssh's release, whose semantics the
+// resolver follows where releases differ; unknown when there is none.
+func InstalledVersion() resolve.Version {
+	v, err := openssh.InstalledVersion()
+	if err != nil {
+		return resolve.Version{}
+	}
+	// openssh.Version has no patch level: "Match version" patterns with
+	// one (OpenSSH_10.0p2) need it.
+	return resolve.Version{Major: v.Major, Minor: v.Minor, Debian: v.Debian,
+		Release: fmt.Sprintf("OpenSSH_%d.%d", v.Major, v.Minor), Text: v.String()}
+}

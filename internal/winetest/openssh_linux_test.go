@@ -10,8 +10,9 @@ import (
 )
 
 // test that enable and disable edit %USERPROFILE%\.ssh\config on Windows:
-// a new file (and .ssh) is created, a CRLF file stays CRLF, and disable
-// gives back the file byte for byte.
+// a new file (and .ssh) is created, and deleted again by disable (.ssh
+// stays); a CRLF file stays CRLF, and disable gives back the file byte for
+// byte.
 func TestClientConfigUnderWine(t *testing.T) {
 	m := wineMachine(t)
 	dotSSH := filepath.Join(m.profile, ".ssh")
@@ -23,8 +24,18 @@ func TestClientConfigUnderWine(t *testing.T) {
 	r := m.must(t, "enable", "--host", "web", "--interval", "60")
 	mustContain(t, "enable on no file", r.stdout, `changed C:\users\`)
 	mustContain(t, "enable on no file", r.stdout, `\.ssh\config: ServerAliveInterval 60 (was off), ServerAliveCountMax 2 (was not set) in Host web`)
-	if got, want := readFile(t, config), "# keepalive: added \"Host web\"\nHost web\n    # keepalive: added \"ServerAliveInterval 60\"\n    ServerAliveInterval 60\n    # keepalive: added \"ServerAliveCountMax 2\"\n    ServerAliveCountMax 2\n"; got != want {
+	if got, want := readFile(t, config), "# keepalive: created this file\n# keepalive: added \"Host web\"\nHost web\n    # keepalive: added \"ServerAliveInterval 60\"\n    ServerAliveInterval 60\n    # keepalive: added \"ServerAliveCountMax 2\"\n    ServerAliveCountMax 2\n"; got != want {
 		t.Errorf("new config:\n%q\nwant\n%q", got, want)
+	}
+
+	// disable deletes the file it created again; .ssh stays.
+	r = m.must(t, "disable", "--host", "web")
+	mustContain(t, "disable on the created file", r.stdout, "removed the file, which keepalive had created")
+	if _, err := os.Stat(config); !os.IsNotExist(err) {
+		t.Errorf("disable left the config enable created: %v", err)
+	}
+	if info, err := os.Stat(dotSSH); err != nil || !info.IsDir() {
+		t.Errorf(".ssh after disable: %v; want it left", err)
 	}
 
 	orig := crlf("# written on Windows\nHost web\n  HostName web.example\n  User me\n\nHost *\n  IdentityFile ~/.ssh/id_ed25519\n")

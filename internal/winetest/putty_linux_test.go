@@ -73,7 +73,8 @@ func intervalOf(t *testing.T, k map[string]string) int {
 	return n
 }
 
-// othersEqual reports the values, other than the keep-alive, that differ.
+// othersEqual reports the values, other than the keep-alive and
+// keepalive's record of it (KeepaliveWas), that differ.
 func othersEqual(t *testing.T, before, after regKeys) {
 	t.Helper()
 	for key, vals := range before {
@@ -86,16 +87,45 @@ func othersEqual(t *testing.T, before, after regKeys) {
 			}
 		}
 		for name := range after[key] {
-			if _, ok := vals[name]; !ok && name != "PingInterval" && name != "PingIntervalSecs" {
+			if _, ok := vals[name]; !ok && name != "PingInterval" && name != "PingIntervalSecs" && name != "KeepaliveWas" {
 				t.Errorf("%s\\%s appeared", key, name)
 			}
 		}
 	}
 }
 
+// sameKeys reports every difference between two reg query readings: keys
+// and values, type and data.
+func sameKeys(t *testing.T, what string, want, got regKeys) {
+	t.Helper()
+	for key, vals := range want {
+		if _, ok := got[key]; !ok {
+			t.Errorf("%s: %s is gone", what, key)
+			continue
+		}
+		for name, v := range vals {
+			if got[key][name] != v {
+				t.Errorf("%s: %s\\%s is %q, was %q", what, key, name, got[key][name], v)
+			}
+		}
+		for name, v := range got[key] {
+			if _, ok := vals[name]; !ok {
+				t.Errorf("%s: %s\\%s = %q appeared", what, key, name, v)
+			}
+		}
+	}
+	for key := range got {
+		if _, ok := want[key]; !ok {
+			t.Errorf("%s: %s appeared: %v", what, key, got[key])
+		}
+	}
+}
+
 // test that keepalive.exe putty sets both values in Wine's real registry,
 // reads PingInterval as minutes, creates Default Settings, touches nothing
-// else, and that disable --putty turns them off saying what each was.
+// else, and that disable --putty gives each session back exactly the
+// values it had (legacy its PingInterval in minutes, no ping none at all)
+// and deletes the Default Settings it created, checked with wine reg query.
 func TestPuttyRegistryUnderWine(t *testing.T) {
 	m := wineMachine(t)
 	resetRegistry(m)
@@ -105,7 +135,24 @@ func TestPuttyRegistryUnderWine(t *testing.T) {
 		t.Fatalf("reg import made %d keys: %v", len(before), before)
 	}
 
-	r := m.must(t, "putty", "--list")
+	// Without --interval a keep-alive that is on stays as it is; disable
+	// then gives back exactly what was there.
+	r := m.must(t, "putty")
+	mustContain(t, "putty", r.stdout,
+		`kept PuTTY session "my server" keep-alive 30s (HKCU\Software\SimonTatham\PuTTY\Sessions\my%20server); pass --interval to change it`,
+		`kept PuTTY session "legacy" keep-alive 300s`,
+		`PuTTY session "no ping" keep-alive 60s (was off)`)
+	kept := m.regQuery(t, puttySes)
+	for _, k := range []string{`\my%20server`, `\legacy`, `\%2Edot%5Cback%25`} {
+		sameKeys(t, "putty without --interval", regKeys{puttySes + k: before[puttySes+k]}, regKeys{puttySes + k: kept[puttySes+k]})
+	}
+	if got := kept[puttySes+`\no%20ping`]["KeepaliveWas"]; got != `REG_SZ -,-,60` {
+		t.Errorf("no ping's record: %q", got)
+	}
+	m.must(t, "disable", "--putty")
+	sameKeys(t, "putty then disable --putty", before, m.regQuery(t, puttySes))
+
+	r = m.must(t, "putty", "--list")
 	mustContain(t, "putty --list", r.stdout,
 		"legacy            300s (PingInterval 5 min + PingIntervalSecs 0)",
 		`.dot\back%`,
@@ -130,8 +177,13 @@ func TestPuttyRegistryUnderWine(t *testing.T) {
 			t.Errorf("%s: %s, want 0 min + 45 s", k, got)
 		}
 	}
-	if n := len(after[puttySes+`\Default%20Settings`]); n != 2 {
-		t.Errorf("Default Settings holds %d values, want the 2 keep-alive ones: %v", n, after[puttySes+`\Default%20Settings`])
+	if n := len(after[puttySes+`\Default%20Settings`]); n != 3 {
+		t.Errorf("Default Settings holds %d values, want the 2 keep-alive ones and KeepaliveWas: %v", n, after[puttySes+`\Default%20Settings`])
+	}
+	for k, want := range map[string]string{`\my%20server`: `"0","30",45`, `\legacy`: `"5","0",45`, `\no%20ping`: `-,-,45`, `\%2Edot%5Cback%25`: `-,"1",45`} {
+		if got := after[puttySes+k]["KeepaliveWas"]; got != "REG_SZ "+want {
+			t.Errorf("%s: KeepaliveWas %q, want %s", k, got, want)
+		}
 	}
 	othersEqual(t, before, after)
 
@@ -146,6 +198,7 @@ func TestPuttyRegistryUnderWine(t *testing.T) {
 		Sessions []struct {
 			Session, Location string
 			Before, After     int
+			Restored          bool
 		} `json:"sessions"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &undone); err != nil {
@@ -157,11 +210,22 @@ func TestPuttyRegistryUnderWine(t *testing.T) {
 	off := m.regQuery(t, puttySes)
 	for _, s := range undone.Sessions {
 		key := strings.Replace(s.Location, `HKCU\`, `HKEY_CURRENT_USER\`, 1)
-		if got := intervalOf(t, off[key]); s.Before != 45 || got != s.After || s.After == 45 {
-			t.Errorf("disable: %s reported %d -> %d; the registry has %d (%s)", s.Session, s.Before, s.After, got, keepAliveOf(off[key]))
+		if got := intervalOf(t, off[key]); s.Before != 45 || got != s.After || !s.Restored || s.After != intervalOf(t, before[key]) {
+			t.Errorf("disable: %s reported %d -> %d (restored %v); the registry has %d (%s), had %d", s.Session, s.Before, s.After, s.Restored, got, keepAliveOf(off[key]), intervalOf(t, before[key]))
 		}
 	}
-	othersEqual(t, before, off)
+	// Each session's previous values, exactly: legacy 5 minutes, no ping
+	// neither value, and no Default Settings.
+	sameKeys(t, "disable --putty", before, off)
+	for k, want := range map[string]string{`\my%20server`: "REG_DWORD 0x0 / REG_DWORD 0x1e", `\legacy`: "REG_DWORD 0x5 / REG_DWORD 0x0", `\no%20ping`: " / ", `\%2Edot%5Cback%25`: " / REG_DWORD 0x1"} {
+		if got := keepAliveOf(off[puttySes+k]); got != want {
+			t.Errorf("disable: %s has %q, want %q", k, got, want)
+		}
+	}
+	// Again: nothing of keepalive's left to undo; the values are the user's.
+	r = m.must(t, "disable", "--putty")
+	mustContain(t, "second disable --putty", r.stdout, `legacy kept: not set by keepalive (PuTTY session "legacy" keep-alive 300s)`)
+	sameKeys(t, "second disable --putty", before, m.regQuery(t, puttySes))
 
 	// show --json reports each session's value and its key.
 	m.must(t, "putty", "--session", "my server", "--interval", "90")
@@ -185,7 +249,7 @@ func TestPuttyRegistryUnderWine(t *testing.T) {
 			}
 		}
 	}
-	if !found || len(shown.Putty) != 5 {
+	if !found || len(shown.Putty) != 4 { // Default Settings: gone with disable
 		t.Errorf("show --json putty = %+v", shown.Putty)
 	}
 }
@@ -245,7 +309,8 @@ func TestKiTTYUnderWine(t *testing.T) {
 	}
 
 	r = m.must(t, "disable", "--putty", "--session", "kitty: box")
-	mustContain(t, "disable --putty --session 'kitty: box'", r.stdout, `changed HKCU\Software\9bis.com\KiTTY\Sessions\box: KiTTY session "kitty: box" keep-alive `, `(was 30s)`)
+	mustContain(t, "disable --putty --session 'kitty: box'", r.stdout, `changed HKCU\Software\9bis.com\KiTTY\Sessions\box: KiTTY session "kitty: box" keep-alive restored to 120s (was 30s)`)
+	sameKeys(t, "disable --putty --session 'kitty: box'", regKeys{kittySes + `\box`: before[kittySes+`\box`]}, regKeys{kittySes + `\box`: m.regQuery(t, kittySes)[kittySes+`\box`]})
 	if got := keepAliveOf(m.regQuery(t, puttySes)[puttySes+`\box`]); got != "REG_DWORD 0x0 / REG_DWORD 0x1e" {
 		t.Errorf("PuTTY's box after disabling KiTTY's: %s", got)
 	}

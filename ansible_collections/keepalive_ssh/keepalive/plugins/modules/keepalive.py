@@ -117,7 +117,7 @@ options:
     elements: str
   backup:
     description:
-      - Keep the previous file as C(FILE.keepalive.bak) (C(--backup)).
+      - Keep the previous file as C(FILE.keepalive.bak) (C(--backup)); an earlier backup is never overwritten, the new one is then C(FILE.keepalive.bak.1), C(.2), and so on.
     type: bool
     default: false
   binary:
