@@ -11,6 +11,7 @@
 # end; for N Match blocks, an sshd_config with a distribution's settings.
 # For each size it times, as medians:
 #   keepalive show --host H --file F    against  ssh -G -F F H
+#   keepalive show --all --host H       the same with every other host's value explained
 #   keepalive enable --no-validate --interval 60   on a fresh copy each run
 #   keepalive enable (again)            nothing to do
 #   keepalive disable --no-validate     on a fresh copy of the enabled file
@@ -157,6 +158,8 @@ for n in $sizes; do
 	cp "$t" "$work/done$n"
 
 	measure "show $n" "$runs" "" "$ka" show --no-server --no-putty --host "$host" --file "$cfg"
+	# --all: every host-specific value explained, each evaluated for its host.
+	measure "show-all $n" "$runs" "" "$ka" show --all --no-server --no-putty --host "$host" --file "$cfg"
 	if have ssh; then
 		measure "ssh-G $n" "$runs" "" ssh -G -F "$cfg" "$host"
 	else
@@ -193,19 +196,20 @@ done
 # Ratios and targets.
 echo
 echo "== summary (medians in ms; x: keepalive's time over the other's)"
-printf '%-7s %8s %8s %6s | %8s %8s %8s %6s %6s %6s %9s | %8s %8s %6s | %8s %8s %6s\n' \
-	size show ssh-G x enable again disable x x x validated server sshd-T x floor augtool x-aug
+printf '%-7s %8s %8s %8s %6s %6s | %8s %8s %8s %6s %6s %6s %9s | %8s %8s %6s | %8s %8s %6s\n' \
+	size show show-all ssh-G x x enable again disable x x x validated server sshd-T x floor augtool x-aug
 for n in $sizes; do
-	awk -v n="$n" -v s="$(get "show $n")" -v g="$(get "ssh-G $n")" -v e="$(get "enable $n")" \
+	awk -v n="$n" -v s="$(get "show $n")" -v sa="$(get "show-all $n")" -v g="$(get "ssh-G $n")" -v e="$(get "enable $n")" \
 		-v u="$(get "unchanged $n")" -v d="$(get "disable $n")" -v v="$(get "server $n")" \
 		-v t="$(get "sshd-T $n")" -v f="$(get "floor $n")" -v a="$(get "augtool $n")" -v ev="$(get "enable-validated $n")" 'function r(x, y) { return (x == "" || y == "") ? "-" : sprintf("%.2f", x / y) }
 	BEGIN {
-		printf "%-7s %8.1f %8s %6s | %8.1f %8.1f %8.1f %6s %6s %6s %9.1f | %8.1f %8s %6s | %8.1f %8s %6s\n", n,
-			s, (g == "" ? "-" : g), r(s, g), e, u, d, r(e, g), r(u, g), r(d, g), ev,
+		printf "%-7s %8.1f %8.1f %8s %6s %6s | %8.1f %8.1f %8.1f %6s %6s %6s %9.1f | %8.1f %8s %6s | %8.1f %8s %6s\n", n,
+			s, sa, (g == "" ? "-" : g), r(s, g), r(sa, g), e, u, d, r(e, g), r(u, g), r(d, g), ev,
 			v, (t == "" ? "-" : t), r(v, t), f, (a == "" ? "-" : sprintf("%.0f", a)), (a == "" ? "-" : sprintf("%.0f", a / e))
 	}'
 done
-echo "(enable, again, disable: --no-validate; the three x after them: each over ssh -G; validated: enable"
+echo "(the two x after ssh-G: show and show --all over ssh -G; enable, again, disable: --no-validate;"
+echo " the three x after them: each over ssh -G; validated: enable"
 echo " with its two ssh -G checks; x-aug: augtool over enable)"
 echo
 echo "== peak memory (KB) and its ratio to the config's size (KB; the client's with its Included files)"
@@ -239,10 +243,11 @@ check() { # check DESCRIPTION OK-EXPRESSION (awk) [skip reason]
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for n in 10000 100000; do
-	s=$(get "show $n") g=$(get "ssh-G $n") v=$(get "server $n") t=$(get "sshd-T $n")
+	s=$(get "show $n") sa=$(get "show-all $n") g=$(get "ssh-G $n") v=$(get "server $n") t=$(get "sshd-T $n")
 	[ -n "$s" ] || continue
 	if [ -n "$g" ]; then
 		check "show --host, $n hosts: $(ratio "$s" "$g")x ssh -G <= 0.5x" "$s / $g <= 0.5"
+		check "show --all --host, $n hosts: $(ratio "$sa" "$g")x ssh -G <= 0.5x" "$sa / $g <= 0.5"
 	fi
 	if [ -n "$t" ]; then
 		check "server, $n Match blocks: $(ratio "$v" "$t")x sshd -T <= 0.5x" "$v / $t <= 0.5"
@@ -251,7 +256,7 @@ done
 s10=$(get "show 10000") s100=$(get "show 100000")
 if [ -n "$s10" ] && [ -n "$s100" ]; then
 	check "show, 100,000 vs 10,000 hosts: $(ratio "$s100" "$s10")x <= 11x" "$s100 / $s10 <= 11"
-	for c in enable unchanged disable server; do
+	for c in show-all enable unchanged disable server; do
 		check "$c, 100,000 vs 10,000: $(ratio "$(get "$c 100000")" "$(get "$c 10000")")x <= 11x (linear)" "$(get "$c 100000") / $(get "$c 10000") <= 11"
 	done
 fi
@@ -269,7 +274,7 @@ if [ -n "$gnutime" ]; then
 	for n in $sizes; do
 		b=$(get "bytes $n") sb=$(get "sshd-bytes $n")
 		[ "$n" -ge 10000 ] || continue # a small config's peak is the program's own
-		for c in show enable unchanged disable; do
+		for c in show show-all enable unchanged disable; do
 			m=$(getmem "$c $n")
 			check "$c, $n hosts: peak memory $(awk "BEGIN { printf \"%.1f\", $m * 1024 / $b }")x the config <= 5x" "$m * 1024 / $b <= 5"
 		done

@@ -133,14 +133,17 @@ func runBench(b *testing.B, args []string, prepare func()) {
 }
 
 // BenchmarkFleetShow is "keepalive show --host H --file F" on a realistic
-// fleet (testenv.FleetConfig) for a host with a keep-alive of its own:
-// every host-specific value is explained, which evaluates the config for
-// each such host.
+// fleet (testenv.FleetConfig) for a host with a keep-alive of its own;
+// with --all ("all/N") every other host-specific value is explained too,
+// which evaluates the config for each such host.
 func BenchmarkFleetShow(b *testing.B) {
 	for _, n := range testenv.FleetSizes {
 		path := writeFleet(b, n, b.TempDir())
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			runBench(b, []string{"show", "--no-server", "--no-putty", "--host", testenv.FleetHost(n), "--file", path}, nil)
+		})
+		b.Run("all/"+strconv.Itoa(n), func(b *testing.B) {
+			runBench(b, []string{"show", "--all", "--no-server", "--no-putty", "--host", testenv.FleetHost(n), "--file", path}, nil)
 		})
 	}
 }
