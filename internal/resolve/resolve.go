@@ -519,7 +519,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			}
 			return nil, err
 		}
-		f = sshconf.Parse(data)
+		f = sshconf.ParseString(data)
 		d := &Doc{Path: path, File: f}
 		if id != (fileID{}) {
 			if w.byID == nil {

@@ -15,8 +15,13 @@ type File struct {
 // Parse splits data into lines and tokenizes each the way OpenSSH does. It
 // never fails; see Line.Err for lines OpenSSH would reject.
 func Parse(data []byte) *File {
+	return ParseString(string(data))
+}
+
+// ParseString is Parse for contents held as a string: the lines are
+// substrings of s, which is not copied.
+func ParseString(s string) *File {
 	f := &File{}
-	s := string(data)
 	if len(s) == 0 {
 		return f
 	}
