@@ -107,7 +107,7 @@ func (r *Result) OccurrenceHeaderPos(o Occurrence) string {
 	lines := o.Doc.File.Lines
 	for j := min(o.Index, len(lines)-1); j >= 0; j-- {
 		if l := lines[j]; sshconf.IsHeader(l) {
-			if l == o.Header && r.Doc(o.Doc.Path) == o.Doc && r.firstDocOf(o.Doc) {
+			if l == o.Header && r.firstDocOf(o.Doc) {
 				return linePos(o.Doc.Path, j)
 			}
 			break
