@@ -52,8 +52,9 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# keepalive against augtool, the copy+fsync floor and ssh -G, on generated
-# configs; prints the ratios and the targets of docs/PERFORMANCE.md.
+# keepalive against ssh -G, sshd -T, augtool and the copy+fsync floor, on
+# generated fleets (internal/testenv/fleet.go); prints the ratios, peak
+# memory and the targets of docs/PERFORMANCE.md.
 bench-compare:
 	./scripts/bench.sh
 

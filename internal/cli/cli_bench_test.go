@@ -93,3 +93,108 @@ func BenchmarkShow(b *testing.B) {
 		})
 	}
 }
+
+// writeFleet writes testenv.FleetConfig(n) under dir and returns the main
+// file's path.
+func writeFleet(b *testing.B, n int, dir string) string {
+	b.Helper()
+	inc := filepath.Join(dir, "conf.d")
+	if err := os.MkdirAll(inc, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	f := testenv.FleetConfig(n, inc)
+	for name, data := range f.Included {
+		if err := os.WriteFile(filepath.Join(inc, name), data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "config")
+	if err := os.WriteFile(path, f.Main, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// runBench runs one command line per iteration; prepare (untimed) runs
+// before each.
+func runBench(b *testing.B, args []string, prepare func()) {
+	b.ReportAllocs()
+	for range b.N {
+		if prepare != nil {
+			b.StopTimer()
+			prepare()
+			b.StartTimer()
+		}
+		s, errb := benchStreams()
+		if code := Main(args, s); code != 0 {
+			b.Fatalf("%q: exit %d: %s", args, code, errb)
+		}
+	}
+}
+
+// BenchmarkFleetShow is "keepalive show --host H --file F" on a realistic
+// fleet (testenv.FleetConfig) for a host with a keep-alive of its own;
+// with --all ("all/N") every other host-specific value is explained too,
+// which evaluates the config for each such host.
+func BenchmarkFleetShow(b *testing.B) {
+	for _, n := range testenv.FleetSizes {
+		path := writeFleet(b, n, b.TempDir())
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			runBench(b, []string{"show", "--no-server", "--no-putty", "--host", testenv.FleetHost(n), "--file", path}, nil)
+		})
+		b.Run("all/"+strconv.Itoa(n), func(b *testing.B) {
+			runBench(b, []string{"show", "--all", "--no-server", "--no-putty", "--host", testenv.FleetHost(n), "--file", path}, nil)
+		})
+	}
+}
+
+// BenchmarkFleetEnable is "keepalive enable --no-validate --interval 60
+// --file F" (keepalive's own work: validation runs ssh -G) on a
+// fresh copy of a fleet, then again with nothing to do, then disable.
+func BenchmarkFleetEnable(b *testing.B) {
+	for _, n := range testenv.FleetSizes {
+		path := writeFleet(b, n, b.TempDir())
+		orig, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		restore := func() {
+			if err := os.WriteFile(path, orig, 0o600); err != nil {
+				b.Fatal(err)
+			}
+		}
+		enable := []string{"enable", "--no-validate", "--interval", "60", "--file", path}
+		b.Run("enable/"+strconv.Itoa(n), func(b *testing.B) { runBench(b, enable, restore) })
+		restore()
+		s, _ := benchStreams()
+		Main(enable, s)
+		b.Run("unchanged/"+strconv.Itoa(n), func(b *testing.B) { runBench(b, enable, nil) })
+		enabled, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("disable/"+strconv.Itoa(n), func(b *testing.B) {
+			runBench(b, []string{"disable", "--no-validate", "--file", path}, func() {
+				if err := os.WriteFile(path, enabled, 0o600); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkFleetServer is "keepalive server --no-validate --file F" on a
+// fresh copy of an sshd_config with n Match blocks (testenv.SshdConfig).
+func BenchmarkFleetServer(b *testing.B) {
+	for _, n := range testenv.FleetSizes {
+		data := testenv.SshdConfig(n)
+		path := filepath.Join(b.TempDir(), "sshd_config")
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			runBench(b, []string{"server", "--no-validate", "--file", path}, func() {
+				if err := os.WriteFile(path, data, 0o600); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}

@@ -296,7 +296,7 @@ func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resol
 	if !include && lines < 1<<20 && !always {
 		return nil, nil
 	}
-	sc.Opts.Override = p.Files
+	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
 	sc.Opts.Keys = []string{} // only whether the walk completes matters
 	r := resolve.Resolve(sc.Opts)
 	if stop := r.Stopped; stop != nil {

@@ -194,7 +194,11 @@ func (s *Server) config(c *openssh.Checker, plan func(placement.Scope) (*placeme
 // set" (on Debian often a drop-in rather than sshd_config).
 func (s *Server) where(p *placement.Plan, settings []placement.Setting) string {
 	sc := s.Scope
-	sc.Opts.Override, sc.Opts.Conn = p.Files, s.conn()
+	sc.Opts.Override, sc.Opts.Conn, sc.Opts.Memo = p.Files, s.conn(), p.Memo
+	sc.Opts.Keys = nil
+	for _, set := range settings {
+		sc.Opts.Keys = append(sc.Opts.Keys, set.Key)
+	}
 	r := resolve.Resolve(sc.Opts)
 	var files []string
 	for _, set := range settings {
@@ -254,7 +258,8 @@ func (s *Server) pidFile(c *openssh.Checker, p *placement.Plan) string {
 		}
 	}
 	sc := s.Scope
-	sc.Opts.Override = p.Files
+	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
+	sc.Opts.Keys = []string{"pidfile"}
 	if o, ok := resolve.Resolve(sc.Opts).Effective("pidfile"); ok {
 		return o.Line().Value()
 	}

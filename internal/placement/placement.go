@@ -58,6 +58,10 @@ type Plan struct {
 	// drop-in (DropInName), once disable has taken everything out of it.
 	Remove map[string]bool
 
+	// Memo serves every evaluation of the plan's trees; a caller
+	// evaluating them again (Override: Files) may pass it too.
+	Memo *resolve.Memo
+
 	// created is the main file when it did not exist: the file enable
 	// creates, which starts with CreatedMarker. firstLine holds, by path,
 	// the CreatedMarker line of each file that had one, so that it stays
@@ -105,8 +109,9 @@ func printsAs(f *sshconf.File, b []byte) bool {
 // newPlan evaluates the scope once and keeps the parsed files so edits can
 // be made on them and evaluated again without touching the disk.
 func newPlan(s *Scope) *Plan {
-	p := &Plan{Orig: map[string][]byte{}, Files: map[string]*sshconf.File{}}
+	p := &Plan{Orig: map[string][]byte{}, Files: map[string]*sshconf.File{}, Memo: resolve.NewMemo()}
 	s.Opts.Override = p.Files
+	s.Opts.Memo = p.Memo // its evaluations read the same trees
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {
 		p.add(d.Path, d.File)
@@ -146,14 +151,25 @@ func (p *Plan) resolve(s *Scope) *resolve.Result {
 	return r
 }
 
+// uneditedOr returns newPlan's evaluation while the plan has one (no edit
+// made yet), else evaluates the trees.
+func (p *Plan) uneditedOr(s *Scope) *resolve.Result {
+	if p.unedited != nil {
+		return p.unedited
+	}
+	return p.resolve(s)
+}
+
 // ProbeHost returns a host name that a Host pattern matches and that only
 // general blocks also match: "*" gives a name no real host has.
 func ProbeHost(pattern string) string {
 	if pattern == "" || pattern == "*" {
 		return "keepalive-probe.invalid"
 	}
-	r := strings.NewReplacer("*", "keepalive-probe", "?", "k")
-	return r.Replace(strings.TrimPrefix(pattern, "!"))
+	// Neither replacement brings back a wildcard, so one after the other
+	// is the same as both at once.
+	p := strings.ReplaceAll(strings.TrimPrefix(pattern, "!"), "*", "keepalive-probe")
+	return strings.ReplaceAll(p, "?", "k")
 }
 
 // ownsLine reports whether an existing directive belongs to the scope, so

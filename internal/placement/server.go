@@ -166,6 +166,7 @@ func sameCriteria(s *Scope, h *sshconf.Line, args []string) bool {
 // The plan records anything that still overrides a new value. match must
 // have passed ParseMatch.
 func EnableServer(s Scope, settings []Setting, match string) *Plan {
+	s.Opts.Keys = keysOf(settings) // an sshd_config with many Match blocks has many other keys
 	if match != "" {
 		return enableMatch(s, settings, matchArgs(match))
 	}
@@ -182,8 +183,12 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 	var missing []int
 	keptFirst := false
 	var applied []Setting // the settings not kept as they were
+	// r is evaluated, and fresh while nothing was edited since.
+	r, fresh := p.unedited, p.unedited != nil
 	for k, set := range settings {
-		r := p.resolve(&s)
+		if !fresh {
+			r, fresh = p.resolve(&s), true
+		}
 		eff, ok := r.Effective(set.Key)
 		if set.Default {
 			if ok && !(isInterval(set.Key) && isOff(eff.Line().Value())) {
@@ -208,6 +213,7 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 			was := eff.Line().Value()
 			i = setMarked(f, i, set.Value)
 			p.record(f, f.Lines[i], Change{Was: was})
+			fresh = false
 		}
 		dones = append(dones, done{placed: placed{f, f.Lines[i]}, order: k})
 	}
@@ -251,7 +257,7 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 		p.record(f, f.Lines[i], Change{})
 		dones = append(dones, done{placed: placed{f, f.Lines[i]}, isNew: true, order: k})
 	}
-	r := p.resolve(&s)
+	r = p.resolve(&s)
 	p.checkResult(&s, applied, r)
 	p.finish(r)
 	return p
@@ -307,7 +313,7 @@ func globalInsertPoint(f *sshconf.File) int {
 func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 	s.Opts.Conn = MatchConn(args)
 	p := newPlan(&s)
-	before := p.resolve(&s)
+	before := p.uneditedOr(&s)
 	f, header := p.findMatch(&s, args)
 	if f == nil {
 		f = p.Files[s.Main()]
@@ -374,12 +380,13 @@ func DisableServerAll(s Scope, keys []string, match string) *Plan {
 func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 	var args []string
 	s.Opts.Conn = nil
+	s.Opts.Keys = keys
 	if match != "" {
 		args = matchArgs(match)
 		s.Opts.Conn = MatchConn(args)
 	}
 	p := newPlan(&s)
-	r := p.resolve(&s)
+	r := p.uneditedOr(&s)
 	var occ []resolve.Occurrence
 	for _, key := range keys {
 		canon := s.Opts.Dialect.Canon(key)
@@ -420,6 +427,7 @@ const DropInName = "00-keepalive.conf"
 // override the drop-in: a directive read before it, or a "Match all".
 func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error) {
 	s.Opts.Conn = nil
+	s.Opts.Keys = keysOf(settings)
 	p := newPlan(&s)
 	main := p.Files[s.Main()]
 	inc, arg, path := dropInTarget(&s, main, name)
@@ -427,7 +435,7 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 		return nil, fmt.Errorf("%s has no Include of a drop-in directory (such as Include /etc/ssh/sshd_config.d/*.conf) before its first Match, so a drop-in file would not be read", s.Main())
 	}
 	_, exists := p.Files[path]
-	before := p.resolve(&s)
+	before := p.uneditedOr(&s)
 	if !exists {
 		p.add(path, sshconf.Parse(nil))
 	}

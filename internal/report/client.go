@@ -75,7 +75,7 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 			}
 			reported[placeOf(o)] = true
 			r.Add(Warning, SectionClient, o.Pos(), "%s is in %s, which keepalive does not evaluate (it never runs Match exec): if that block applies, this value wins over %s",
-				directive(o), blockAt(res, o.Header), sourceText(v))
+				directive(o), blockAt(res, o), sourceText(v))
 		}
 	}
 	if others := perHost(r, opts, res, reported, probe || allHosts); others > 0 {
@@ -104,6 +104,15 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 	for _, d := range res.Docs {
 		parsed[d.Path] = d.File
 	}
+	// One index of the files' blocks for every host: each evaluation then
+	// visits only the blocks that may apply to its host.
+	var hosts []string
+	for _, o := range res.Occurrences {
+		if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
+			hosts = append(hosts, h)
+		}
+	}
+	skip := resolve.NewSkip(hosts...)
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
 			return pr
@@ -111,6 +120,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		o := opts
 		o.Host = host
 		o.Override = parsed
+		o.Skip = skip
 		pr := resolve.Resolve(o)
 		probes[host] = pr
 		return pr
@@ -134,7 +144,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 			host := hostFor(o.Header)
 			if host == "" {
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
-					directive(o), blockAt(res, o.Header))
+					directive(o), blockAt(res, o))
 				continue
 			}
 			pr := evaluate(host)
@@ -142,7 +152,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 			switch {
 			case ok && placeOf(eff) == placeOf(o):
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
-					directive(o), blockAt(res, o.Header))
+					directive(o), blockAt(res, o))
 			case ok && activeIn(pr, o) && isGeneral(eff.Header):
 				fix := "put general defaults (Host *) at the end of the file"
 				if eff.Doc.Path != o.Doc.Path {
@@ -154,7 +164,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 				r.Add(Info, SectionClient, o.Pos(), "%s for %s is overridden for %s by %s (%s), read earlier",
 					directive(o), blockName(o.Header), host, eff.Pos(), blockName(eff.Header))
 			default:
-				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only", directive(o), blockAt(res, o.Header))
+				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only", directive(o), blockAt(res, o))
 			}
 		}
 	}
@@ -198,6 +208,9 @@ func hostFor(h *sshconf.Line) string {
 // so it overrides every later per-host value.
 func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 	for _, doc := range res.Docs {
+		if !generalThenOther(doc.File) {
+			continue // nothing to report: listing its blocks is not needed
+		}
 		blocks := doc.File.Blocks()
 		for bi, b := range blocks {
 			if b.Header == nil || !isGeneral(b.Header) {
@@ -241,6 +254,23 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 				blockName(b.Header), strings.Join(names, ", "))
 		}
 	}
+}
+
+// generalThenOther reports whether a general block (as isGeneral) comes
+// before another block in f.
+func generalThenOther(f *sshconf.File) bool {
+	general := false
+	for _, l := range f.Lines {
+		if !sshconf.IsHeader(l) {
+			continue
+		}
+		if isGeneral(l) {
+			general = true
+		} else if general {
+			return true
+		}
+	}
+	return false
 }
 
 func isClientKey(k string) bool {

@@ -50,14 +50,7 @@ func order(res *resolve.Result) func(resolve.Occurrence) int {
 // headerPos returns "path:line" of a block header, found among the files
 // the evaluation read.
 func headerPos(res *resolve.Result, h *sshconf.Line) string {
-	for _, d := range res.Docs {
-		for i, l := range d.File.Lines {
-			if l == h {
-				return fmt.Sprintf("%s:%d", d.Path, i+1)
-			}
-		}
-	}
-	return ""
+	return res.HeaderPos(h)
 }
 
 // blockName renders a block header for a message: `Host foo` or
@@ -76,12 +69,13 @@ func blockName(h *sshconf.Line) string {
 	return "`" + strings.Join(parts, " ") + "`"
 }
 
-// blockAt names a block and where its header is.
-func blockAt(res *resolve.Result, h *sshconf.Line) string {
+// blockAt names the block of an occurrence and where its header is.
+func blockAt(res *resolve.Result, o resolve.Occurrence) string {
+	h := o.Header
 	if h == nil {
 		return blockName(h)
 	}
-	if p := headerPos(res, h); p != "" {
+	if p := res.OccurrenceHeaderPos(o); p != "" {
 		return blockName(h) + " at " + p
 	}
 	return blockName(h)

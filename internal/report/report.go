@@ -317,7 +317,7 @@ func valueOf(res *resolve.Result, key string, k kind, def any) Value {
 	}
 	v := Value{Source: o.Pos(), occ: &o}
 	if o.Header != nil && o.Header.Is("Match") {
-		v.Block = blockAt(res, o.Header)
+		v.Block = blockAt(res, o)
 	}
 	arg := ""
 	args := o.Line().Args

@@ -71,7 +71,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 		}
 		if len(global) > 0 && len(matchAll) > 0 {
 			r.Add(Info, SectionServer, global[0].Pos(), "%s is overridden for %s by %s in %s",
-				directive(global[0]), who, directive(matchAll[0]), blockAt(res, matchAll[0].Header))
+				directive(global[0]), who, directive(matchAll[0]), blockAt(res, matchAll[0]))
 		}
 		// The global value, which Match blocks override.
 		globalValue := fmt.Sprint(map[string]any{"clientaliveinterval": DefaultInterval, "clientalivecountmax": DefaultCountMax, "tcpkeepalive": DefaultKeepAlive}[k.key]) + " (the default)"
@@ -88,7 +88,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 		for _, o := range uniq(inMatch) {
 			if k.key == "tcpkeepalive" {
 				r.Add(Error, SectionServer, o.Pos(), "%s is inside %s: sshd does not allow TCPKeepAlive in a Match block and refuses the config",
-					directive(o), blockAt(res, o.Header))
+					directive(o), blockAt(res, o))
 				reject(o.Pos() + ": TCPKeepAlive inside a Match block")
 				continue
 			}
@@ -98,7 +98,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 				level = Warning
 			}
 			r.Add(level, SectionServer, o.Pos(), "%s applies to connections matching %s, overriding the global %s %s for them",
-				directive(o), blockAt(res, o.Header), k.name, globalValue)
+				directive(o), blockAt(res, o), k.name, globalValue)
 		}
 	}
 	intervalWarnings(r, SectionServer, sshconf.ClientAliveInterval, s.ClientAliveInterval, "in sshd")

@@ -11,7 +11,10 @@ import (
 // expanded, else the host as typed.
 func (w *walker) hostName() string {
 	if hn, ok := w.vals["hostname"]; ok {
-		return expandHost(hn, w.opts.Host)
+		if hn != w.hnIn || w.hnOut == "" {
+			w.hnIn, w.hnOut = hn, expandHost(hn, w.opts.Host)+"\x00" // never "": set
+		}
+		return w.hnOut[:len(w.hnOut)-1]
 	}
 	return w.opts.Host
 }
@@ -50,8 +53,15 @@ func expandHost(v, host string) string {
 // keepalive cannot or will not evaluate (exec runs a command, localnetwork
 // needs the interfaces) makes the block Maybe. A line OpenSSH refuses is a
 // problem, and its block does not apply.
-func (w *walker) match(pos string, l *sshconf.Line) State {
-	crit, err := ParseMatch(l, w.opts.Dialect.Server, w.version)
+func (w *walker) match(f *sshconf.File, path string, i int, l *sshconf.Line) State {
+	pos := lazyPos{path: path, i: i}
+	if w.opts.Dialect.Server && w.pass == 2 && w.opts.Conn == nil && !strings.ContainsAny(l.Raw, "\"'\\") &&
+		!containsFold(l.Raw, "all") && !containsFold(l.Raw, "localport") {
+		// sshd -T without a connection: only "Match all" applies, and only
+		// LocalPort is worth a note. The first pass parsed the line.
+		return Inactive
+	}
+	crit, err := w.parseMatch(f, i, l)
 	if !w.opts.Dialect.Server && containsFold(l.Raw, "exec") {
 		// Whatever the tokenizer made of it: a line that spells "exec"
 		// anywhere is never handed to ssh -G unasked.
@@ -60,11 +70,11 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 			hasExec = hasExec || c.Attr == "exec"
 		}
 		if !hasExec {
-			w.incomplete(pos, "this Match line mentions exec, and keepalive does not let ssh -G near a command")
+			w.incomplete(pos.String(), "this Match line mentions exec, and keepalive does not let ssh -G near a command")
 		}
 	}
 	if err != nil {
-		w.problem(pos, "Match: %v; %s refuses this line (Bad Match condition)", err, w.prog())
+		w.problem(pos.String(), "Match: %v; %s refuses this line (Bad Match condition)", err, w.prog())
 		return Inactive
 	}
 	if w.opts.Dialect.Server {
@@ -114,7 +124,7 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 		case "version":
 			r = stateOf(matchList(w.version().Release, c.Arg, false) == 1)
 		case "exec":
-			w.incomplete(pos, "Match exec runs a command, which keepalive never does")
+			w.incomplete(pos.String(), "Match exec runs a command, which keepalive never does")
 			if result == Inactive {
 				continue // ssh skips the command once a criterion failed
 			}
@@ -136,6 +146,115 @@ func (w *walker) match(pos string, l *sshconf.Line) State {
 	return result
 }
 
+// lazyPos is a line's "path:line", formatted only when something is
+// reported about it.
+type lazyPos struct {
+	path string
+	i    int
+}
+
+func (p lazyPos) String() string { return linePos(p.path, p.i) }
+
+// parsedMatch is a Match line's criteria as ParseMatch returned them, and
+// whether it asked for the release.
+type parsedMatch struct {
+	crit    []Criterion
+	err     error
+	version bool
+}
+
+// Memo remembers, for evaluations of the same parsed trees (a plan's,
+// before and after each edit), what depends only on a line: a Match
+// line's criteria. It must serve one dialect and one Options.Version; it
+// is not safe for concurrent evaluations.
+type Memo struct {
+	files map[*sshconf.File]*memoFile
+}
+
+// memoFile is one file's remembered lines, by line index. Lines never
+// change (an edit replaces them), so a slot holding the same *Line holds
+// its answer; an edit that inserts or removes a few lines above shifts the
+// rest, so a lookup also tries the slots a few lines around.
+type memoFile struct {
+	slots   []memoSlot
+	answers []parsedMatch
+}
+
+type memoSlot struct {
+	line   *sshconf.Line
+	answer int32 // index in answers
+}
+
+// memoShift is how far a lookup looks around a line's index.
+const memoShift = 8
+
+// NewMemo returns an empty Memo.
+func NewMemo() *Memo { return &Memo{files: map[*sshconf.File]*memoFile{}} }
+
+func (m *Memo) get(f *sshconf.File, i int, l *sshconf.Line) (parsedMatch, bool) {
+	mf := m.files[f]
+	if mf == nil {
+		return parsedMatch{}, false
+	}
+	for d := 0; d <= memoShift; d++ {
+		for _, j := range [2]int{i - d, i + d} {
+			if j >= 0 && j < len(mf.slots) && mf.slots[j].line == l {
+				return mf.answers[mf.slots[j].answer], true
+			}
+		}
+	}
+	return parsedMatch{}, false
+}
+
+func (m *Memo) put(f *sshconf.File, i int, l *sshconf.Line, p parsedMatch) {
+	if m.files == nil {
+		m.files = map[*sshconf.File]*memoFile{}
+	}
+	mf := m.files[f]
+	if mf == nil {
+		mf = &memoFile{}
+		m.files[f] = mf
+	}
+	if i >= len(mf.slots) {
+		mf.slots = append(mf.slots, make([]memoSlot, max(i+1, len(f.Lines))-len(mf.slots))...)
+	}
+	mf.slots[i] = memoSlot{line: l, answer: int32(len(mf.answers))}
+	mf.answers = append(mf.answers, p)
+}
+
+// parseMatch is ParseMatch, remembered per line with Options.Memo (or
+// Options.Skip) for every evaluation that shares it. f and i are the
+// line's file and index.
+func (w *walker) parseMatch(f *sshconf.File, i int, l *sshconf.Line) ([]Criterion, error) {
+	m := w.opts.Memo
+	if m == nil && w.skip() {
+		// A Skip's evaluations visit few Match lines, far apart: by line.
+		if p, ok := w.opts.Skip.crits[l]; ok {
+			if p.version {
+				w.version()
+			}
+			return p.crit, p.err
+		}
+		asked := false
+		crit, err := ParseMatch(l, w.opts.Dialect.Server, func() Version { asked = true; return w.version() })
+		w.opts.Skip.crits[l] = parsedMatch{crit, err, asked}
+		return crit, err
+	}
+	if m == nil {
+		return ParseMatch(l, w.opts.Dialect.Server, w.version)
+	}
+	if p, ok := m.get(f, i, l); ok {
+		if p.version {
+			w.version() // as ParseMatch would: the result names the release
+		}
+		return p.crit, p.err
+	}
+	asked := false
+	crit, err := ParseMatch(l, w.opts.Dialect.Server, func() Version { asked = true; return w.version() })
+	m.put(f, i, l, parsedMatch{crit, err, asked})
+	return crit, err
+}
+
 func negate(s State) State {
 	switch s {
 	case Active:
@@ -149,7 +268,7 @@ func negate(s State) State {
 // matchServer evaluates sshd Match criteria against opts.Conn, as sshd -T
 // -C does (a connection field not given fails its criterion). Without a
 // connection (the global view, sshd -T) only "Match all" applies.
-func (w *walker) matchServer(pos string, crit []Criterion) State {
+func (w *walker) matchServer(pos lazyPos, crit []Criterion) State {
 	if len(crit) == 1 && crit[0].Attr == "all" {
 		return stateOf(w.pass == 2)
 	}
@@ -160,7 +279,7 @@ func (w *walker) matchServer(pos string, crit []Criterion) State {
 	if c == nil {
 		for _, cr := range crit {
 			if cr.Attr == "localport" {
-				w.incomplete(pos, "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
+				w.incomplete(pos.String(), "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
 			}
 		}
 		return Inactive
@@ -197,7 +316,7 @@ func (w *walker) matchServer(pos string, crit []Criterion) State {
 			r = stateOf(c.LAddr != "" && addrMatchList(c.LAddr, arg) == 1)
 		case "localport":
 			if c.LPort == "" {
-				w.incomplete(pos, "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
+				w.incomplete(pos.String(), "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
 				r = Maybe
 				break
 			}
@@ -229,7 +348,30 @@ func expandTilde(p, home string) (string, error) {
 }
 
 // containsFold reports whether s contains sub, ignoring ASCII case.
+func lowerLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
 func containsFold(s, sub string) bool {
+	if lowerLetters(sub) {
+		// Only ASCII can fold onto ASCII letters byte for byte: compare
+		// bytes, without decoding runes at every position.
+		for i := 0; i+len(sub) <= len(s); i++ {
+			j := 0
+			for j < len(sub) && (s[i+j] == sub[j] || s[i+j] == sub[j]-'a'+'A') {
+				j++
+			}
+			if j == len(sub) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
 			return true

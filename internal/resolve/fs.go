@@ -113,7 +113,7 @@ type fileID struct{ dev, ino uint64 }
 // in after a check can never hang or flood the read.
 func (f FS) ReadFile(path string) ([]byte, error) {
 	data, _, _, err := f.readFile(path, nil)
-	return data, err
+	return []byte(data), err
 }
 
 // errSeen is readFile's error when skip says the file was read already.
@@ -123,44 +123,49 @@ var errSeen = errors.New("already read")
 // bytes were read (on failure too, so that the caller can charge them).
 // When skip reports the opened file as read already, it returns errSeen
 // without reading it again.
-func (f FS) readFile(path string, skip func(fileID) bool) ([]byte, fileID, int, error) {
+//
+// The contents come as a string, read into it directly: the parser keeps
+// its lines as substrings, so a large config is held once, not once as
+// bytes and again as the string made of them.
+func (f FS) readFile(path string, skip func(fileID) bool) (string, fileID, int, error) {
 	real := f.Real(path)
 	fh, err := f.open(real)
 	if err != nil {
-		return nil, fileID{}, 0, err
+		return "", fileID{}, 0, err
 	}
 	defer fh.Close()
 	info, err := fh.Stat()
 	if err != nil {
-		return nil, fileID{}, 0, err
+		return "", fileID{}, 0, err
 	}
 	if info.IsDir() {
 		// ssh and sshd read a directory as an empty file (fopen succeeds,
 		// the first read fails quietly).
-		return nil, idOf(info), 0, nil
+		return "", idOf(info), 0, nil
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fileID{}, 0, fmt.Errorf("%s: %w (%s)", real, ErrNotRegular, modeName(info.Mode()))
+		return "", fileID{}, 0, fmt.Errorf("%s: %w (%s)", real, ErrNotRegular, modeName(info.Mode()))
 	}
 	if info.Size() > maxFileSize {
-		return nil, fileID{}, 0, fmt.Errorf("%s: %w (%d bytes)", real, ErrTooLarge, info.Size())
+		return "", fileID{}, 0, fmt.Errorf("%s: %w (%d bytes)", real, ErrTooLarge, info.Size())
 	}
 	id := idOf(info)
 	if skip != nil && id != (fileID{}) && skip(id) {
-		return nil, id, 0, errSeen
+		return "", id, 0, errSeen
 	}
 	// Files in /proc and /sys claim a size of 0 and can be far larger
 	// (/proc/PID/pagemap: gigabytes), so the limit applies to what is read.
 	// The size stat gives is only a first guess at the buffer, sparing a
 	// large file the copies of a growing one.
-	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
-	n, err := buf.ReadFrom(io.LimitReader(fh, maxFileSize+1))
+	var buf strings.Builder
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	n, err := io.Copy(&buf, io.LimitReader(fh, maxFileSize+1))
 	if err != nil {
-		return nil, id, int(n), err
+		return "", id, int(n), err
 	}
-	data := buf.Bytes()
+	data := buf.String()
 	if len(data) > maxFileSize {
-		return nil, id, len(data), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
+		return "", id, len(data), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
 	}
 	return data, id, len(data), nil
 }

@@ -45,11 +45,11 @@ func (h *hostLister) file(path string, user bool, depth int) {
 	h.read[path] = true
 	f, ok := h.w.opts.Override[path]
 	if !ok {
-		data, err := h.w.opts.FS.ReadFile(path)
+		data, _, _, err := h.w.opts.FS.readFile(path, nil)
 		if err != nil {
 			return
 		}
-		f = sshconf.Parse(data)
+		f = sshconf.ParseString(data)
 	}
 	for i, l := range f.Lines {
 		if l.Kind != sshconf.Directive || l.Err != nil {

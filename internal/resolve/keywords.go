@@ -24,25 +24,66 @@ var (
 // release may know keywords they lack.
 var newestKnown = map[bool][2]int{false: {10, 4}, true: {10, 3}}
 
+// spelling is what the walker needs of a keyword as written, looked up
+// once per spelling: a large config repeats a handful of keywords.
+type spelling struct {
+	lower, canon string
+	info         keywordInfo
+	known        bool // in the release tables
+	record       bool // an Occurrence is recorded (Options.Keys)
+}
+
+func (w *walker) spelling(key string) *spelling {
+	if sp, ok := w.spellings[key]; ok {
+		return sp
+	}
+	if w.skip() && w.spellings == nil { // shared by the evaluations of a Skip that record the same keys
+		sk := w.opts.Skip
+		keys := "\x00" // nil: every key
+		if w.opts.Keys != nil {
+			keys = strings.Join(w.opts.Keys, ",")
+		}
+		if sk.spellings == nil {
+			sk.spellings, sk.spellingKeys = map[string]*spelling{}, keys
+		}
+		if sk.spellingKeys == keys {
+			w.spellings = sk.spellings
+			if sp, ok := w.spellings[key]; ok {
+				return sp
+			}
+		}
+	}
+	sp := &spelling{lower: strings.ToLower(key), canon: w.opts.Dialect.Canon(key)}
+	if sp.canon == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
+		// Debian's before 1:9.9 read it as ServerAliveInterval.
+		if w.version().setupTimeOutIsAlive() {
+			sp.canon = "serveraliveinterval"
+		}
+	}
+	table := clientKeywords
+	if w.opts.Dialect.Server {
+		table = serverKeywords
+	}
+	sp.info, sp.known = table[sp.lower]
+	sp.record = w.keys == nil || w.keys[sp.canon]
+	if w.spellings == nil {
+		w.spellings = map[string]*spelling{}
+	}
+	w.spellings[key] = sp
+	return sp
+}
+
 // checkKeyword reports a keyword the release does not know ("Bad
 // configuration option"), and for sshd one that is not allowed inside a
 // Match block. inMatch says whether the line is in one.
-func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, inMatch bool) {
+func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling, inMatch bool) {
 	pos := func() string { return linePos(path, i) }
-	key, ok := w.lower[l.Key]
-	if !ok {
-		key = strings.ToLower(l.Key)
-		if w.lower == nil {
-			w.lower = map[string]string{}
-		}
-		w.lower[l.Key] = key
-	}
+	key, info, ok := sp.lower, sp.info, sp.known
 	server := w.opts.Dialect.Server
-	table, debian := clientKeywords, debianClientKeywords
+	debian := debianClientKeywords
 	if server {
-		table, debian = serverKeywords, debianServerKeywords
+		debian = debianServerKeywords
 	}
-	info, ok := table[key]
 	switch {
 	case ok && (info.major < 8 || info.major == 8 && info.minor == 0):
 	case ok:

@@ -105,6 +105,16 @@ func argvSplit(s string) ([]string, error) {
 		if s[i] == '#' {
 			break
 		}
+		// Most arguments have no quote or escape: they are a substring.
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\\' && s[j] != '"' && s[j] != '\'' {
+			j++
+		}
+		if j == len(s) || s[j] == ' ' || s[j] == '\t' {
+			out = append(out, s[i:j])
+			i = j
+			continue
+		}
 		var b strings.Builder
 		var quote byte
 		for ; i < len(s); i++ {

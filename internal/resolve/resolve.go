@@ -89,6 +89,75 @@ type Result struct {
 	// asked).
 	Version *Version
 	server  bool
+	headers map[*sshconf.Line]linePlace // see HeaderPos
+}
+
+type linePlace struct {
+	doc   *Doc
+	index int
+}
+
+// OccurrenceHeaderPos returns "path:line" of o's block header, or "" when
+// it has none or it is not in the files read. A header in o's own file is
+// found by looking back from o, without indexing every file.
+func (r *Result) OccurrenceHeaderPos(o Occurrence) string {
+	if o.Header == nil {
+		return ""
+	}
+	lines := o.Doc.File.Lines
+	for j := min(o.Index, len(lines)-1); j >= 0; j-- {
+		if l := lines[j]; sshconf.IsHeader(l) {
+			if l == o.Header && r.firstDocOf(o.Doc) {
+				return linePos(o.Doc.Path, j)
+			}
+			break
+		}
+	}
+	return r.HeaderPos(o.Header)
+}
+
+// firstDocOf reports whether no file read before d holds d's lines.
+func (r *Result) firstDocOf(d *Doc) bool {
+	for _, e := range r.Docs {
+		if e == d {
+			return true
+		}
+		if e.File == d.File {
+			return false
+		}
+	}
+	return false
+}
+
+// HeaderPos returns "path:line" of a line in the files read (a block
+// header, typically), or "" when it is in none. The first call indexes the
+// headers of every file; a line that is not a header is looked for line by
+// line.
+func (r *Result) HeaderPos(h *sshconf.Line) string {
+	if r.headers == nil {
+		r.headers = map[*sshconf.Line]linePlace{}
+		for _, d := range r.Docs {
+			for i, l := range d.File.Lines {
+				if _, ok := r.headers[l]; !ok && sshconf.IsHeader(l) {
+					r.headers[l] = linePlace{d, i}
+				}
+			}
+		}
+	}
+	if p, ok := r.headers[h]; ok {
+		return linePos(p.doc.Path, p.index)
+	}
+	if sshconf.IsHeader(h) {
+		return ""
+	}
+	for _, d := range r.Docs {
+		for i, l := range d.File.Lines {
+			if l == h {
+				return linePos(d.Path, i)
+			}
+		}
+	}
+	return ""
 }
 
 // Complete reports whether keepalive evaluated the configuration as
@@ -204,6 +273,15 @@ type Options struct {
 	// evaluation itself is unchanged (Match still sees HostName, User,
 	// Tag and CanonicalizeHostname). nil records every keyword.
 	Keys []string
+
+	// Memo, when set, remembers work that depends only on a line across
+	// the evaluations that share it (see Memo).
+	Memo *Memo
+
+	// Skip, for a client evaluation, skips the blocks that cannot apply
+	// to Host (see Skip): for callers that evaluate many hosts and look
+	// only at active occurrences. nil walks every line.
+	Skip *Skip
 }
 
 // maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
@@ -263,30 +341,16 @@ type walker struct {
 	failedID  map[fileID]error // and by device and inode
 	byID      map[fileID]*Doc  // files read, by device and inode
 	globs     map[string]globResult
-	keys      map[string]bool   // Options.Keys, canonical; nil for all
-	canons    map[string]string // Dialect.Canon by spelling, see canon
-	lower     map[string]string // keywords in lower case by spelling
+	keys      map[string]bool // Options.Keys, canonical; nil for all
+	spellings map[string]*spelling
+	lastHN    string // hostName's input and output, see skipTo
+	lastMatch string
+	hnIn      string // the HostName value hostName expanded last, and the result
+	hnOut     string
 }
 
-// canon is Dialect.Canon remembered per spelling: a large config repeats a
-// handful of keywords, and lower-casing each anew allocates.
-func (w *walker) canon(key string) string {
-	c, ok := w.canons[key]
-	if !ok {
-		c = w.opts.Dialect.Canon(key)
-		if c == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
-			// Debian's before 1:9.9 read it as ServerAliveInterval.
-			if w.version().setupTimeOutIsAlive() {
-				c = "serveraliveinterval"
-			}
-		}
-		if w.canons == nil {
-			w.canons = map[string]string{}
-		}
-		w.canons[key] = c
-	}
-	return c
-}
+// canon is Dialect.Canon remembered per spelling (see spelling).
+func (w *walker) canon(key string) string { return w.spelling(key).canon }
 
 // linePos returns "path:line" for line index i.
 func linePos(path string, i int) string { return path + ":" + strconv.Itoa(i+1) }
@@ -401,8 +465,12 @@ func (w *walker) load(path string) (*Doc, error) {
 		// Charged like a read, so that evaluating planned edits stops
 		// where the first evaluation did.
 		size := 0
-		for _, l := range o.Lines {
-			size += len(l.Raw)
+		if w.skip() {
+			size = w.opts.Skip.of(o).size
+		} else {
+			for _, l := range o.Lines {
+				size += len(l.Raw)
+			}
 		}
 		if !w.step(size/bytesPerStep, path) {
 			return nil, errStopped
@@ -451,7 +519,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			}
 			return nil, err
 		}
-		f = sshconf.Parse(data)
+		f = sshconf.ParseString(data)
 		d := &Doc{Path: path, File: f}
 		if id != (fileID{}) {
 			if w.byID == nil {
@@ -495,7 +563,29 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		return
 	}
-	for i, l := range doc.File.Lines {
+	var sg *segments
+	seg := 0
+	if w.skip() {
+		sg = w.opts.Skip.of(doc.File)
+	}
+	lines := doc.File.Lines
+	var inMatchOf *sshconf.Line // the header inMatch was computed for
+	inMatch := false
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if sg != nil && seg+1 < len(sg.start) && i == sg.start[seg+1] {
+			seg++
+			if to := w.skipTo(sg, seg); to > seg {
+				// Blocks that cannot apply: as if walked, inactive.
+				w.steps += sg.directives[to] - sg.directives[seg]
+				*active, header = Inactive, lines[sg.start[to-1]]
+				seg = to
+				if to == len(sg.start) {
+					return
+				}
+				i, l = sg.start[to], lines[sg.start[to]]
+			}
+		}
 		if l.Kind != sshconf.Directive {
 			continue
 		}
@@ -515,21 +605,25 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 			continue
 		}
-		key := w.canon(l.Key)
+		sp := w.spelling(l.Key)
+		key := sp.canon
 		if w.pass == 1 {
-			w.checkKeyword(path, i, l, header != nil && header.Is("Match"))
+			if header != inMatchOf {
+				inMatchOf, inMatch = header, header != nil && header.Is("Match")
+			}
+			w.checkKeyword(path, i, l, sp, inMatch)
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
 			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
 			header = l
 		case key == "match":
-			*active = min(limit, w.match(linePos(path, i), l))
+			*active = min(limit, w.match(doc.File, path, i, l))
 			header = l
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)
 		default:
-			if w.keys == nil || w.keys[key] {
+			if sp.record {
 				w.res.Occurrences = append(w.res.Occurrences, Occurrence{
 					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
 				})
@@ -541,6 +635,34 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 		}
 	}
+}
+
+// skip reports whether this evaluation skips blocks (Options.Skip).
+func (w *walker) skip() bool { return w.opts.Skip != nil && !w.opts.Dialect.Server }
+
+// skipTo returns the first segment from seg on that may apply to the
+// host, if the budget allows skipping to it as if its lines were walked;
+// else seg.
+func (w *walker) skipTo(sg *segments, seg int) int {
+	host, matchHost := w.hostForHostLine(), w.finalHost
+	if w.pass == 1 {
+		hn, ok := w.vals["hostname"]
+		if !ok {
+			hn = "\x00" // not a HostName: the host as typed
+		}
+		if hn != w.lastHN || w.lastMatch == "" {
+			w.lastHN, w.lastMatch = hn, strings.ToLower(w.hostName())+"\x00"
+		}
+		matchHost = strings.TrimSuffix(w.lastMatch, "\x00")
+	}
+	if !w.opts.Skip.hosts[host] {
+		return seg // its Host blocks are not indexed
+	}
+	to := sg.next(seg-1, host, matchHost)
+	if to <= seg || w.res.Stopped != nil || w.steps+sg.directives[to]-sg.directives[seg] > maxSteps {
+		return seg
+	}
+	return to
 }
 
 func stateOf(b bool) State {
@@ -577,11 +699,20 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 			if !w.step(globCost, pos) {
 				return
 			}
-			g.matches, g.err = w.opts.FS.Glob(p)
+			var shared bool
+			if w.skip() {
+				g, shared = w.opts.Skip.globs[p] // expanded by an earlier evaluation
+			}
+			if !shared {
+				g.matches, g.err = w.opts.FS.Glob(p)
+			}
 			if w.globs == nil {
 				w.globs = map[string]globResult{}
 			}
 			w.globs[p] = g
+			if w.skip() {
+				w.opts.Skip.globs[p] = g
+			}
 		}
 		matches, err := g.matches, g.err
 		if isGlobTooLarge(err) { // what it leaves out may matter: stop

@@ -13,7 +13,22 @@ type Block struct {
 
 // IsHeader reports whether l starts a block.
 func IsHeader(l *Line) bool {
-	return l.Kind == Directive && (l.Is("Host") || l.Is("Match"))
+	if l.Kind != Directive {
+		return false
+	}
+	if n := len(l.Key); n != 4 && n != 5 && !nonASCII(l.Key) {
+		return false // the common case, without case folding
+	}
+	return l.Is("Host") || l.Is("Match")
+}
+
+func nonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 // Blocks returns the file's blocks in order. The first is always the

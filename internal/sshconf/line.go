@@ -3,7 +3,7 @@ package sshconf
 import "strings"
 
 // Kind says what a line holds.
-type Kind int
+type Kind uint8
 
 const (
 	Blank     Kind = iota // only white space
@@ -14,22 +14,28 @@ const (
 // Line is one line of a config file. Raw holds its exact bytes, line ending
 // included; the other fields are what OpenSSH's tokenizer sees in it.
 type Line struct {
-	Raw  string // exact bytes including the line ending
-	Kind Kind
+	Raw string // exact bytes including the line ending
 
 	// For a Directive:
 	Key  string   // keyword as written (case kept)
 	Args []string // arguments with quotes and escapes removed, before any trailing comment
 
-	// Byte offsets into Raw: the keyword, and the span from the first
-	// argument to the end of the last one (a trailing comment lies after).
-	keyStart, keyEnd int
-	argStart, argEnd int
-
 	// Err is what OpenSSH would object to (unbalanced quotes, no argument),
 	// or nil. The line is kept as it is either way.
 	Err error
+
+	// Byte offsets into Raw: the keyword, and the span from the first
+	// argument to the end of the last one (a trailing comment lies after).
+	// 32 bits, as Kind 8, keep a line small: a generated config has
+	// hundreds of thousands.
+	keyStart, keyEnd offset
+	argStart, argEnd offset
+
+	Kind Kind
 }
+
+// offset is a byte offset into a line (Parse's input is far below 2 GiB).
+type offset = int32
 
 // Canon returns the keyword in lower case, the way OpenSSH compares it.
 func (l *Line) Canon() string { return strings.ToLower(l.Key) }

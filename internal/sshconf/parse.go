@@ -15,8 +15,13 @@ type File struct {
 // Parse splits data into lines and tokenizes each the way OpenSSH does. It
 // never fails; see Line.Err for lines OpenSSH would reject.
 func Parse(data []byte) *File {
+	return ParseString(string(data))
+}
+
+// ParseString is Parse for contents held as a string: the lines are
+// substrings of s, which is not copied.
+func ParseString(s string) *File {
 	f := &File{}
-	s := string(data)
 	if len(s) == 0 {
 		return f
 	}
@@ -131,16 +136,16 @@ func (ps *parser) line(l *Line, raw string, first bool) {
 		return
 	}
 	l.Kind = Directive
-	l.keyStart = p
+	l.keyStart = offset(p)
 	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
 		p++
 	}
-	l.keyEnd = p
+	l.keyEnd = offset(p)
 	l.Key = raw[l.keyStart:l.keyEnd]
 	if l.Key == "" { // a line starting with '=' or a quote: nothing OpenSSH accepts
 		l.Key = raw[p:end]
-		l.keyEnd = end
-		l.argStart, l.argEnd = end, end
+		l.keyEnd = offset(end)
+		l.argStart, l.argEnd = offset(end), offset(end)
 		l.Err = errNoArgument
 		return
 	}
@@ -148,7 +153,7 @@ func (ps *parser) line(l *Line, raw string, first bool) {
 	if p < end && raw[p] == '=' {
 		p = skipSpace(raw, p+1, end)
 	}
-	l.argStart, l.argEnd = p, p
+	l.argStart, l.argEnd = offset(p), offset(p)
 	if p == end {
 		l.Err = errNoArgument
 		return
@@ -157,8 +162,8 @@ func (ps *parser) line(l *Line, raw string, first bool) {
 		ps.args = make([]string, 0, argChunk) // a new chunk rather than a copy of the full one
 	}
 	n0 := len(ps.args)
-	var args []string
-	args, l.argEnd, l.Err = splitArgs(raw, p, end, ps.args)
+	args, argEnd, err := splitArgs(raw, p, end, ps.args)
+	l.argEnd, l.Err = offset(argEnd), err
 	if len(args) > n0 {
 		l.Args = args[n0:len(args):len(args)] // full slice: an append by a caller cannot reach the next line's
 	}
