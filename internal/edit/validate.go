@@ -86,13 +86,19 @@ func (v *SSH) Candidate(t openssh.Tree) error {
 
 // check runs ssh -G. ssh names the file and line of everything it refuses
 // in a config; a failure that names none is about the machine ("No user
-// exists for uid 1234"), which says nothing about the file: the edit goes
-// on, unvalidated, and says so.
+// exists for uid 1234"), and a run that did not finish says nothing about
+// the file either: the edit goes on, unvalidated, and says so.
 func (v *SSH) check(t openssh.Tree) error {
 	err := v.Checker.TestTree(t)
 	var rej *openssh.Rejected
-	if !errors.As(err, &rej) {
-		return err
+	if err != nil && !errors.As(err, &rej) {
+		// ssh did not get to say anything about the file (a timeout, a
+		// copy it could not be given): that is no verdict on it.
+		fmt.Fprintf(v.Warn, "keepalive: not validated with ssh -G: %v\n", err)
+		return nil
+	}
+	if err == nil {
+		return nil
 	}
 	for _, p := range rej.Problems {
 		if p.File != "" {
