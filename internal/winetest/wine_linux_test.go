@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
@@ -198,6 +199,12 @@ var regLine = regexp.MustCompile(`^    (.*?)    (REG_[A-Z_]+)    ?(.*)$`)
 func (m *machine) regQuery(t *testing.T, key string) regKeys {
 	t.Helper()
 	r := m.wine(nil, "reg", "query", key, "/s")
+	for try := 1; r.code != 0 && try < 3; try++ {
+		// A missing key fails every time; a Wine that stumbled while
+		// busy (seen under load, right after a reg import) does not.
+		time.Sleep(200 * time.Millisecond)
+		r = m.wine(nil, "reg", "query", key, "/s")
+	}
 	out := regKeys{}
 	if r.code != 0 {
 		return out // no such key

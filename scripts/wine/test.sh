@@ -43,11 +43,21 @@ echo "test-windows: Wine prefix ready in $(($(date +%s) - start)) s"
 # writes PuTTY's and KiTTY's real keys in this prefix for a moment, which
 # the others' tests (show) would otherwise read.
 export PATH="$here:$PATH"
-GOOS=windows GOARCH=amd64 "$go" test -count=1 ./internal/putty
-GOOS=windows GOARCH=amd64 "$go" test -count=1 \
+
+# again runs a test command a second time when it fails once: Wine, on a
+# busy machine, now and then fails to start a process ("fork/exec ...
+# Internal error") or answers a registry query empty. The first failure
+# stays in the output above the rerun, and a second failure fails the lane.
+again() {
+	"$@" && return 0
+	echo "test-windows: FAILED once under Wine; running it again to tell a Wine hiccup from a real failure: $*" >&2
+	"$@"
+}
+again env GOOS=windows GOARCH=amd64 "$go" test -count=1 ./internal/putty
+again env GOOS=windows GOARCH=amd64 "$go" test -count=1 \
 	./internal/atomicfile ./internal/edit ./internal/openssh ./internal/report ./internal/cli
 # keepalive.exe under Wine, checked from Linux with wine reg query and the
 # bytes of the files it wrote. It makes a prefix of its own, so that the
 # real PuTTY key and %USERPROFILE% start empty.
-"$go" test -count=1 ./internal/winetest
+again "$go" test -count=1 ./internal/winetest
 echo "test-windows: took $(($(date +%s) - start)) s"
