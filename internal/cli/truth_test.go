@@ -278,7 +278,6 @@ func TestShowVerifyExecHidden(t *testing.T) {
 // through show --connection, judged by sshd -T -C.
 func TestShowConnectionRegressScenarios(t *testing.T) {
 	testenv.Tool(t, "sshd")
-	type trial struct{ spec string }
 	include := map[string]string{
 		"sshd_config": "Match host a\n\tClientAliveInterval 11\n\nMatch host b\n\tClientAliveInterval 12\n\tInclude @DIR@/sshd_config.i.* # comment\n\n" +
 			"Match host c\n\tInclude @DIR@/sshd_config.i.* # comment\n\tClientAliveInterval 13\n\nMatch host m\n\tInclude @DIR@/sshd_config.i.*\n\n" +

@@ -77,7 +77,9 @@ func (c *Config) Run() (*Result, error) {
 	if err != nil {
 		return nil, hinted(err, c.PlanHint)
 	}
-	_, strict := c.Validator.(interface{ needsComplete() bool })
+	// ssh -G runs Match exec commands: it may only see a configuration
+	// keepalive evaluated completely.
+	_, strict := c.Validator.(*SSH)
 	r, err := requireComplete(c.Scope, p, strict)
 	if err != nil {
 		return nil, err

@@ -109,9 +109,6 @@ func (v *SSH) check(t openssh.Tree) error {
 	return nil
 }
 
-// needsComplete says the validator may only run on a complete evaluation.
-func (v *SSH) needsComplete() bool { return true }
-
 // rejected reports a program's refusal with the offending path:line.
 func rejected(err error, what, hint string) error {
 	var rej *openssh.Rejected

@@ -138,7 +138,7 @@ func TestCorpusClient(t *testing.T) {
 			if sshOK {
 				for _, h := range append(hosts, probe) {
 					after, _ := sshG(t, ssh, home, main, h)
-					old, _ := before[h]
+					old := before[h]
 					if h == probe {
 						old, _ = sshG(t, ssh, home, orig2(t, orig), h)
 					}

@@ -349,9 +349,6 @@ type walker struct {
 	hnOut     string
 }
 
-// canon is Dialect.Canon remembered per spelling (see spelling).
-func (w *walker) canon(key string) string { return w.spelling(key).canon }
-
 // linePos returns "path:line" for line index i.
 func linePos(path string, i int) string { return path + ":" + strconv.Itoa(i+1) }
 

@@ -207,15 +207,6 @@ func (sg *segments) next(seg int, host, matchHost string) int {
 	return best
 }
 
-// segmentAt returns the segment that starts at line i, or -1.
-func (sg *segments) segmentAt(i int) int {
-	k := sort.SearchInts(sg.start, i)
-	if k < len(sg.start) && sg.start[k] == i {
-		return k
-	}
-	return -1
-}
-
 func nonASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
