@@ -85,11 +85,16 @@ type Options struct {
 type Snapshot struct {
 	Path     string // as given
 	RealPath string // absolute, after following symlinks; what gets replaced
-	Data     []byte
+	Data     []byte // nil from ReadSame, and after WriteFrom
 	Exists   bool
 	info     fs.FileInfo // of the file read, nil when it did not exist
 	root     string      // ReadIn's root; "" for /
 	dir      *os.Root    // RealPath's directory; nil when it did not exist
+	// text is the content instead of Data for a snapshot from ReadSame;
+	// unknown says the content is neither (after WriteFrom), so that
+	// nothing more is written through the snapshot.
+	text    string
+	unknown bool
 }
 
 // Read reads path (following symlinks). A missing file is not an error: the
@@ -103,14 +108,35 @@ func Read(path string) (*Snapshot, error) {
 // absolute one from root, as in a chroot; nothing outside root is read or
 // written through the snapshot. An empty root is /.
 func ReadIn(root, path string) (*Snapshot, error) {
+	return readIn(root, path, nil)
+}
+
+// ReadSame is ReadIn for a caller that knows what the file holds (or ""
+// for a file that does not exist): it compares the file with want as it
+// reads it, a piece at a time, rather than keep a copy, and fails with
+// ErrChanged when they differ. The snapshot's Data is nil; Write compares
+// with want, and a backup holds want.
+func ReadSame(root, path, want string) (*Snapshot, error) {
+	return readIn(root, path, &want)
+}
+
+// readIn reads path (ReadIn), or compares it with *want (ReadSame).
+func readIn(root, path string, want *string) (*Snapshot, error) {
 	real, err := realPathIn(root, path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, cause(err))
 	}
 	s := &Snapshot{Path: path, RealPath: real, root: root}
+	// missing is the snapshot of a file that does not exist.
+	missing := func() (*Snapshot, error) {
+		if want != nil && *want != "" {
+			return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), ErrChanged))
+		}
+		return s, nil
+	}
 	s.dir, err = openDir(root, filepath.Dir(real))
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
+		return missing()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.name(), cause(err))
@@ -119,7 +145,7 @@ func ReadIn(root, path string) (*Snapshot, error) {
 	// for a writer; the regular-file check below then refuses it.
 	f, err := s.dir.OpenFile(filepath.Base(real), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
+		return missing()
 	}
 	if err != nil {
 		return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), cause(err)))
@@ -140,6 +166,17 @@ func ReadIn(root, path string) (*Snapshot, error) {
 	if info.Size() > MaxSize {
 		return nil, s.closeWith(fmt.Errorf("read %s: %w (%d bytes)", s.name(), ErrTooLarge, info.Size()))
 	}
+	if want != nil {
+		same, err := readsAs(f, *want)
+		if err != nil {
+			return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), cause(err)))
+		}
+		if !same {
+			return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), ErrChanged))
+		}
+		s.text, s.Exists, s.info = *want, true, info
+		return s, nil
+	}
 	buf := bytes.NewBuffer(make([]byte, 0, info.Size()+bytes.MinRead))
 	if _, err := buf.ReadFrom(io.LimitReader(f, MaxSize+1)); err != nil {
 		return nil, s.closeWith(fmt.Errorf("read %s: %w", s.name(), cause(err)))
@@ -151,18 +188,70 @@ func ReadIn(root, path string) (*Snapshot, error) {
 	return s, nil
 }
 
+// readsAs reports whether r holds exactly want, reading at most a piece
+// more than want.
+func readsAs(r io.Reader, want string) (bool, error) {
+	buf := make([]byte, min(len(want)+1, 64<<10))
+	for {
+		n, err := io.ReadFull(r, buf[:min(len(buf), len(want)+1)])
+		if n > len(want) || string(buf[:n]) != want[:n] {
+			return false, nil
+		}
+		want = want[n:]
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return want == "", nil
+		case err != nil:
+			return false, err
+		}
+	}
+}
+
 // Write replaces the file with data unless data equals what was read, in
 // which case it reports changed false and touches nothing. It fails with
 // ErrChanged if the file is no longer the one read. On any error the file
 // is left as it was and no temp file remains. After a successful write the
 // snapshot holds data, so it can be written again.
 func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
+	if s.Exists && !s.unknown && (s.Data != nil && bytes.Equal(data, s.Data) || s.Data == nil && string(data) == s.text) {
+		if _, err := s.current(); err != nil {
+			return false, s.writeError(err)
+		}
+		return false, nil
+	}
+	if err := s.write(bytes.NewReader(data), opts); err != nil {
+		return false, err
+	}
+	// The snapshot now describes the new file, so a later Write through it
+	// is checked against what this one wrote.
+	s.Data, s.text, s.unknown = bytes.Clone(data), "", false
+	return true, nil
+}
+
+// WriteFrom replaces the file with what src writes, streamed to the temp
+// file rather than held whole: for a caller that knows the content
+// differs from what was read (it is written even when it does not). It
+// fails, and leaves the file as it was, as Write does. Afterwards the
+// snapshot does not hold the content, and refuses any later write.
+func (s *Snapshot) WriteFrom(src io.WriterTo, opts Options) error {
+	if err := s.write(src, opts); err != nil {
+		return err
+	}
+	s.Data, s.text, s.unknown = nil, "", true
+	return nil
+}
+
+// errSpent is write's error for a snapshot WriteFrom wrote through.
+var errSpent = errors.New("written through this snapshot already, with content it does not hold: read the file again")
+
+// write replaces the file with what src writes (Write, WriteFrom).
+func (s *Snapshot) write(src io.WriterTo, opts Options) error {
+	if s.unknown {
+		return s.writeError(errSpent)
+	}
 	cur, err := s.current()
 	if err != nil {
-		return false, s.writeError(err)
-	}
-	if s.Exists && bytes.Equal(data, s.Data) {
-		return false, nil
+		return s.writeError(err)
 	}
 
 	// Nothing keepalive creates is group- or world-writable, whatever the
@@ -191,30 +280,32 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 		defer closeParents(created)
 		if err != nil {
 			removeDirs(created)
-			return false, s.writeError(err)
+			return s.writeError(err)
 		}
 	}
 	base := filepath.Base(s.RealPath)
 	backup := ""
 	if opts.Backup && cur != nil {
-		if backup, err = writeBackup(s.dir, base, s.Data, mode, owner); err != nil {
-			return false, s.writeError(fmt.Errorf("backup: %w", cause(err)))
+		old := io.WriterTo(strings.NewReader(s.text))
+		if s.Data != nil {
+			old = bytes.NewReader(s.Data)
+		}
+		if backup, err = writeBackup(s.dir, base, old, mode, owner); err != nil {
+			return s.writeError(fmt.Errorf("backup: %w", cause(err)))
 		}
 	}
 	// Check again just before the rename: the window in which another
 	// editor's change could be lost is then as small as it can be.
 	recheck := func() error { _, err := s.current(); return err }
-	if err := replace(s.dir, base, data, mode, owner, recheck); err != nil {
+	if err := replace(s.dir, base, src, mode, owner, recheck); err != nil {
 		removeDirs(created)
 		if created != nil {
 			s.dir.Close()
 			s.dir = nil
 		}
-		return false, s.writeError(err)
+		return s.writeError(err)
 	}
-	// The snapshot now describes the new file, so a later Write through it
-	// is checked against what this one wrote.
-	s.Data, s.Exists, s.info = bytes.Clone(data), true, nil
+	s.Exists, s.info = true, nil
 	if fi, err := s.dir.Lstat(base); err == nil {
 		s.info = fi
 	}
@@ -224,7 +315,7 @@ func (s *Snapshot) Write(data []byte, opts Options) (changed bool, err error) {
 	if opts.Note != nil && cur != nil && mode&0o200 == 0 {
 		opts.Note(fmt.Sprintf("%s is read-only (mode %04o): it was replaced all the same and keeps that mode", s.RealPath, mode.Perm()))
 	}
-	return true, nil
+	return nil
 }
 
 // IsBackup reports whether name is that of a backup Write made.
@@ -240,7 +331,7 @@ func IsBackup(name string) bool {
 // writeBackup keeps data as base.keepalive.bak in dir, or under the first
 // free name base.keepalive.bak.N, and returns the name. The name is taken
 // with O_EXCL, then the content replaces the empty file atomically.
-func writeBackup(dir *os.Root, base string, data []byte, mode fs.FileMode, owner *fileOwner) (string, error) {
+func writeBackup(dir *os.Root, base string, data io.WriterTo, mode fs.FileMode, owner *fileOwner) (string, error) {
 	for i := range 10000 {
 		name := base + BackupSuffix
 		if i > 0 {
@@ -334,12 +425,12 @@ func (s *Snapshot) name() string {
 	return s.Path + " (symlink to " + s.RealPath + ")"
 }
 
-// replace atomically puts data at name in dir with the given mode and
-// owner: a temp file created in dir (O_EXCL, never through a symlink),
-// written, fsynced and renamed over name through the same handle. check,
-// if not nil, runs just before the rename and can veto it. On failure the
-// temp file is removed.
-func replace(dir *os.Root, name string, data []byte, mode fs.FileMode, owner *fileOwner, check func() error) (err error) {
+// replace atomically puts what data writes at name in dir with the given
+// mode and owner: a temp file created in dir (O_EXCL, never through a
+// symlink), written, fsynced and renamed over name through the same
+// handle. check, if not nil, runs just before the rename and can veto it.
+// On failure the temp file is removed.
+func replace(dir *os.Root, name string, data io.WriterTo, mode fs.FileMode, owner *fileOwner, check func() error) (err error) {
 	f, tmp, err := createTemp(dir, name)
 	if err != nil {
 		return err
@@ -351,7 +442,7 @@ func replace(dir *os.Root, name string, data []byte, mode fs.FileMode, owner *fi
 			dir.Remove(tmp)
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
+	if _, err := data.WriteTo(f); err != nil {
 		return err
 	}
 	if owner != nil {

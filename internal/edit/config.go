@@ -1,7 +1,7 @@
 package edit
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -80,14 +80,14 @@ func (c *Config) Run() (*Result, error) {
 	// ssh -G runs Match exec commands: it may only see a configuration
 	// keepalive evaluated completely.
 	_, strict := c.Validator.(*SSH)
-	r, err := requireComplete(c.Scope, p, strict)
+	incomplete, err := requireComplete(c.Scope, p, strict)
 	if err != nil {
 		return nil, err
 	}
-	if strict && !r.Complete() {
+	if strict && len(incomplete) > 0 {
 		// ssh -G would run a Match exec command, or read what keepalive
 		// could not: say so rather than run it.
-		fmt.Fprintf(c.Warn, "keepalive: not validated with ssh -G: %s\n", r.Incomplete[0].Error())
+		fmt.Fprintf(c.Warn, "keepalive: not validated with ssh -G: %s\n", incomplete[0].Error())
 		c.Validator = nil
 	}
 	changed := p.Changed()
@@ -166,10 +166,10 @@ func (c *Config) Run() (*Result, error) {
 		var diffs strings.Builder
 		for _, path := range changed {
 			if p.Remove[path] { // the whole file goes
-				diffs.WriteString(diff.Unified(path, "/dev/null", p.Orig[path], nil))
+				diffs.WriteString(diff.Unified(path, "/dev/null", []byte(p.Orig[path]), nil))
 				continue
 			}
-			diffs.WriteString(diff.Unified(path, path, p.Orig[path], p.Files[path].Bytes()))
+			diffs.WriteString(diff.Unified(path, path, []byte(p.Orig[path]), p.Files[path].Bytes()))
 		}
 		res.Diff = diffs.String()
 	}
@@ -183,7 +183,7 @@ func (c *Config) Run() (*Result, error) {
 			}
 			continue
 		}
-		if err := writeChecked(path, p.Orig[path], p.Files[path].Bytes(), c.Write); err != nil {
+		if err := writeChecked(path, p.Orig[path], lines{p.Files[path]}, c.Write); err != nil {
 			return nil, err
 		}
 	}
@@ -210,7 +210,7 @@ func flagFor(key string) string {
 // removeChecked deletes path if it still holds orig.
 // A symlink is written empty instead: removing it, or its target, would
 // leave something else behind.
-func removeChecked(path string, orig []byte, wo atomicfile.Options) error {
+func removeChecked(path, orig string, wo atomicfile.Options) error {
 	snap, err := readUnchanged(path, orig, wo)
 	if err != nil {
 		return err
@@ -229,7 +229,11 @@ func (c *Config) current(p *placement.Plan) error {
 	if !fileExists(c.Scope.Main()) {
 		return nil
 	}
-	return c.Validator.Current(tree(p, c.Scope, p.Orig))
+	orig := make(map[string][]byte, len(p.Orig))
+	for path, data := range p.Orig {
+		orig[path] = []byte(data)
+	}
+	return c.Validator.Current(tree(p, c.Scope, orig))
 }
 
 // candidate checks the edited configuration. One the program rejects is
@@ -251,21 +255,19 @@ func (c *Config) candidate(p *placement.Plan) error {
 	return err
 }
 
-// readUnchanged reads path, which must still hold orig.
-func readUnchanged(path string, orig []byte, wo atomicfile.Options) (*atomicfile.Snapshot, error) {
-	snap, err := atomicfile.ReadIn(wo.Root, path)
-	if err != nil {
-		return nil, err
-	}
-	if !bytes.Equal(snap.Data, orig) {
-		snap.Close()
+// readUnchanged reads path, which must still hold orig: compared as it is
+// read, not copied.
+func readUnchanged(path, orig string, wo atomicfile.Options) (*atomicfile.Snapshot, error) {
+	snap, err := atomicfile.ReadSame(wo.Root, path, orig)
+	if errors.Is(err, atomicfile.ErrChanged) {
 		return nil, hintedf("run keepalive again", "%s changed while keepalive was editing it; nothing was written", path)
 	}
-	return snap, nil
+	return snap, err
 }
 
-// writeChecked replaces path with data if it still holds orig.
-func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
+// writeChecked replaces path with the lines of f if it still holds orig,
+// which f's bytes differ from.
+func writeChecked(path, orig string, f lines, wo atomicfile.Options) error {
 	snap, err := readUnchanged(path, orig, wo)
 	if err != nil {
 		return err
@@ -274,17 +276,36 @@ func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
 	if err := requireOwner(snap, wo); err != nil {
 		return err
 	}
-	_, err = snap.Write(data, wo)
-	return err
+	return snap.WriteFrom(f, wo)
+}
+
+// lines streams a file's lines to the file written, rather than printing
+// a copy of it first.
+type lines struct{ f *sshconf.File }
+
+func (l lines) WriteTo(w io.Writer) (int64, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	n := int64(0)
+	for _, line := range l.f.Lines {
+		k, err := bw.WriteString(line.Raw)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, bw.Flush()
 }
 
 // requireComplete refuses a plan made from a partial evaluation: resolve
 // stops when Include asks for unbounded work (a loop or a fan-out such as
 // a file including itself ten times), and OpenSSH could not read such a
 // configuration either. Only files with Include, or huge ones, can get
-// there, so the others skip the extra evaluation unless always asks for it
-// (to know whether the evaluation is complete); the result is nil then.
-func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resolve.Result, error) {
+// there, so the others skip the check unless always asks for it (to know
+// whether the evaluation is complete); it returns what the evaluation
+// could not evaluate (resolve.Result.Incomplete), nil when skipped. The
+// plan's own evaluation answers when it can (placement.Completeness),
+// else the edited trees are evaluated again.
+func requireComplete(sc placement.Scope, p *placement.Plan, always bool) ([]resolve.Problem, error) {
 	lines, include := 0, false
 	for _, f := range p.Files {
 		lines += len(f.Lines)
@@ -298,12 +319,16 @@ func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resol
 	if !include && lines < 1<<20 && !always {
 		return nil, nil
 	}
-	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
-	sc.Opts.Keys = []string{} // only whether the walk completes matters
-	r := resolve.Resolve(sc.Opts)
-	if stop := r.Stopped; stop != nil {
+	stop, incomplete, known := p.Completeness()
+	if !known {
+		sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
+		sc.Opts.Keys = []string{} // only whether the walk completes matters
+		r := resolve.Resolve(sc.Opts)
+		stop, incomplete = r.Stopped, r.Incomplete
+	}
+	if stop != nil {
 		return nil, hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",
 			"%v; nothing was written", stop)
 	}
-	return r, nil
+	return incomplete, nil
 }

@@ -88,6 +88,7 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 	r := p.resolve(&s)
 	p.checkResult(&s, settings, r)
 	p.finish(r)
+	p.settle(r, false, nil)
 	return p
 }
 
@@ -169,6 +170,7 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 		p.pinned(&s, r)
 	}
 	p.finish(r)
+	p.settle(r, false, nil)
 	return p
 }
 
@@ -361,6 +363,7 @@ func disableClient(s Scope, keys []string, all bool) *Plan {
 	}
 	p.undo(occ, all)
 	p.finish(nil)
+	p.settle(r, len(p.Changed()) > 0, keys)
 	return p
 }
 

@@ -4,7 +4,6 @@
 package placement
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,7 +38,9 @@ func (s Scope) Main() string { return s.Opts.Files[0].Path }
 type Plan struct {
 	// Orig and Files hold, by path on disk, the bytes before and the
 	// edited tree of every file read; only those whose bytes differ change.
-	Orig  map[string][]byte
+	// Orig holds the contents as read (resolve.Doc.Data), which the
+	// unedited lines are cut from: not a copy.
+	Orig  map[string]string
 	Files map[string]*sshconf.File
 	Order []string // paths in the order first read
 	// Shadowed lists what still overrides a setting after the edit.
@@ -72,6 +73,15 @@ type Plan struct {
 	// unedited is newPlan's evaluation, for a caller to reuse until its
 	// first edit; nil when newPlan had to add an empty main file.
 	unedited *resolve.Result
+
+	// walk is the evaluation Completeness answers from: of the trees as
+	// they are now, or, when trimmed, as they were before disable took
+	// lines out (restoring, at most, lines of keys). remarked says that
+	// markCreated changed lines after it.
+	walk     *resolve.Result
+	trimmed  bool
+	keys     []string
+	remarked bool
 }
 
 // Shadow says that Key's new value does not take effect because of By.
@@ -96,9 +106,9 @@ func (p *Plan) Changed() []string {
 }
 
 // printsAs reports whether f.Bytes() equals b, without printing f.
-func printsAs(f *sshconf.File, b []byte) bool {
+func printsAs(f *sshconf.File, b string) bool {
 	for _, l := range f.Lines {
-		if len(l.Raw) > len(b) || string(b[:len(l.Raw)]) != l.Raw {
+		if len(l.Raw) > len(b) || b[:len(l.Raw)] != l.Raw {
 			return false
 		}
 		b = b[len(l.Raw):]
@@ -109,12 +119,12 @@ func printsAs(f *sshconf.File, b []byte) bool {
 // newPlan evaluates the scope once and keeps the parsed files so edits can
 // be made on them and evaluated again without touching the disk.
 func newPlan(s *Scope) *Plan {
-	p := &Plan{Orig: map[string][]byte{}, Files: map[string]*sshconf.File{}, Memo: resolve.NewMemo()}
+	p := &Plan{Orig: map[string]string{}, Files: map[string]*sshconf.File{}, Memo: resolve.NewMemo()}
 	s.Opts.Override = p.Files
 	s.Opts.Memo = p.Memo // its evaluations read the same trees
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {
-		p.add(d.Path, d.File)
+		p.addDoc(d)
 	}
 	if _, ok := p.Files[s.Main()]; !ok { // a config that does not exist yet
 		p.add(s.Main(), sshconf.Parse(nil))
@@ -127,7 +137,15 @@ func newPlan(s *Scope) *Plan {
 	return p
 }
 
+// add keeps a file that is not on disk (yet), as f prints.
 func (p *Plan) add(path string, f *sshconf.File) {
+	p.addDoc(&resolve.Doc{Path: path, File: f, Data: string(f.Bytes())})
+}
+
+// addDoc keeps a file an evaluation read from disk (the plan's own trees,
+// given back through Override, are there already).
+func (p *Plan) addDoc(d *resolve.Doc) {
+	path, f := d.Path, d.File
 	if _, ok := p.Files[path]; ok {
 		return
 	}
@@ -138,7 +156,7 @@ func (p *Plan) add(path string, f *sshconf.File) {
 		p.firstLine[path] = f.Lines[0]
 	}
 	p.Files[path] = f
-	p.Orig[path] = f.Bytes()
+	p.Orig[path] = d.Data
 	p.Order = append(p.Order, path)
 }
 
@@ -146,7 +164,7 @@ func (p *Plan) add(path string, f *sshconf.File) {
 func (p *Plan) resolve(s *Scope) *resolve.Result {
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs { // files newly reached through an edited Include
-		p.add(d.Path, d.File)
+		p.addDoc(d)
 	}
 	return r
 }
@@ -188,20 +206,100 @@ func (s *Scope) ownsLine(o resolve.Occurrence) bool {
 func (p *Plan) markCreated() {
 	if f := p.Files[p.created]; p.created != "" && len(f.Lines) > 0 && !createdByKeepalive(f) {
 		f.Insert(0, CreatedMarker)
+		p.remarked = true
 	}
 	for path, l := range p.firstLine {
 		f := p.Files[path]
 		if i := lineIndex(f, l); i > 0 { // lines went above it
 			f.Remove(i)
 			f.Insert(0, CreatedMarker)
+			p.remarked = true
 		}
 	}
 	for path, f := range p.Files {
-		if onlyCreatedMarker(f) && !bytes.Equal(p.Orig[path], f.Bytes()) {
+		if onlyCreatedMarker(f) && !printsAs(f, p.Orig[path]) {
 			if p.Remove == nil {
 				p.Remove = map[string]bool{}
 			}
 			p.Remove[path] = true
 		}
 	}
+}
+
+// settle records r, an evaluation of the trees as they are now, for
+// Completeness; after trims (disable took lines out since r, restoring at
+// most lines of keys).
+func (p *Plan) settle(r *resolve.Result, trims bool, keys []string) {
+	p.walk, p.trimmed, p.keys = r, trims, keys
+}
+
+// Completeness tells, without evaluating the edited trees again, what such
+// an evaluation says about the configuration as a whole: where it stops
+// (resolve.Result.Stopped) and what it cannot evaluate (Incomplete), for
+// any host. known is false when the plan cannot tell: it has no such
+// evaluation (server plans, a file enable creates), or the lines walked
+// may depend on the host (an Include with a %-token, CanonicalizeHostname
+// or Match canonical/final, which bring ssh's final pass), or disable
+// took lines out of an evaluation that was not complete (positions
+// moved) or put back lines other than keep-alives.
+//
+// For a host-independent walk it is the same for any host: the same
+// files and lines are read, and each Match exec is reported whether or
+// not its block applies. Taking out keep-alive lines, markers and the
+// headers and "Match all" keepalive added can only shorten such a walk.
+func (p *Plan) Completeness() (stopped *resolve.Problem, incomplete []resolve.Problem, known bool) {
+	r := p.walk
+	if r == nil || p.remarked || !hostFree(p.Files) {
+		return nil, nil, false
+	}
+	if !p.trimmed {
+		return r.Stopped, r.Incomplete, true
+	}
+	if r.Stopped != nil || !r.Complete() {
+		return nil, nil, false
+	}
+	for _, c := range p.Changes {
+		if c.Restored && !slices.ContainsFunc(p.keys, func(k string) bool { return strings.EqualFold(k, c.Key) }) {
+			return nil, nil, false
+		}
+	}
+	return nil, nil, true
+}
+
+// hostFree reports whether evaluating the files walks the same lines
+// whatever the host (see Completeness).
+func hostFree(files map[string]*sshconf.File) bool {
+	for _, f := range files {
+		for _, l := range f.Lines {
+			if l.Kind != sshconf.Directive {
+				continue
+			}
+			switch len(l.Key) {
+			case len("Include"):
+				if strings.EqualFold(l.Key, "Include") && strings.Contains(l.Raw, "%") {
+					return false
+				}
+			case len("Match"):
+				if strings.EqualFold(l.Key, "Match") && (containsFold(l.Raw, "final") || containsFold(l.Raw, "canonical")) {
+					return false
+				}
+			case len("CanonicalizeHostname"):
+				if strings.EqualFold(l.Key, "CanonicalizeHostname") {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// in any case.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

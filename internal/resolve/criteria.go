@@ -2,6 +2,8 @@ package resolve
 
 import (
 	"os/user"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -171,18 +173,23 @@ type Memo struct {
 	files map[*sshconf.File]*memoFile
 }
 
-// memoFile is one file's remembered lines, by line index. Lines never
-// change (an edit replaces them), so a slot holding the same *Line holds
-// its answer; an edit that inserts or removes a few lines above shifts the
-// rest, so a lookup also tries the slots a few lines around.
+// memoFile is one file's remembered lines, sorted by line index: a
+// config has few Match lines among many, so they are kept apart rather
+// than in a slot per line. Lines never change (an edit replaces them),
+// so an entry holding the same *Line holds its answer; an edit that
+// inserts or removes a few lines above shifts the rest, so a lookup also
+// tries the entries a few lines around. An evaluation walks a file in
+// order: next, where the last lookup ended, is where the next one starts
+// looking.
 type memoFile struct {
-	slots   []memoSlot
-	answers []parsedMatch
+	entries []memoEntry
+	next    int
 }
 
-type memoSlot struct {
-	line   *sshconf.Line
-	answer int32 // index in answers
+type memoEntry struct {
+	index int32 // line index when remembered
+	line  *sshconf.Line
+	p     parsedMatch
 }
 
 // memoShift is how far a lookup looks around a line's index.
@@ -191,16 +198,32 @@ const memoShift = 8
 // NewMemo returns an empty Memo.
 func NewMemo() *Memo { return &Memo{files: map[*sshconf.File]*memoFile{}} }
 
+// from returns the first entry whose index is at least i: a few steps
+// from next in a walk, else a binary search.
+func (mf *memoFile) from(i int) int {
+	e, k := mf.entries, min(mf.next, len(mf.entries))
+	for n := 0; n < 16; n++ {
+		switch {
+		case k > 0 && int(e[k-1].index) >= i:
+			k--
+		case k < len(e) && int(e[k].index) < i:
+			k++
+		default:
+			return k
+		}
+	}
+	return sort.Search(len(e), func(j int) bool { return int(e[j].index) >= i })
+}
+
 func (m *Memo) get(f *sshconf.File, i int, l *sshconf.Line) (parsedMatch, bool) {
 	mf := m.files[f]
 	if mf == nil {
 		return parsedMatch{}, false
 	}
-	for d := 0; d <= memoShift; d++ {
-		for _, j := range [2]int{i - d, i + d} {
-			if j >= 0 && j < len(mf.slots) && mf.slots[j].line == l {
-				return mf.answers[mf.slots[j].answer], true
-			}
+	for k := mf.from(i - memoShift); k < len(mf.entries) && int(mf.entries[k].index) <= i+memoShift; k++ {
+		if mf.entries[k].line == l {
+			mf.next = k + 1
+			return mf.entries[k].p, true
 		}
 	}
 	return parsedMatch{}, false
@@ -215,11 +238,9 @@ func (m *Memo) put(f *sshconf.File, i int, l *sshconf.Line, p parsedMatch) {
 		mf = &memoFile{}
 		m.files[f] = mf
 	}
-	if i >= len(mf.slots) {
-		mf.slots = append(mf.slots, make([]memoSlot, max(i+1, len(f.Lines))-len(mf.slots))...)
-	}
-	mf.slots[i] = memoSlot{line: l, answer: int32(len(mf.answers))}
-	mf.answers = append(mf.answers, p)
+	k := mf.from(i)
+	mf.entries = slices.Insert(mf.entries, k, memoEntry{index: int32(i), line: l, p: p})
+	mf.next = k + 1
 }
 
 // parseMatch is ParseMatch, remembered per line with Options.Memo (or

@@ -41,6 +41,10 @@ func (s State) String() string {
 type Doc struct {
 	Path string // on disk
 	File *sshconf.File
+	// Data is the file's contents as read, which File's lines are cut
+	// from ("" for a file given by Options.Override): a caller that needs
+	// the original bytes need not print File again.
+	Data string
 }
 
 // Occurrence is one directive met while evaluating, with whether it applied.
@@ -517,7 +521,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			return nil, err
 		}
 		f = sshconf.ParseString(data)
-		d := &Doc{Path: path, File: f}
+		d := &Doc{Path: path, File: f, Data: data}
 		if id != (fileID{}) {
 			if w.byID == nil {
 				w.byID = map[fileID]*Doc{}
