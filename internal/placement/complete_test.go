@@ -1,0 +1,99 @@
+package placement
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/resolve"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+	"github.com/keepalive-ssh/keepalive/internal/testenv"
+)
+
+// TestCompletenessAgrees checks that whenever a plan answers Completeness
+// itself, the answer is what evaluating its edited trees again, as the
+// edit transaction did before, says: where it stops and what it leaves
+// out, with the same positions. Enable and disable, for every host and
+// one host, on tricky configs and the corpus, each also on the file
+// enable wrote (disable then takes lines out).
+func TestCompletenessAgrees(t *testing.T) {
+	configs := map[string]string{
+		"plain":       "Host a\n  User x\n",
+		"match exec":  "Host a\n  User x\nMatch exec \"true\"\n  Port 2\nHost *\n  ServerAliveCountMax 3\n",
+		"exec below":  "Host *\n  ServerAliveInterval 5\nMatch host a exec \"x\"\n  User y\n",
+		"mentions":    "Match \"exec\" host a\n  User y\n",
+		"include":     "Include conf.d/*.conf\nHost *\n  User z\n",
+		"include %h":  "Include conf.d/%h.conf\nHost *\n  User z\n",
+		"canon":       "Host a\n  CanonicalizeHostname yes\nMatch exec x\n  User q\n",
+		"final":       "Match final\n  User f\nMatch exec z\n  Port 3\n",
+		"loop":        "Include ~/.ssh/config ~/.ssh/config ~/.ssh/config ~/.ssh/config ~/.ssh/config ~/.ssh/config\nHost *\n  User a\n",
+		"unreadable":  "Include conf.d/missing-dir/x.conf /dev/null\nHost *\n  User a\n",
+		"host block":  "Host web\n  User w\nMatch exec true\n  User x\n",
+		"restored":    "Host *\n    # keepalive: changed \"ServerAliveInterval 30\" to \"ServerAliveInterval 60\"\n    ServerAliveInterval 60\nMatch exec x\n  User b\n",
+		"restores to": "Host *\n    # keepalive: changed \"Match exec y\" to \"ServerAliveInterval 60\"\n    ServerAliveInterval 60\n",
+	}
+	extra := map[string]string{
+		".ssh/conf.d/a.conf":                       "Host b\n  Port 7\nMatch exec \"y\"\n  User c\n",
+		".ssh/conf.d/keepalive-probe.invalid.conf": "Match exec \"p\"\n  User p\n",
+	}
+	for _, src := range testenv.CorpusFiles(t, "client") {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		configs["corpus/"+filepath.Base(src)] = string(data)
+	}
+	settings := []Setting{
+		{Key: sshconf.ServerAliveInterval, Value: "60", Default: true},
+		{Key: sshconf.ServerAliveCountMax, Value: "2", Default: true},
+	}
+	keys := sshconf.Client.Written()
+	known := 0
+	for name, config := range configs {
+		for _, host := range []string{"*", "web"} {
+			sc := clientScope(t, host, config, extra)
+			check := func(what string, p *Plan) {
+				t.Helper()
+				stop, incomplete, ok := p.Completeness()
+				if !ok {
+					return
+				}
+				known++
+				opts := sc.Opts
+				opts.Override, opts.Keys = p.Files, []string{}
+				r := resolve.Resolve(opts)
+				if !reflect.DeepEqual(stop, r.Stopped) || len(incomplete)+len(r.Incomplete) > 0 && !reflect.DeepEqual(incomplete, r.Incomplete) {
+					t.Errorf("%s, Host %s, %s: Completeness says stopped %v, incomplete %v; evaluating again: %v, %v",
+						name, host, what, stop, incomplete, r.Stopped, r.Incomplete)
+				}
+			}
+			check("enable", Enable(sc, settings))
+			check("disable", Disable(sc, keys))
+			check("disable --all", DisableAll(sc, keys))
+			// Once enabled, disable has lines to take out.
+			p := Enable(sc, settings)
+			if len(p.Shadowed) > 0 {
+				continue
+			}
+			for _, path := range p.Changed() {
+				if err := os.WriteFile(path, p.Files[path].Bytes(), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			check("enable again", Enable(sc, settings))
+			check("disable after enable", Disable(sc, keys))
+			check("disable --all after enable", DisableAll(sc, keys))
+		}
+	}
+	if known == 0 {
+		t.Fatal("no plan answered Completeness itself")
+	}
+	// Where the walk depends on the host, the plan does not answer.
+	for _, name := range []string{"include %h", "canon", "final"} {
+		sc := clientScope(t, "*", configs[name], extra)
+		if _, _, ok := Enable(sc, settings).Completeness(); ok {
+			t.Errorf("%s: Completeness answered for a walk that depends on the host", name)
+		}
+	}
+}
