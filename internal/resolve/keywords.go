@@ -88,12 +88,12 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 	case ok && (info.major < 8 || info.major == 8 && info.minor == 0):
 	case ok:
 		if v := w.version(); !v.AtLeast(int(info.major), int(info.minor)) {
-			w.problem(pos(), "%s: Bad configuration option: %s is new in OpenSSH %d.%d, and this is %s", l.Key, l.Key, info.major, info.minor, v)
+			w.problem(pos(), "%s: Bad configuration option: %s is new in OpenSSH %d.%d, and this is %s", l.Key(), l.Key(), info.major, info.minor, v)
 			return
 		}
 	case debian[key]:
 		if v := w.version(); v.Known() && !v.Debian {
-			w.problem(pos(), "%s: Bad configuration option: only Debian's and Ubuntu's OpenSSH know %s, and this is %s", l.Key, l.Key, v)
+			w.problem(pos(), "%s: Bad configuration option: only Debian's and Ubuntu's OpenSSH know %s, and this is %s", l.Key(), l.Key(), v)
 			return
 		}
 	default:
@@ -107,10 +107,10 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 		if v.Known() && v.AtLeast(newest[0], newest[1]+1) {
 			return // perhaps a keyword of a release newer than keepalive's tables
 		}
-		w.problem(pos(), "Bad configuration option: %s", l.Key)
+		w.problem(pos(), "Bad configuration option: %s", l.Key())
 		return
 	}
 	if server && inMatch && ok && !info.inMatch {
-		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key)
+		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key())
 	}
 }

@@ -38,9 +38,9 @@ func TestParseLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		l := parseLine(tt.raw, false)
-		if l.Kind != tt.kind || l.Key != tt.key || !reflect.DeepEqual(l.Args, tt.args) || l.Err != tt.err {
+		if l.Kind != tt.kind || l.Key() != tt.key || !reflect.DeepEqual(l.Args(), tt.args) || l.Err() != tt.err {
 			t.Errorf("parseLine(%q) = kind %d key %q args %q err %v; want kind %d key %q args %q err %v",
-				tt.raw, l.Kind, l.Key, l.Args, l.Err, tt.kind, tt.key, tt.args, tt.err)
+				tt.raw, l.Kind, l.Key(), l.Args(), l.Err(), tt.kind, tt.key, tt.args, tt.err)
 		}
 		if l.Raw != tt.raw {
 			t.Errorf("parseLine(%q).Raw = %q", tt.raw, l.Raw)
@@ -50,8 +50,8 @@ func TestParseLine(t *testing.T) {
 
 func TestBOM(t *testing.T) {
 	f := Parse([]byte("\uFEFFHost *\n  Port 22\n"))
-	if !f.HasBOM() || f.Lines[0].Key != "Host" {
-		t.Fatalf("BOM file: HasBOM %v, first key %q", f.HasBOM(), f.Lines[0].Key)
+	if !f.HasBOM() || f.Lines[0].Key() != "Host" {
+		t.Fatalf("BOM file: HasBOM %v, first key %q", f.HasBOM(), f.Lines[0].Key())
 	}
 	if string(f.Bytes()) != "\uFEFFHost *\n  Port 22\n" {
 		t.Fatalf("BOM not kept: %q", f.Bytes())
