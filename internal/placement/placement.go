@@ -274,17 +274,17 @@ func hostFree(files map[string]*sshconf.File) bool {
 			if l.Kind != sshconf.Directive {
 				continue
 			}
-			switch len(l.Key) {
+			switch key := l.Key(); len(key) {
 			case len("Include"):
-				if strings.EqualFold(l.Key, "Include") && strings.Contains(l.Raw, "%") {
+				if strings.EqualFold(key, "Include") && strings.Contains(l.Raw, "%") {
 					return false
 				}
 			case len("Match"):
-				if strings.EqualFold(l.Key, "Match") && (containsFold(l.Raw, "final") || containsFold(l.Raw, "canonical")) {
+				if strings.EqualFold(key, "Match") && (containsFold(l.Raw, "final") || containsFold(l.Raw, "canonical")) {
 					return false
 				}
 			case len("CanonicalizeHostname"):
-				if strings.EqualFold(l.Key, "CanonicalizeHostname") {
+				if strings.EqualFold(key, "CanonicalizeHostname") {
 					return false
 				}
 			}
