@@ -1,8 +1,10 @@
 package atomicfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -59,6 +61,11 @@ func (s *Scratch) Dir() string { return s.dir }
 // WriteFile creates name (a relative path, parents made 0700) with data,
 // readable by the owner only. It fails if name exists.
 func (s *Scratch) WriteFile(name string, data []byte) error {
+	return s.WriteFrom(name, bytes.NewReader(data))
+}
+
+// WriteFrom is WriteFile with what src writes, streamed to the file.
+func (s *Scratch) WriteFrom(name string, src io.WriterTo) error {
 	if d := filepath.Dir(name); d != "." {
 		if err := s.root.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("scratch %s: %w", name, err)
@@ -68,7 +75,7 @@ func (s *Scratch) WriteFile(name string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("scratch %s: %w", name, err)
 	}
-	_, err = f.Write(data)
+	_, err = src.WriteTo(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

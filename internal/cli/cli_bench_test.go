@@ -180,6 +180,12 @@ func BenchmarkFleetEnable(b *testing.B) {
 				}
 			})
 		})
+		// With validation: ssh -G once, on a private copy of the Include
+		// tree; the time includes ssh's, the allocations are keepalive's.
+		b.Run("validated/"+strconv.Itoa(n), func(b *testing.B) {
+			testenv.Tool(b, "ssh")
+			runBench(b, []string{"enable", "--interval", "60", "--file", path}, restore)
+		})
 	}
 }
 

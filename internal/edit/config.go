@@ -133,7 +133,7 @@ func (c *Config) Run() (*Result, error) {
 			"%s would not take effect, so nothing was written:\n  %s", c.Summary, strings.Join(msgs, "\n  "))
 	}
 	if c.Validator != nil && len(changed) > 0 {
-		if err := c.candidate(p); err != nil {
+		if err := c.candidate(p, changed); err != nil {
 			return nil, err
 		}
 	}
@@ -240,10 +240,13 @@ func (c *Config) current(p *placement.Plan) error {
 // checked as it was before, to tell a configuration that was already
 // broken (reported as such, untouched) from one the edit would break; in
 // the usual case the program runs once.
-func (c *Config) candidate(p *placement.Plan) error {
-	cand := map[string][]byte{}
-	for path, f := range p.Files {
-		cand[path] = f.Bytes()
+func (c *Config) candidate(p *placement.Plan, changed []string) error {
+	cand := make(map[string][]byte, len(p.Files))
+	for path := range p.Files {
+		cand[path] = []byte(p.Orig[path])
+	}
+	for _, path := range changed {
+		cand[path] = p.Files[path].Bytes()
 	}
 	err := c.Validator.Candidate(tree(p, c.Scope, cand))
 	if err == nil {

@@ -1,8 +1,10 @@
 package openssh
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -98,7 +100,7 @@ func (c *Checker) mirror(t Tree) (main string, back *pathMap, err error) {
 		}
 		back.files[cp] = path
 		rel, _ := filepath.Rel(c.scratch.Dir(), cp)
-		if err := c.scratch.WriteFile(rel, rewriteIncludes(data, dir, t)); err != nil {
+		if err := c.scratch.WriteFrom(rel, rewriteIncludes(data, dir, t)); err != nil {
 			return "", nil, fmt.Errorf("prepare the check with %s: %w", filepath.Base(c.Bin), err)
 		}
 	}
@@ -120,56 +122,98 @@ func copyPath(dir, path string) string {
 }
 
 // rewriteIncludes points every Include argument of a file into the copy
-// under dir, keeping every other byte and the number of lines.
-func rewriteIncludes(data []byte, dir string, t Tree) []byte {
+// under dir, keeping every other byte and the number of lines. The copy
+// comes as pieces: the spans of data between the Include lines, not
+// copied, and each Include line rewritten. Only lines that may be an
+// Include are parsed (a line is tokenized alone as in the whole file; a
+// byte-order mark counts only on the first).
+func rewriteIncludes(data []byte, dir string, t Tree) pieces {
+	var out pieces
+	done := 0 // data[:done] is in out
+	for at := 0; at < len(data); {
+		end := len(data)
+		if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
+			end = at + i + 1
+		}
+		if mayInclude(data[at:end], at == 0) {
+			f := sshconf.Parse(data[at:end])
+			if l := f.Lines[0]; l.Is("Include") && l.Err() == nil {
+				f.SetValue(0, includeInCopy(l, dir, t))
+				out = append(out, data[done:at], []byte(f.Lines[0].Raw))
+				done = end
+			}
+		}
+		at = end
+	}
+	return append(out, data[done:])
+}
+
+// pieces are a file's bytes in pieces, written one after the other.
+type pieces [][]byte
+
+func (ps pieces) WriteTo(w io.Writer) (int64, error) {
+	n := int64(0)
+	for _, p := range ps {
+		k, err := w.Write(p)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// mayInclude reports whether a line's first word could be "Include" in
+// any case: the lines rewriteIncludes parses.
+func mayInclude(line []byte, first bool) bool {
+	p := 0
+	if first && bytes.HasPrefix(line, []byte("\uFEFF")) {
+		p = len("\uFEFF")
+	}
+	for p < len(line) && (line[p] == ' ' || line[p] == '\t' || line[p] == '\r') {
+		p++
+	}
+	return len(line)-p >= len("include") && bytes.EqualFold(line[p:p+len("include")], []byte("include"))
+}
+
+// includeInCopy is the value of Include line l in the copy under dir.
+func includeInCopy(l *sshconf.Line, dir string, t Tree) string {
 	anchor := t.Anchor
 	if anchor == "" {
 		anchor = "/etc/ssh"
 	}
-	f := sshconf.Parse(data)
-	changed := false
-	for i, l := range f.Lines {
-		if !l.Is("Include") || l.Err() != nil {
+	var args []string
+	for _, a := range l.Args() {
+		p := a
+		switch {
+		case strings.HasPrefix(a, "~/") && t.Home != "":
+			p = filepath.Join(t.Home, a[2:]) // already on disk: no --root below
+		case strings.HasPrefix(a, "~"):
+			args = append(args, quote(a)) // sshd leaves these alone too
+			continue
+		case !strings.HasPrefix(p, "/") && !filepath.IsAbs(p):
+			p = filepath.Join(anchor, p)
+			if t.Anchor == "" && t.Root != "" && t.Root != "/" {
+				p = filepath.Join(t.Root, p)
+			}
+		default:
+			if t.Root != "" && t.Root != "/" {
+				p = filepath.Join(t.Root, p)
+			}
+		}
+		if _, ok := t.Files[p]; !ok && !strings.ContainsAny(a, "*?[") {
+			// A file that is not in the set does not exist: it
+			// matches nothing in the copy either, so it is left out
+			// (a line naming it 60,000 times would otherwise make
+			// ssh parse megabytes of copy paths).
 			continue
 		}
-		var args []string
-		for _, a := range l.Args() {
-			p := a
-			switch {
-			case strings.HasPrefix(a, "~/") && t.Home != "":
-				p = filepath.Join(t.Home, a[2:]) // already on disk: no --root below
-			case strings.HasPrefix(a, "~"):
-				args = append(args, quote(a)) // sshd leaves these alone too
-				continue
-			case !strings.HasPrefix(p, "/") && !filepath.IsAbs(p):
-				p = filepath.Join(anchor, p)
-				if t.Anchor == "" && t.Root != "" && t.Root != "/" {
-					p = filepath.Join(t.Root, p)
-				}
-			default:
-				if t.Root != "" && t.Root != "/" {
-					p = filepath.Join(t.Root, p)
-				}
-			}
-			if _, ok := t.Files[p]; !ok && !strings.ContainsAny(a, "*?[") {
-				// A file that is not in the set does not exist: it
-				// matches nothing in the copy either, so it is left out
-				// (a line naming it 60,000 times would otherwise make
-				// ssh parse megabytes of copy paths).
-				continue
-			}
-			args = append(args, quote(copyPath(dir, p)))
-		}
-		if len(args) == 0 {
-			args = []string{quote(copyPath(dir, "/nonexistent"))} // Include needs an argument
-		}
-		f.SetValue(i, strings.Join(args, " "))
-		changed = true
+		args = append(args, quote(copyPath(dir, p)))
 	}
-	if !changed {
-		return data
+	if len(args) == 0 {
+		args = []string{quote(copyPath(dir, "/nonexistent"))} // Include needs an argument
 	}
-	return f.Bytes()
+	return strings.Join(args, " ")
 }
 
 func quote(s string) string {
