@@ -2,6 +2,7 @@ package placement
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -362,7 +363,10 @@ func disableClient(s Scope, keys []string, all bool) *Plan {
 	}
 	p.undo(occ, all)
 	p.finish(nil)
-	p.settle(r, len(p.Changed()) > 0, keys)
+	// Every line undo takes out is a Change, but for the stale markers of
+	// lines edited since (kept, KeptEdited).
+	trims := len(p.Changes) > 0 || slices.ContainsFunc(p.Kept, func(k Kept) bool { return k.Why == KeptEdited })
+	p.settle(r, trims, keys)
 	return p
 }
 

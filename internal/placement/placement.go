@@ -243,13 +243,13 @@ func (p *Plan) settle(r *resolve.Result, trims bool, keys []string) {
 // took lines out of an evaluation that was not complete (positions
 // moved) or put back lines other than keep-alives.
 //
-// For a host-independent walk it is the same for any host: the same
-// files and lines are read, and each Match exec is reported whether or
-// not its block applies. Taking out keep-alive lines, markers and the
-// headers and "Match all" keepalive added can only shorten such a walk.
+// For a walk that does not depend on the host (resolve.Result.
+// HostDependent) the answer is the same for any host. Taking out
+// keep-alive lines, markers and the headers and "Match all" keepalive
+// added can only shorten such a walk.
 func (p *Plan) Completeness() (stopped *resolve.Problem, incomplete []resolve.Problem, known bool) {
 	r := p.walk
-	if r == nil || p.remarked || !hostFree(p.Files) {
+	if r == nil || p.remarked || r.HostDependent {
 		return nil, nil, false
 	}
 	if !p.trimmed {
@@ -264,42 +264,4 @@ func (p *Plan) Completeness() (stopped *resolve.Problem, incomplete []resolve.Pr
 		}
 	}
 	return nil, nil, true
-}
-
-// hostFree reports whether evaluating the files walks the same lines
-// whatever the host (see Completeness).
-func hostFree(files map[string]*sshconf.File) bool {
-	for _, f := range files {
-		for _, l := range f.Lines {
-			if l.Kind != sshconf.Directive {
-				continue
-			}
-			switch key := l.Key(); len(key) {
-			case len("Include"):
-				if strings.EqualFold(key, "Include") && strings.Contains(l.Raw, "%") {
-					return false
-				}
-			case len("Match"):
-				if strings.EqualFold(key, "Match") && (containsFold(l.Raw, "final") || containsFold(l.Raw, "canonical")) {
-					return false
-				}
-			case len("CanonicalizeHostname"):
-				if strings.EqualFold(key, "CanonicalizeHostname") {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
-// containsFold reports whether s contains the lower-case ASCII word sub,
-// in any case.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }

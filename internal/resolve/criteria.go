@@ -92,6 +92,7 @@ func (w *walker) match(f *sshconf.File, path string, i int, l *sshconf.Line) Sta
 			}
 			return min(result, stateOf(!c.Neg))
 		case "canonical", "final":
+			w.byHost()
 			if c.Attr == "final" {
 				w.wantFinal = true
 			}

@@ -53,6 +53,7 @@ func (w *walker) expandInclude(pos, arg string) (string, bool) {
 			return "", false
 		}
 		i++
+		w.byHost()
 		v, known, computed := w.token(arg[i])
 		if !known {
 			w.problem(pos, "Include %s: unknown token %%%c; ssh exits on it (write %%%% for a '%%')", arg, arg[i])

@@ -88,6 +88,13 @@ type Result struct {
 	// evaluation is complete. Running ssh -G on an incomplete config may
 	// run a command: see Complete.
 	Incomplete []Problem
+	// HostDependent says that the lines walked, and so Stopped and
+	// Incomplete, may differ for another host: an Include expanded a
+	// %-token, or a CanonicalizeHostname or Match canonical/final line
+	// was met (ssh's final pass). Otherwise every host walks the same
+	// lines and files: Match exec is reported whether or not its block
+	// applies.
+	HostDependent bool
 	// Version is the OpenSSH release the evaluation followed, when some
 	// line depended on it (nil when none did: Options.Version was not
 	// asked).
@@ -422,6 +429,14 @@ func (w *walker) incomplete(pos, format string, args ...any) {
 	w.res.Incomplete = append(w.res.Incomplete, p)
 }
 
+// byHost records that the lines walked may depend on the host
+// (Result.HostDependent).
+func (w *walker) byHost() {
+	if w.res != nil {
+		w.res.HostDependent = true
+	}
+}
+
 func (w *walker) problem(pos, format string, args ...any) {
 	if w.pass != 1 || w.res == nil {
 		return
@@ -624,6 +639,9 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		case key == "include":
 			w.include(linePos(path, i), l, user, depth, active, limit, header)
 		default:
+			if key == "canonicalizehostname" {
+				w.byHost() // its value for the host may bring the final pass
+			}
 			if sp.record {
 				w.res.Occurrences = append(w.res.Occurrences, Occurrence{
 					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
