@@ -242,11 +242,13 @@ func (c *Config) current(p *placement.Plan) error {
 // the usual case the program runs once.
 func (c *Config) candidate(p *placement.Plan, changed []string) error {
 	cand := make(map[string][]byte, len(p.Files))
-	for path := range p.Files {
-		cand[path] = []byte(p.Orig[path])
-	}
 	for _, path := range changed {
 		cand[path] = p.Files[path].Bytes()
+	}
+	for path := range p.Files {
+		if _, ok := cand[path]; !ok {
+			cand[path] = []byte(p.Orig[path])
+		}
 	}
 	err := c.Validator.Candidate(tree(p, c.Scope, cand))
 	if err == nil {
