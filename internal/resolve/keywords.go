@@ -34,6 +34,34 @@ type spelling struct {
 }
 
 func (w *walker) spelling(key string) *spelling {
+	// A small table in front of the map: most lines of a large config use
+	// one of a few spellings, and comparing one string is cheaper than
+	// hashing it.
+	slot := &w.recent[spellingSlot(key)]
+	if slot.sp != nil && slot.key == key {
+		return slot.sp
+	}
+	sp := w.lookupSpelling(key)
+	slot.key, slot.sp = key, sp
+	return sp
+}
+
+// recentSpellings is the table in front of walker.spellings.
+type recentSpellings [64]struct {
+	key string
+	sp  *spelling
+}
+
+// spellingSlot picks a keyword's slot from its length and its first and
+// last bytes, which set apart the keywords of a typical config.
+func spellingSlot(key string) int {
+	if key == "" {
+		return 0
+	}
+	return (len(key)*7 + int(key[0]|0x20)*3 + int(key[len(key)-1]|0x20)) & 63
+}
+
+func (w *walker) lookupSpelling(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}

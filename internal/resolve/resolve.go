@@ -354,7 +354,8 @@ type walker struct {
 	globs     map[string]globResult
 	keys      map[string]bool // Options.Keys, canonical; nil for all
 	spellings map[string]*spelling
-	lastHN    string // hostName's input and output, see skipTo
+	recent    recentSpellings // see spelling
+	lastHN    string          // hostName's input and output, see skipTo
 	lastMatch string
 	hnIn      string // the HostName value hostName expanded last, and the result
 	hnOut     string

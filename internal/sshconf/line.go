@@ -15,23 +15,49 @@ const (
 // included; the methods return what OpenSSH's tokenizer sees in it.
 //
 // A generated config has hundreds of thousands of lines, so a Line holds
-// nothing but Raw (a substring of the parsed text, not a copy) and byte
-// offsets into it: the keyword, the arguments and the error are cut out
-// of Raw when asked for (40 bytes a line, against 96 when they were
-// fields; fewer pointers for the garbage collector to follow).
+// nothing but Raw (a substring of the parsed text, not a copy), three
+// byte offsets into it and two bytes of flags: the keyword, the arguments
+// and the error are cut out of Raw when asked for (32 bytes a line,
+// against 96 when they were fields; fewer pointers for the garbage
+// collector to follow).
 type Line struct {
 	Raw string // exact bytes including the line ending
 
-	// Byte offsets into Raw: the keyword, and the span from the first
-	// argument to the end of the last one (a trailing comment lies after).
-	keyStart, keyEnd offset
-	argStart, argEnd offset
+	// Byte offsets into Raw: the end of the keyword (it starts after the
+	// indentation), and the span from the first argument to the end of
+	// the last one (a trailing comment lies after).
+	keyEnd, argStart, argEnd offset
 
-	Kind Kind
-	err  lineErr
-	// plain is set when the arguments hold no quote or backslash: they
-	// are Raw's blank-separated fields, with nothing to unescape.
-	plain bool
+	Kind  Kind
+	flags flags
+}
+
+// flags hold what else the parser found: what OpenSSH would object to,
+// whether the arguments are plain (no quote or backslash: Raw's
+// blank-separated fields, nothing to unescape), and whether the line
+// starts with the file's byte-order mark.
+type flags uint8
+
+const (
+	errMask   flags = 3 // a lineErr
+	plainFlag flags = 1 << 2
+	bomFlag   flags = 1 << 3
+)
+
+func (l *Line) lineErr() lineErr { return lineErr(l.flags & errMask) }
+func (l *Line) plain() bool      { return l.flags&plainFlag != 0 }
+
+// keyStart returns the offset of the keyword: after the byte-order mark
+// of the file's first line and the indentation.
+func (l *Line) keyStart() offset {
+	p := 0
+	if l.flags&bomFlag != 0 {
+		p = len(bom)
+	}
+	for p < int(l.keyEnd) && isSpace(l.Raw[p]) {
+		p++
+	}
+	return offset(p)
 }
 
 // offset is a byte offset into a line (Parse's input is far below 2 GiB).
@@ -48,7 +74,12 @@ const (
 
 // Key returns the keyword as written (case kept), or "" for a line that is
 // not a directive.
-func (l *Line) Key() string { return l.Raw[l.keyStart:l.keyEnd] }
+func (l *Line) Key() string {
+	if l.Kind != Directive {
+		return ""
+	}
+	return l.Raw[l.keyStart():l.keyEnd]
+}
 
 // Args returns the arguments with quotes and escapes removed, before any
 // trailing comment; nil when there are none. Each call splits them anew:
@@ -57,7 +88,7 @@ func (l *Line) Args() []string {
 	if l.Kind != Directive || l.argEnd <= l.argStart {
 		return nil
 	}
-	if l.plain {
+	if l.plain() {
 		return fields(l.Raw[l.argStart:l.argEnd])
 	}
 	args, _, _ := splitArgs(l.Raw, int(l.argStart), int(l.argEnd), nil)
@@ -74,7 +105,7 @@ type ArgIter struct {
 
 // Iter returns an iterator over the arguments.
 func (l *Line) Iter() ArgIter {
-	if l.plain {
+	if l.plain() {
 		return ArgIter{rest: l.Raw[l.argStart:l.argEnd]}
 	}
 	return ArgIter{list: l.Args()}
@@ -109,7 +140,7 @@ func (l *Line) NArg() int {
 	if l.Kind != Directive || l.argEnd <= l.argStart {
 		return 0
 	}
-	if l.plain {
+	if l.plain() {
 		return countFields(l.Raw[l.argStart:l.argEnd])
 	}
 	return len(l.Args())
@@ -117,7 +148,7 @@ func (l *Line) NArg() int {
 
 // Arg0 returns the first argument, or "" when there is none.
 func (l *Line) Arg0() string {
-	if l.plain && l.argEnd > l.argStart {
+	if l.plain() && l.argEnd > l.argStart {
 		s := l.Raw[l.argStart:l.argEnd]
 		if i := strings.IndexAny(s, " \t"); i >= 0 {
 			return s[:i]
@@ -133,7 +164,7 @@ func (l *Line) Arg0() string {
 // Err returns what OpenSSH would object to (unbalanced quotes, no
 // argument), or nil. The line is kept as it is either way.
 func (l *Line) Err() error {
-	switch l.err {
+	switch l.lineErr() {
 	case noArgument:
 		return errNoArgument
 	case badQuotes:
@@ -153,7 +184,7 @@ func (l *Line) Is(key string) bool {
 
 // Value returns the arguments joined by single spaces.
 func (l *Line) Value() string {
-	if l.plain {
+	if l.plain() {
 		s := l.Raw[l.argStart:l.argEnd]
 		if !strings.Contains(s, "  ") && !strings.ContainsRune(s, '\t') {
 			return s // already single-spaced: no copy

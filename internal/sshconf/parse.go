@@ -33,16 +33,46 @@ func ParseString(s string) *File {
 	}
 	lines := make([]Line, n)
 	f.Lines = make([]*Line, n)
+	nul := strings.IndexByte(s, 0) >= 0 // looked for in each line only if there is one
+	if len(s) < parallelFrom {
+		parseLines(s, lines, f.Lines, 0, nul)
+		return f
+	}
+	// A large file is parsed in two halves at once, cut at a line break:
+	// lines do not depend on each other, and the machine's other core
+	// would otherwise wait.
+	mid := strings.IndexByte(s[len(s)/2:], '\n') + len(s)/2 + 1
+	if mid == len(s)/2 || mid >= len(s) {
+		parseLines(s, lines, f.Lines, 0, nul)
+		return f
+	}
+	first := strings.Count(s[:mid], "\n")
+	done := make(chan struct{})
+	go func() {
+		parseLines(s[mid:], lines[first:], f.Lines[first:], first, nul)
+		close(done)
+	}()
+	parseLines(s[:mid], lines[:first], f.Lines[:first], 0, nul)
+	<-done
+	return f
+}
+
+// parallelFrom is the size from which ParseString uses two goroutines:
+// below it, starting one costs more than it saves.
+const parallelFrom = 256 << 10
+
+// parseLines parses s, which holds exactly len(lines) lines, the first of
+// them line index first of the file, into lines and ptrs.
+func parseLines(s string, lines []Line, ptrs []*Line, first int, nul bool) {
 	for i := range lines {
 		k := strings.IndexByte(s, '\n') + 1
 		if k == 0 {
 			k = len(s)
 		}
-		parseInto(&lines[i], s[:k], i == 0)
-		f.Lines[i] = &lines[i]
+		parseInto(&lines[i], s[:k], first+i == 0, nul)
+		ptrs[i] = &lines[i]
 		s = s[k:]
 	}
-	return f
 }
 
 // Bytes prints the file. An unedited File prints exactly what was parsed.
@@ -92,23 +122,27 @@ var (
 // OpenSSH, but we parse past it so a file that has one can still be edited.
 func parseLine(raw string, first bool) *Line {
 	l := &Line{}
-	parseInto(l, raw, first)
+	parseInto(l, raw, first, true)
 	return l
 }
 
 // parseInto tokenizes raw into *l. It finds where the keyword and the
 // arguments are and whether OpenSSH would object, without copying or
-// splitting anything: Line's methods cut those out when asked.
-func parseInto(l *Line, raw string, first bool) {
+// splitting anything: Line's methods cut those out when asked. nul says
+// whether raw may hold a NUL byte.
+func parseInto(l *Line, raw string, first, nul bool) {
 	*l = Line{Raw: raw}
 	start := 0
 	if first && strings.HasPrefix(raw, bom) {
 		start = len(bom)
+		l.flags |= bomFlag
 	}
 	end := len(raw)
 	// OpenSSH reads C strings: a NUL byte ends the line.
-	if i := strings.IndexByte(raw[start:], 0); i >= 0 {
-		end = start + i
+	if nul {
+		if i := strings.IndexByte(raw[start:], 0); i >= 0 {
+			end = start + i
+		}
 	}
 	for end > start && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
 		end--
@@ -126,15 +160,15 @@ func parseInto(l *Line, raw string, first bool) {
 		return
 	}
 	l.Kind = Directive
-	l.keyStart = offset(p)
+	keyStart := p
 	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
 		p++
 	}
 	l.keyEnd = offset(p)
-	if l.keyEnd == l.keyStart { // a line starting with '=' or a quote: nothing OpenSSH accepts
+	if p == keyStart { // a line starting with '=' or a quote: nothing OpenSSH accepts
 		l.keyEnd = offset(end) // the whole line is its "keyword"
 		l.argStart, l.argEnd = offset(end), offset(end)
-		l.err = noArgument
+		l.flags |= flags(noArgument)
 		return
 	}
 	p = skipSpace(raw, p, end)
@@ -143,16 +177,19 @@ func parseInto(l *Line, raw string, first bool) {
 	}
 	l.argStart, l.argEnd = offset(p), offset(p)
 	if p == end {
-		l.err = noArgument
+		l.flags |= flags(noArgument)
 		return
 	}
 	n, argEnd, plain, err := scanArgs(raw, p, end)
-	l.argEnd, l.plain = offset(argEnd), plain
+	l.argEnd = offset(argEnd)
+	if plain {
+		l.flags |= plainFlag
+	}
 	switch {
 	case err != nil:
-		l.err = badQuotes
+		l.flags |= flags(badQuotes)
 	case n == 0:
-		l.err = noArgument // only a comment after the keyword
+		l.flags |= flags(noArgument) // only a comment after the keyword
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
@@ -81,5 +82,13 @@ func TestBlocks(t *testing.T) {
 	}
 	if f.LastDirective(b[1]) != 2 {
 		t.Errorf("LastDirective(Host a) = %d, want 2", f.LastDirective(b[1]))
+	}
+}
+
+// TestLineSize keeps a Line small: a generated config has hundreds of
+// thousands, and the tree's size is most of keepalive's memory.
+func TestLineSize(t *testing.T) {
+	if n := unsafe.Sizeof(Line{}); n > 32 {
+		t.Errorf("a Line takes %d bytes, more than 32", n)
 	}
 }
