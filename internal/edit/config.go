@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"strings"
 
@@ -116,7 +117,7 @@ func (c *Config) Run() (*Result, error) {
 	if c.Validator != nil && (len(changed) == 0 || len(p.Shadowed) > 0) {
 		// Nothing to write, or nothing will be: what matters is whether
 		// the program already rejects the configuration as it is.
-		if err := c.current(p); err != nil {
+		if err := c.current(p, changed); err != nil {
 			return nil, err
 		}
 	}
@@ -224,14 +225,15 @@ func removeChecked(path, orig string, wo atomicfile.Options) error {
 }
 
 // current checks the configuration as it is on disk (the main file
-// missing: nothing to check).
-func (c *Config) current(p *placement.Plan) error {
+// missing: nothing to check): the plan's trees but for the files it
+// changed, parsed again as they were.
+func (c *Config) current(p *placement.Plan, changed []string) error {
 	if !fileExists(c.Scope.Main()) {
 		return nil
 	}
-	orig := make(map[string][]byte, len(p.Orig))
-	for path, data := range p.Orig {
-		orig[path] = []byte(data)
+	orig := maps.Clone(p.Files)
+	for _, path := range changed {
+		orig[path] = sshconf.ParseString(p.Orig[path])
 	}
 	return c.Validator.Current(tree(p, c.Scope, orig))
 }
@@ -241,20 +243,11 @@ func (c *Config) current(p *placement.Plan) error {
 // broken (reported as such, untouched) from one the edit would break; in
 // the usual case the program runs once.
 func (c *Config) candidate(p *placement.Plan, changed []string) error {
-	cand := make(map[string][]byte, len(p.Files))
-	for _, path := range changed {
-		cand[path] = p.Files[path].Bytes()
-	}
-	for path := range p.Files {
-		if _, ok := cand[path]; !ok {
-			cand[path] = []byte(p.Orig[path])
-		}
-	}
-	err := c.Validator.Candidate(tree(p, c.Scope, cand))
+	err := c.Validator.Candidate(tree(p, c.Scope, p.Files))
 	if err == nil {
 		return nil
 	}
-	if cur := c.current(p); cur != nil {
+	if cur := c.current(p, changed); cur != nil {
 		return cur
 	}
 	return err

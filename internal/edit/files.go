@@ -9,6 +9,7 @@ import (
 	"github.com/keepalive-ssh/keepalive/internal/openssh"
 	"github.com/keepalive-ssh/keepalive/internal/placement"
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 // maxConfigSize is the largest file resolve reads (resolve.maxFileSize).
@@ -148,9 +149,9 @@ func fileExists(path string) bool {
 
 // tree is the set of files a plan read, with the given contents, as the
 // OpenSSH program would read them.
-func tree(p *placement.Plan, sc placement.Scope, data map[string][]byte) openssh.Tree {
+func tree(p *placement.Plan, sc placement.Scope, data map[string]*sshconf.File) openssh.Tree {
 	main := sc.Main()
-	t := openssh.Tree{Main: main, Root: sc.Opts.FS.Root, Files: map[string][]byte{}}
+	t := openssh.Tree{Main: main, Root: sc.Opts.FS.Root, Files: map[string]*sshconf.File{}}
 	if !sc.Opts.Dialect.Server {
 		// ssh expands '~' from $HOME; a user config's relative Includes
 		// start from ~/.ssh, a system config's from /etc/ssh.
@@ -170,7 +171,7 @@ func tree(p *placement.Plan, sc placement.Scope, data map[string][]byte) openssh
 	for path, d := range t.Files {
 		// Files that do not exist yet stay out of the current set, and so
 		// does anything that is not a file (an Include of a directory).
-		if len(d) == 0 && path != main && !regularFile(path) {
+		if (d == nil || len(d.Lines) == 0) && path != main && !regularFile(path) {
 			delete(t.Files, path)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 	"github.com/keepalive-ssh/keepalive/internal/sshdtest"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
@@ -105,10 +106,10 @@ func TestServerCheckTree(t *testing.T) {
 	main := filepath.Join(etc, "sshd_config")
 	good := filepath.Join(etc, "sshd_config.d", "10-good.conf")
 	rel := filepath.Join(etc, "extra.conf")
-	tr := Tree{Main: main, Root: root, Files: map[string][]byte{
-		main: []byte("Include /etc/ssh/sshd_config.d/*.conf\r\nInclude extra.conf\r\nClientAliveInterval 1\r\n"),
-		good: []byte("ClientAliveInterval 42\n"),
-		rel:  []byte("ClientAliveCountMax 7\n"),
+	tr := Tree{Main: main, Root: root, Files: map[string]*sshconf.File{
+		main: sshconf.Parse([]byte("Include /etc/ssh/sshd_config.d/*.conf\r\nInclude extra.conf\r\nClientAliveInterval 1\r\n")),
+		good: sshconf.Parse([]byte("ClientAliveInterval 42\n")),
+		rel:  sshconf.Parse([]byte("ClientAliveCountMax 7\n")),
 	}}
 	if err := c.TestTree(tr); err != nil {
 		t.Fatalf("TestTree: %v", err)
@@ -121,7 +122,7 @@ func TestServerCheckTree(t *testing.T) {
 		t.Fatalf("DumpTree: %v, interval %q count %q; want the drop-in's 42 and extra.conf's 7", err, vals.Get("clientaliveinterval"), vals.Get("clientalivecountmax"))
 	}
 	bad := filepath.Join(etc, "sshd_config.d", "20-bad.conf")
-	tr.Files[bad] = []byte("# broken\nKexAlgorithms no-such-kex\n")
+	tr.Files[bad] = sshconf.Parse([]byte("# broken\nKexAlgorithms no-such-kex\n"))
 	err = c.TestTree(tr)
 	var rej *Rejected
 	if !errors.As(err, &rej) {

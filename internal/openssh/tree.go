@@ -1,7 +1,7 @@
 package openssh
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +14,11 @@ import (
 )
 
 // Tree is a configuration as it would be on disk: the main file and every
-// file it Includes, by path on disk, with candidate contents.
+// file it Includes, by path on disk, with candidate contents (parsed; nil
+// for an empty file).
 type Tree struct {
 	Main  string
-	Files map[string][]byte
+	Files map[string]*sshconf.File
 	// Root is --root: absolute config paths (Include /etc/ssh/...) live
 	// under it on disk.
 	Root string
@@ -90,7 +91,7 @@ func (c *Checker) mirror(t Tree) (main string, back *pathMap, err error) {
 	}
 	sort.Strings(paths[1:])
 	for _, path := range paths {
-		data, ok := t.Files[path]
+		f, ok := t.Files[path]
 		if !ok {
 			continue
 		}
@@ -100,7 +101,7 @@ func (c *Checker) mirror(t Tree) (main string, back *pathMap, err error) {
 		}
 		back.files[cp] = path
 		rel, _ := filepath.Rel(c.scratch.Dir(), cp)
-		if err := c.scratch.WriteFrom(rel, rewriteIncludes(data, dir, t)); err != nil {
+		if err := c.scratch.WriteFrom(rel, rewriteIncludes(f, dir, t)); err != nil {
 			return "", nil, fmt.Errorf("prepare the check with %s: %w", filepath.Base(c.Bin), err)
 		}
 	}
@@ -122,58 +123,39 @@ func copyPath(dir, path string) string {
 }
 
 // rewriteIncludes points every Include argument of a file into the copy
-// under dir, keeping every other byte and the number of lines. The copy
-// comes as pieces: the spans of data between the Include lines, not
-// copied, and each Include line rewritten. Only lines that may be an
-// Include are parsed (a line is tokenized alone as in the whole file; a
-// byte-order mark counts only on the first).
-func rewriteIncludes(data []byte, dir string, t Tree) pieces {
-	var out pieces
-	done := 0 // data[:done] is in out
-	for at := 0; at < len(data); {
-		end := len(data)
-		if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
-			end = at + i + 1
-		}
-		if mayInclude(data[at:end], at == 0) {
-			f := sshconf.Parse(data[at:end])
-			if l := f.Lines[0]; l.Is("Include") && l.Err() == nil {
-				f.SetValue(0, includeInCopy(l, dir, t))
-				out = append(out, data[done:at], []byte(f.Lines[0].Raw))
-				done = end
-			}
-		}
-		at = end
-	}
-	return append(out, data[done:])
+// under dir, keeping every other byte and the number of lines: it writes
+// f's lines, each Include line rewritten, without changing f.
+func rewriteIncludes(f *sshconf.File, dir string, t Tree) copied {
+	return copied{f, dir, t}
 }
 
-// pieces are a file's bytes in pieces, written one after the other.
-type pieces [][]byte
+// copied is a file as it goes into the copy (rewriteIncludes).
+type copied struct {
+	f   *sshconf.File
+	dir string
+	t   Tree
+}
 
-func (ps pieces) WriteTo(w io.Writer) (int64, error) {
+func (c copied) WriteTo(w io.Writer) (int64, error) {
+	if c.f == nil {
+		return 0, nil
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
 	n := int64(0)
-	for _, p := range ps {
-		k, err := w.Write(p)
+	for _, l := range c.f.Lines {
+		raw := l.Raw
+		if l.Is("Include") && l.Err() == nil {
+			one := &sshconf.File{Lines: []*sshconf.Line{l}}
+			one.SetValue(0, includeInCopy(l, c.dir, c.t)) // replaces one's line, not f's
+			raw = one.Lines[0].Raw
+		}
+		k, err := bw.WriteString(raw)
 		n += int64(k)
 		if err != nil {
 			return n, err
 		}
 	}
-	return n, nil
-}
-
-// mayInclude reports whether a line's first word could be "Include" in
-// any case: the lines rewriteIncludes parses.
-func mayInclude(line []byte, first bool) bool {
-	p := 0
-	if first && bytes.HasPrefix(line, []byte("\uFEFF")) {
-		p = len("\uFEFF")
-	}
-	for p < len(line) && (line[p] == ' ' || line[p] == '\t' || line[p] == '\r') {
-		p++
-	}
-	return len(line)-p >= len("include") && bytes.EqualFold(line[p:p+len("include")], []byte("include"))
+	return n, bw.Flush()
 }
 
 // includeInCopy is the value of Include line l in the copy under dir.
@@ -271,7 +253,11 @@ func findQuoted(t Tree, msg string) (string, int) {
 	}
 	sort.Strings(rest)
 	for _, path := range append([]string{t.Main}, rest...) {
-		for i, l := range sshconf.Parse(t.Files[path]).Lines {
+		f := t.Files[path]
+		if f == nil {
+			continue
+		}
+		for i, l := range f.Lines {
 			if l.Kind == sshconf.Directive && strings.Contains(l.Value(), m[1]) {
 				return path, i + 1
 			}
