@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -55,6 +56,9 @@ func TestCompletenessAgrees(t *testing.T) {
 			sc := clientScope(t, host, config, extra)
 			check := func(what string, p *Plan) {
 				t.Helper()
+				if got, want := p.Changed(), p.compare(); !slices.Equal(got, want) {
+					t.Errorf("%s, Host %s, %s: Changed() = %q, but %q differ from what was read", name, host, what, got, want)
+				}
 				stop, incomplete, ok := p.Completeness()
 				if !ok {
 					return

@@ -82,6 +82,10 @@ type Plan struct {
 	trimmed  bool
 	keys     []string
 	remarked bool
+	// untouched says that no line changed since the files were read
+	// (settle knows it from the plan's Changes), so Changed need not
+	// compare every file.
+	untouched bool
 }
 
 // Shadow says that Key's new value does not take effect because of By.
@@ -96,6 +100,14 @@ func (s Shadow) Error() string {
 
 // Changed returns the paths whose bytes the plan changes, in read order.
 func (p *Plan) Changed() []string {
+	if p.untouched {
+		return nil
+	}
+	return p.compare()
+}
+
+// compare returns the paths whose bytes differ from those read.
+func (p *Plan) compare() []string {
 	var out []string
 	for _, path := range p.Order {
 		if !printsAs(p.Files[path], p.Orig[path]) {
@@ -229,8 +241,13 @@ func (p *Plan) markCreated() {
 // settle records r, an evaluation of the trees as they are now, for
 // Completeness; after trims (disable took lines out since r, restoring at
 // most lines of keys).
+//
+// Every line a client plan changes is recorded in Changes (enable) or is
+// a Change or a stale marker taken out (disable, trims): without them and
+// without markCreated's lines, the files are as read.
 func (p *Plan) settle(r *resolve.Result, trims bool, keys []string) {
 	p.walk, p.trimmed, p.keys = r, trims, keys
+	p.untouched = len(p.Changes) == 0 && !trims && !p.remarked
 }
 
 // Completeness tells, without evaluating the edited trees again, what such
