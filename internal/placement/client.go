@@ -221,12 +221,29 @@ func (s *Scope) insertPoint(p *Plan, sibling *placed, newBlock bool) (*sshconf.F
 		}
 		return f, 0
 	}
-	for _, b := range f.Blocks() {
-		if h := b.Header; !newBlock && h != nil && h.Is("Host") && h.NArg() == 1 && h.Arg0() == s.Host && reusable(b) {
-			return f, f.LastDirective(b) + 1
+	if newBlock {
+		return f, 0
+	}
+	for i := nextHeader(f, 0); i >= 0; i = nextHeader(f, i+1) {
+		if h := f.Lines[i]; h.Is("Host") && h.NArg() == 1 && h.Arg0() == s.Host {
+			if b := f.BlockOf(i); reusable(b) {
+				return f, f.LastDirective(b) + 1
+			}
 		}
 	}
 	return f, 0
+}
+
+// nextHeader returns the index of the first block header of f from line i
+// on, or -1: the blocks one by one, without listing them all (a generated
+// config has a hundred thousand).
+func nextHeader(f *sshconf.File, i int) int {
+	for ; i < len(f.Lines); i++ {
+		if sshconf.IsHeader(f.Lines[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // reusable reports whether new lines may go into an existing block. A
@@ -255,8 +272,8 @@ func (s *Scope) newBlock(p *Plan, f *sshconf.File) int {
 		return insertMarked(f, at, "Host *", m) + 1
 	}
 	at := len(f.Lines)
-	if blocks := f.Blocks(); len(blocks) > 1 {
-		at = attachedComments(f, blocks[1].Start)
+	if first := nextHeader(f, 0); first >= 0 {
+		at = attachedComments(f, first)
 	}
 	m := Marker{}
 	if blank && at < len(f.Lines) {
@@ -281,8 +298,8 @@ func attachedComments(f *sshconf.File, i int) int {
 // usesBlankLines reports whether f separates a block from what precedes
 // it with a blank line (above the block's comments, if any).
 func usesBlankLines(f *sshconf.File) bool {
-	for _, b := range f.Blocks()[1:] {
-		if at := attachedComments(f, b.Start); at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
+	for i := nextHeader(f, 0); i >= 0; i = nextHeader(f, i+1) {
+		if at := attachedComments(f, i); at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
 			return true
 		}
 	}
