@@ -19,11 +19,11 @@ import (
 // still shadow it, the block goes above those lines instead, and a
 // "Match all" after it keeps them applying to every host.
 func Enable(s Scope, settings []Setting) *Plan {
-	p := enable(s, settings, false)
+	p := enable(s, settings, false, false)
 	if len(p.Shadowed) > 0 && !s.general() {
 		// The host's existing block comes after a general one that sets
 		// the value first: a new block ahead of every block.
-		if q := enable(s, settings, true); len(q.Shadowed) == 0 {
+		if q := enable(s, settings, true, false); len(q.Shadowed) == 0 {
 			return q
 		}
 		if q := enableAboveLeading(s, settings); q != nil && len(q.Shadowed) == 0 {
@@ -101,23 +101,35 @@ func keysOf(settings []Setting) []string {
 }
 
 // enable places the settings; newBlock ignores an existing block for the
-// host and makes one ahead of every block.
-func enable(s Scope, settings []Setting, newBlock bool) *Plan {
+// host and makes one ahead of every block. eager evaluates the trees
+// again after each edit (see found).
+func enable(s Scope, settings []Setting, newBlock, eager bool) *Plan {
+	scope := s
 	s.Opts.Host = ProbeHost(s.Host)
 	s.Opts.Keys = keysOf(settings) // a large config has many other keys
 	p := newPlan(&s)
-	// r is always the evaluation of the trees as they are now: taken
-	// again after each edit, and only then.
+	// r is the evaluation of the trees as they are now: taken again after
+	// each edit, and only then; nil when an edit made it stale. Between
+	// inserts, later settings' directives are taken from before (see
+	// found) rather than from an evaluation of their own.
 	r := p.unedited
+	var before map[string]found
+	skipped := false
 	var sibling *placed
 	keptFirst := false
 	var applied []Setting // the settings not kept as they were
 	for k, set := range settings {
-		if r == nil {
-			r = p.resolve(&s)
-		}
 		key := s.Opts.Dialect.Canon(set.Key)
-		eff, ok := r.Effective(key)
+		var eff resolve.Occurrence
+		var ok bool
+		if fd, has := before[key]; r == nil && has && fd.relocate() {
+			eff, ok, skipped = fd.o, fd.ok, true
+		} else {
+			if r == nil {
+				r = p.resolve(&s)
+			}
+			eff, ok = r.Effective(key)
+		}
 		if set.Default {
 			if ok && !(isInterval(key) && isOff(eff.Line().Value())) {
 				if eff.Line().Value() != set.Value { // else simply already set
@@ -146,11 +158,26 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 			if eff.Line().Value() != set.Value {
 				i = setMarked(f, i, set.Value)
 				p.record(f, f.Lines[i], Change{Was: was})
-				r = nil
+				r, before = nil, nil
 			}
 			sibling = &placed{f, f.Lines[i]}
 			continue
 		}
+		switch {
+		case eager || !keepAliveKey(key):
+			before = nil
+		case r != nil: // what the later settings find now
+			before = map[string]found{}
+			for _, later := range settings[k+1:] {
+				lk := s.Opts.Dialect.Canon(later.Key)
+				fd := found{}
+				if fd.o, fd.ok = r.Effective(lk); fd.ok {
+					fd.l = fd.o.Line()
+				}
+				before[lk] = fd
+			}
+		}
+		delete(before, key) // a later setting of this key may find this line
 		f, at := s.insertPoint(p, sibling, newBlock)
 		b := f.BlockOf(max(at-1, 0))
 		if at == 0 {
@@ -160,10 +187,18 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 		i := insertMarked(f, at, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
 		p.record(f, f.Lines[i], Change{Was: was})
 		sibling = &placed{f, f.Lines[i]}
-		r = p.resolve(&s)
+		r = nil
+		if before == nil {
+			r = p.resolve(&s)
+		}
 	}
 	if r == nil {
 		r = p.resolve(&s)
+	}
+	if skipped && r.Stopped != nil {
+		// The evaluations skipped might have stopped earlier: made again,
+		// as they would have.
+		return enable(scope, settings, newBlock, true)
 	}
 	p.checkResult(&s, applied, r)
 	if s.general() && len(p.Shadowed) == 0 {
@@ -172,6 +207,45 @@ func enable(s Scope, settings []Setting, newBlock bool) *Plan {
 	p.finish(r)
 	p.settle(r, false, nil)
 	return p
+}
+
+// found is the directive an evaluation found in effect for a key (ok
+// false: none), with its line, kept across inserts so that the next
+// setting needs no evaluation of its own. That holds because what enable
+// inserts (a keep-alive directive, which no Host or Match line reads, its
+// marker, and a header with no directive after it in its block: "Host *"
+// at the end of the file, "Host P" above the first block's comments)
+// changes no other keyword's evaluation; the directive found has only
+// moved down by the lines inserted above it. An evaluation after the
+// last edit is always made: if it stopped (Include loops), the skipped
+// ones might have stopped before, and the plan is made again evaluating
+// after each edit.
+type found struct {
+	o  resolve.Occurrence
+	l  *sshconf.Line
+	ok bool
+}
+
+// relocate finds the line again after inserts, and reports false when it
+// is gone (Insert re-parses a last line that gains a line ending).
+func (fd *found) relocate() bool {
+	if !fd.ok {
+		return true
+	}
+	lines := fd.o.Doc.File.Lines
+	for j := fd.o.Index; j < len(lines); j++ {
+		if lines[j] == fd.l {
+			fd.o.Index = j
+			return true
+		}
+	}
+	return false
+}
+
+// keepAliveKey reports whether a canonical keyword is one enable sets for
+// the client, which the evaluation of Host and Match lines never reads.
+func keepAliveKey(key string) bool {
+	return key == "serveraliveinterval" || key == "serveralivecountmax"
 }
 
 // placed is a line an edit wrote or kept, by identity: indices move as

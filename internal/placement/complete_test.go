@@ -1,10 +1,12 @@
 package placement
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
@@ -98,6 +100,81 @@ func TestCompletenessAgrees(t *testing.T) {
 		sc := clientScope(t, "*", configs[name], extra)
 		if _, _, ok := Enable(sc, settings).Completeness(); ok {
 			t.Errorf("%s: Completeness answered for a walk that depends on the host", name)
+		}
+	}
+}
+
+// summary is what a plan shows and writes, for comparing two plans.
+func summary(p *Plan) string {
+	var b strings.Builder
+	for _, path := range p.Order {
+		fmt.Fprintf(&b, "== %s remove=%v\n%s\n-- %s\n", path, p.Remove[path], p.Files[path].Bytes(), p.Describe(path))
+	}
+	for _, c := range p.Changes {
+		fmt.Fprintf(&b, "change %s %q %q %s %q %v %v %v\n", c.Key, c.Value, c.Was, c.Path, c.Block, c.Removed, c.Restored, c.Others)
+	}
+	for _, k := range p.Kept {
+		fmt.Fprintf(&b, "kept %s %q %s %s\n", k.Key, k.Value, k.Pos, k.Why)
+	}
+	for _, x := range p.Pinned {
+		fmt.Fprintf(&b, "pinned %+v\n", x)
+	}
+	for _, sh := range p.Shadowed {
+		fmt.Fprintf(&b, "shadowed %s\n", sh.Error())
+	}
+	for _, o := range p.MayApply {
+		fmt.Fprintf(&b, "may apply %s %s", o.Pos(), o.Line().Raw)
+	}
+	fmt.Fprintf(&b, "notes %q\n", p.Notes(func(string) string { return "--flag" }))
+	return b.String()
+}
+
+// TestEnableSkipsNoEvaluationThatMatters: enable takes a later setting's
+// directive from the evaluation before its inserts rather than
+// evaluating again; the plan is the one evaluating after each edit makes,
+// for every host, new host, value and default, on tricky configs (none of
+// the keys set, set in Host *, in a host block, last line without a line
+// ending, Include loops) and the corpus.
+func TestEnableSkipsNoEvaluationThatMatters(t *testing.T) {
+	configs := map[string]string{
+		"empty":          "",
+		"plain":          "Host a\n  User x\n",
+		"no final EOL":   "Host a\n  User x\nHost *\n  ServerAliveCountMax 4",
+		"count in all":   "Host *\n  ServerAliveCountMax 3\n",
+		"count first":    "ServerAliveCountMax 5\nHost web\n  User w\n",
+		"interval first": "Host web\n  ServerAliveInterval 10\nHost *\n  User z\n",
+		"blank lines":    "# c\n\nHost web\n  User w\n\nHost b\n  ServerAliveCountMax 9\n",
+		"match exec":     "Host a\n  User x\nMatch exec \"true\"\n  ServerAliveCountMax 2\n",
+		"include":        "Include conf.d/*.conf\nHost web\n  User z\n",
+		"leading":        "ServerAliveInterval 0\nHost web\n  User q\n",
+		"loop":           "Include ~/.ssh/config ~/.ssh/config ~/.ssh/config ~/.ssh/config ~/.ssh/config ~/.ssh/config\nHost *\n  User a\n",
+		"crlf bom":       "\uFEFFHost web\r\n  User w\r\n",
+	}
+	extra := map[string]string{".ssh/conf.d/a.conf": "Host b\n  ServerAliveCountMax 7\n"}
+	for _, src := range testenv.CorpusFiles(t, "client") {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		configs["corpus/"+filepath.Base(src)] = string(data)
+	}
+	variants := [][]Setting{
+		{{Key: sshconf.ServerAliveInterval, Value: "60", Default: true}, {Key: sshconf.ServerAliveCountMax, Value: "2", Default: true}},
+		{{Key: sshconf.ServerAliveInterval, Value: "60"}, {Key: sshconf.ServerAliveCountMax, Value: "2", Default: true}},
+		{{Key: sshconf.ServerAliveInterval, Value: "30"}, {Key: sshconf.ServerAliveCountMax, Value: "6"}},
+	}
+	for name, config := range configs {
+		for _, host := range []string{"*", "web", "newhost"} {
+			sc := clientScope(t, host, config, extra)
+			for v, settings := range variants {
+				for _, newBlock := range []bool{false, true} {
+					lazy, eager := summary(enable(sc, settings, newBlock, false)), summary(enable(sc, settings, newBlock, true))
+					if lazy != eager {
+						t.Errorf("%s, Host %s, settings %d, newBlock %v: the plan differs from evaluating after each edit:\n%s\nwant\n%s",
+							name, host, v, newBlock, lazy, eager)
+					}
+				}
+			}
 		}
 	}
 }
