@@ -55,6 +55,9 @@ func TestCompletenessAgrees(t *testing.T) {
 	known := 0
 	for name, config := range configs {
 		for _, host := range []string{"*", "web"} {
+			if name == "loop" && host != "*" {
+				continue // each evaluation walks until it stops: once is enough
+			}
 			sc := clientScope(t, host, config, extra)
 			check := func(what string, p *Plan) {
 				t.Helper()
@@ -165,9 +168,18 @@ func TestEnableSkipsNoEvaluationThatMatters(t *testing.T) {
 	}
 	for name, config := range configs {
 		for _, host := range []string{"*", "web", "newhost"} {
+			if host == "web" && strings.HasPrefix(name, "corpus/") {
+				continue // the corpus has no host web: as newhost
+			}
 			sc := clientScope(t, host, config, extra)
 			for v, settings := range variants {
+				if name == "loop" && (host != "*" || v > 0) {
+					continue // each evaluation walks until it stops: once is enough
+				}
 				for _, newBlock := range []bool{false, true} {
+					if newBlock && (host == "*" || strings.HasPrefix(name, "corpus/")) {
+						continue // Host * goes last either way; the corpus is large
+					}
 					lazy, eager := summary(enable(sc, settings, newBlock, false)), summary(enable(sc, settings, newBlock, true))
 					if lazy != eager {
 						t.Errorf("%s, Host %s, settings %d, newBlock %v: the plan differs from evaluating after each edit:\n%s\nwant\n%s",
