@@ -38,7 +38,7 @@ func ReleaseIn(path string) (string, bool) {
 		return "", false
 	}
 	var release string
-	first := "" // MAJOR.MINOR of the first release string
+	first := ""        // MAJOR.MINOR of the first release string
 	off, total := 0, n // buf[off:off+n] holds the bytes read so far that are still looked at
 	for {
 		data := buf[:off+n]
