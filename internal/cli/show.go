@@ -107,7 +107,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		if path == "" {
 			continue
 		}
-		if _, err := fsys.ReadFile(path); err != nil {
+		if err := fsys.Readable(path); err != nil {
 			return withHint(fmt.Errorf("%s: %w", flag, err), "name an existing config file")
 		}
 	}
