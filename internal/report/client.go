@@ -257,20 +257,37 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 }
 
 // generalThenOther reports whether a general block (as isGeneral) comes
-// before another block in f.
+// before another block in f. It looks at every line of every file, so it
+// rules most out before sshconf.IsHeader and isGeneral decide: a header's
+// keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts with h or m,
+// a general header's first argument with '*', a or f (of the bytes, only
+// those fold to these letters).
 func generalThenOther(f *sshconf.File) bool {
 	general := false
 	for _, l := range f.Lines {
-		if !sshconf.IsHeader(l) {
+		if l.Kind != sshconf.Directive || len(l.Key) != 4 && len(l.Key) != 5 {
 			continue
 		}
-		if isGeneral(l) {
+		if c := l.Key[0] | 0x20; c != 'h' && c != 'm' && l.Key[0] < 0x80 || !sshconf.IsHeader(l) {
+			continue
+		}
+		if mayBeGeneral(l.Args) && isGeneral(l) {
 			general = true
 		} else if general {
 			return true
 		}
 	}
 	return false
+}
+
+// mayBeGeneral is false for header arguments isGeneral rejects by their
+// first byte.
+func mayBeGeneral(args []string) bool {
+	if len(args) == 0 || args[0] == "" {
+		return false
+	}
+	c := args[0][0]
+	return c == '*' || c|0x20 == 'a' || c|0x20 == 'f'
 }
 
 func isClientKey(k string) bool {
