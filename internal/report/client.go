@@ -195,7 +195,7 @@ func hostFor(h *sshconf.Line) string {
 	if h == nil || !h.Is("Host") {
 		return ""
 	}
-	for _, p := range h.Args {
+	for _, p := range h.Args() {
 		if !strings.HasPrefix(p, "!") && p != "*" {
 			return placement.ProbeHost(p)
 		}
@@ -223,9 +223,9 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 				if l.Kind != sshconf.Directive {
 					continue
 				}
-				if k := d.Canon(l.Key); isClientKey(k) && !keys[k] {
+				if k := d.Canon(l.Key()); isClientKey(k) && !keys[k] {
 					keys[k] = true
-					names = append(names, l.Key)
+					names = append(names, l.Key())
 				}
 			}
 			if len(keys) == 0 {
@@ -238,7 +238,7 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 				}
 				later = true
 				for i := lb.Start + 1; i < lb.End; i++ {
-					if l := doc.File.Lines[i]; l.Kind == sshconf.Directive && keys[d.Canon(l.Key)] {
+					if l := doc.File.Lines[i]; l.Kind == sshconf.Directive && keys[d.Canon(l.Key())] {
 						laterSets = true
 					}
 				}
@@ -265,13 +265,13 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 func generalThenOther(f *sshconf.File) bool {
 	general := false
 	for _, l := range f.Lines {
-		if l.Kind != sshconf.Directive || len(l.Key) != 4 && len(l.Key) != 5 {
+		if l.Kind != sshconf.Directive {
 			continue
 		}
-		if c := l.Key[0] | 0x20; c != 'h' && c != 'm' && l.Key[0] < 0x80 || !sshconf.IsHeader(l) {
+		if k := l.Key(); len(k) != 4 && len(k) != 5 || k[0]|0x20 != 'h' && k[0]|0x20 != 'm' && k[0] < 0x80 || !sshconf.IsHeader(l) {
 			continue
 		}
-		if mayBeGeneral(l.Args) && isGeneral(l) {
+		if mayBeGeneral(l.Arg0()) && isGeneral(l) {
 			general = true
 		} else if general {
 			return true
@@ -280,13 +280,13 @@ func generalThenOther(f *sshconf.File) bool {
 	return false
 }
 
-// mayBeGeneral is false for header arguments isGeneral rejects by their
-// first byte.
-func mayBeGeneral(args []string) bool {
-	if len(args) == 0 || args[0] == "" {
+// mayBeGeneral is false for a header whose first argument (arg0, "" when
+// none) isGeneral rejects by its first byte.
+func mayBeGeneral(arg0 string) bool {
+	if arg0 == "" {
 		return false
 	}
-	c := args[0][0]
+	c := arg0[0]
 	return c == '*' || c|0x20 == 'a' || c|0x20 == 'f'
 }
 

@@ -34,6 +34,34 @@ type spelling struct {
 }
 
 func (w *walker) spelling(key string) *spelling {
+	// A small table in front of the map: most lines of a large config use
+	// one of a few spellings, and comparing one string is cheaper than
+	// hashing it.
+	slot := &w.recent[spellingSlot(key)]
+	if slot.sp != nil && slot.key == key {
+		return slot.sp
+	}
+	sp := w.lookupSpelling(key)
+	slot.key, slot.sp = key, sp
+	return sp
+}
+
+// recentSpellings is the table in front of walker.spellings.
+type recentSpellings [64]struct {
+	key string
+	sp  *spelling
+}
+
+// spellingSlot picks a keyword's slot from its length and its first and
+// last bytes, which set apart the keywords of a typical config.
+func spellingSlot(key string) int {
+	if key == "" {
+		return 0
+	}
+	return (len(key)*7 + int(key[0]|0x20)*3 + int(key[len(key)-1]|0x20)) & 63
+}
+
+func (w *walker) lookupSpelling(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}
@@ -88,12 +116,12 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 	case ok && (info.major < 8 || info.major == 8 && info.minor == 0):
 	case ok:
 		if v := w.version(); !v.AtLeast(int(info.major), int(info.minor)) {
-			w.problem(pos(), "%s: Bad configuration option: %s is new in OpenSSH %d.%d, and this is %s", l.Key, l.Key, info.major, info.minor, v)
+			w.problem(pos(), "%s: Bad configuration option: %s is new in OpenSSH %d.%d, and this is %s", l.Key(), l.Key(), info.major, info.minor, v)
 			return
 		}
 	case debian[key]:
 		if v := w.version(); v.Known() && !v.Debian {
-			w.problem(pos(), "%s: Bad configuration option: only Debian's and Ubuntu's OpenSSH know %s, and this is %s", l.Key, l.Key, v)
+			w.problem(pos(), "%s: Bad configuration option: only Debian's and Ubuntu's OpenSSH know %s, and this is %s", l.Key(), l.Key(), v)
 			return
 		}
 	default:
@@ -107,10 +135,10 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 		if v.Known() && v.AtLeast(newest[0], newest[1]+1) {
 			return // perhaps a keyword of a release newer than keepalive's tables
 		}
-		w.problem(pos(), "Bad configuration option: %s", l.Key)
+		w.problem(pos(), "Bad configuration option: %s", l.Key())
 		return
 	}
 	if server && inMatch && ok && !info.inMatch {
-		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key)
+		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key())
 	}
 }
