@@ -258,20 +258,24 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 
 // generalThenOther reports whether a general block (as isGeneral) comes
 // before another block in f. It looks at every line of every file, so it
-// rules most out before sshconf.IsHeader and isGeneral decide: a header's
-// keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts with h or m,
-// a general header's first argument with '*', a or f (of the bytes, only
-// those fold to these letters).
+// rules most out before the case-folding comparisons and isGeneral decide:
+// a header's keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts
+// with h or m, a general header's first argument with '*', a or f (of the
+// bytes, only those fold to these letters).
 func generalThenOther(f *sshconf.File) bool {
 	general := false
 	for _, l := range f.Lines {
 		if l.Kind != sshconf.Directive {
 			continue
 		}
-		if k := l.Key(); len(k) != 4 && len(k) != 5 || k[0]|0x20 != 'h' && k[0]|0x20 != 'm' && k[0] < 0x80 || !sshconf.IsHeader(l) {
+		k := l.Key()
+		if len(k) != 4 && len(k) != 5 || k[0]|0x20 != 'h' && k[0]|0x20 != 'm' && k[0] < 0x80 {
 			continue
 		}
-		if mayBeGeneral(l.Arg0()) && isGeneral(l) {
+		if !strings.EqualFold(k, "Host") && !strings.EqualFold(k, "Match") { // sshconf.IsHeader
+			continue
+		}
+		if it := l.Iter(); mayBeGeneral(it.Next()) && isGeneral(l) {
 			general = true
 		} else if general {
 			return true
@@ -280,10 +284,10 @@ func generalThenOther(f *sshconf.File) bool {
 	return false
 }
 
-// mayBeGeneral is false for a header whose first argument (arg0, "" when
-// none) isGeneral rejects by its first byte.
-func mayBeGeneral(arg0 string) bool {
-	if arg0 == "" {
+// mayBeGeneral is false for a header whose first argument (arg0, ok false
+// when none) isGeneral rejects by its first byte.
+func mayBeGeneral(arg0 string, ok bool) bool {
+	if !ok || arg0 == "" {
 		return false
 	}
 	c := arg0[0]
