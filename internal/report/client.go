@@ -49,8 +49,8 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 		r.Add(Info, SectionClient, batch.Source, "BatchMode yes makes ssh's default ServerAliveInterval %d s instead of 0", BatchModeInterval)
 	}
 
-	pos := order(res)
-	reported := map[place]bool{}
+	var pos func(resolve.Occurrence) int // order(res), made when a line needs it
+	reported := make(map[place]bool, len(res.Occurrences))
 	for _, k := range clientKeys {
 		v := values[k.key]
 		badValue(r, SectionClient, k.name, v, "ssh")
@@ -70,6 +70,9 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 		// Blocks keepalive does not evaluate (Match exec, ...) before the
 		// winner could win instead.
 		for _, o := range uniq(res.All(k.key, resolve.Maybe)) {
+			if pos == nil {
+				pos = order(res)
+			}
 			if v.occ != nil && pos(o) > pos(*v.occ) {
 				continue
 			}
@@ -96,26 +99,46 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 // it only counts them, and returns the count: every line that applies to
 // the host asked for is reported already.
 func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, all bool) (others int) {
-	probes := map[string]*resolve.Result{}
-	parsed := map[string]*sshconf.File{} // read once, evaluated for each host
-	for path, f := range opts.Override {
-		parsed[path] = f
-	}
-	for _, d := range res.Docs {
-		parsed[d.Path] = d.File
-	}
-	// One index of the files' blocks for every host: each evaluation then
-	// visits only the blocks that may apply to its host.
-	var hosts []string
-	for _, o := range res.Occurrences {
-		if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
-			hosts = append(hosts, h)
+	if !all {
+		// Only the count: each line of a reported keyword once, in one
+		// pass (a line has one keyword).
+		for i := range res.Occurrences {
+			o := &res.Occurrences[i]
+			if o.State == resolve.Maybe || !isClientKey(o.Key) || isGeneral(o.Header) {
+				continue
+			}
+			if p := placeOf(*o); !reported[p] {
+				reported[p] = true
+				others++
+			}
 		}
+		return others
 	}
-	skip := resolve.NewSkip(hosts...)
+	var probes map[string]*resolve.Result
+	var parsed map[string]*sshconf.File // read once, evaluated for each host
+	var skip *resolve.Skip
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
 			return pr
+		}
+		if probes == nil { // the first evaluation
+			probes, parsed = map[string]*resolve.Result{}, map[string]*sshconf.File{}
+			for path, f := range opts.Override {
+				parsed[path] = f
+			}
+			for _, d := range res.Docs {
+				parsed[d.Path] = d.File
+			}
+			// One index of the files' blocks for every host: each
+			// evaluation then visits only the blocks that may apply to
+			// its host.
+			var hosts []string
+			for _, o := range res.Occurrences {
+				if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
+					hosts = append(hosts, h)
+				}
+			}
+			skip = resolve.NewSkip(hosts...)
 		}
 		o := opts
 		o.Host = host
@@ -137,10 +160,6 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 				continue
 			}
 			reported[placeOf(o)] = true
-			if !all {
-				others++
-				continue
-			}
 			host := hostFor(o.Header)
 			if host == "" {
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
@@ -258,10 +277,9 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 
 // generalThenOther reports whether a general block (as isGeneral) comes
 // before another block in f. It looks at every line of every file, so it
-// rules most out before the case-folding comparisons and isGeneral decide:
-// a header's keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts
-// with h or m, a general header's first argument with '*', a or f (of the
-// bytes, only those fold to these letters).
+// rules most out before the case-folding comparisons decide: a header's
+// keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts with h or m
+// (of the bytes, only those fold to these letters).
 func generalThenOther(f *sshconf.File) bool {
 	general := false
 	for _, l := range f.Lines {
@@ -275,7 +293,7 @@ func generalThenOther(f *sshconf.File) bool {
 		if !strings.EqualFold(k, "Host") && !strings.EqualFold(k, "Match") { // sshconf.IsHeader
 			continue
 		}
-		if it := l.Iter(); mayBeGeneral(it.Next()) && isGeneral(l) {
+		if isGeneral(l) {
 			general = true
 		} else if general {
 			return true
@@ -285,7 +303,8 @@ func generalThenOther(f *sshconf.File) bool {
 }
 
 // mayBeGeneral is false for a header whose first argument (arg0, ok false
-// when none) isGeneral rejects by its first byte.
+// when none) rules out a general block by its first byte: '*' for Host,
+// a or f for Match (no other byte folds to those letters).
 func mayBeGeneral(arg0 string, ok bool) bool {
 	if !ok || arg0 == "" {
 		return false
