@@ -81,10 +81,17 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 				directive(o), blockAt(res, o), sourceText(v))
 		}
 	}
-	if others := perHost(r, opts, res, reported, probe || allHosts); others > 0 {
+	// One look at every line: the general blocks, and the files where one
+	// comes before other blocks.
+	general := map[*sshconf.Line]bool{}
+	thenOther := make([]bool, len(res.Docs))
+	for i, d := range res.Docs {
+		thenOther[i] = generalHeaders(d.File, general)
+	}
+	if others := perHost(r, opts, res, reported, general, probe || allHosts); others > 0 {
 		r.Add(Info, SectionClient, "", "%d keep-alive %s for hosts other than %s not shown; --all shows them", others, plural(others, "line", "lines"), opts.Host)
 	}
-	generalFirst(r, opts.Dialect, res)
+	generalFirst(r, opts.Dialect, res, thenOther)
 
 	intervalWarnings(r, SectionClient, sshconf.ServerAliveInterval, c.ServerAliveInterval, who)
 	if f, ok := c.TCPKeepAlive.Value.(string); ok && f == "no" && !c.TCPKeepAlive.bad {
@@ -98,13 +105,15 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 // earlier sets the keyword first; then it never takes effect. Without all
 // it only counts them, and returns the count: every line that applies to
 // the host asked for is reported already.
-func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, all bool) (others int) {
+// general holds the general headers (isGeneral) of res's files.
+func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, general map[*sshconf.Line]bool, all bool) (others int) {
+	generalHere := func(h *sshconf.Line) bool { return h == nil || general[h] } // isGeneral of a header in res
 	if !all {
 		// Only the count: each line of a reported keyword once, in one
 		// pass (a line has one keyword).
 		for i := range res.Occurrences {
 			o := &res.Occurrences[i]
-			if o.State == resolve.Maybe || !isClientKey(o.Key) || isGeneral(o.Header) {
+			if o.State == resolve.Maybe || !isClientKey(o.Key) || generalHere(o.Header) {
 				continue
 			}
 			if p := placeOf(*o); !reported[p] {
@@ -151,7 +160,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 	for _, k := range clientKeys {
 		var occs []resolve.Occurrence
 		for _, o := range res.Occurrences {
-			if o.Key == k.key && o.State != resolve.Maybe && !isGeneral(o.Header) {
+			if o.Key == k.key && o.State != resolve.Maybe && !generalHere(o.Header) {
 				occs = append(occs, o)
 			}
 		}
@@ -225,9 +234,9 @@ func hostFor(h *sshconf.Line) string {
 // generalFirst reports a general block (Host *, Match all) that sets
 // keep-alives and comes before other blocks of its file: first value wins,
 // so it overrides every later per-host value.
-func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
-	for _, doc := range res.Docs {
-		if !generalThenOther(doc.File) {
+func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result, thenOther []bool) {
+	for di, doc := range res.Docs {
+		if !thenOther[di] {
 			continue // nothing to report: listing its blocks is not needed
 		}
 		blocks := doc.File.Blocks()
@@ -275,13 +284,13 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 	}
 }
 
-// generalThenOther reports whether a general block (as isGeneral) comes
-// before another block in f. It looks at every line of every file, so it
-// rules most out before the case-folding comparisons decide: a header's
-// keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts with h or m
-// (of the bytes, only those fold to these letters).
-func generalThenOther(f *sshconf.File) bool {
-	general := false
+// generalHeaders adds f's general headers (isGeneral) to general, and
+// reports whether one comes before another block. It looks at every line
+// of every file, so it rules most out before the case-folding comparisons
+// decide: a header's keyword has 4 or 5 bytes ("Hoſt" folds to Host) and
+// starts with h or m (of the bytes, only those fold to these letters).
+func generalHeaders(f *sshconf.File, general map[*sshconf.Line]bool) (thenOther bool) {
+	seen := false
 	for _, l := range f.Lines {
 		if l.Kind != sshconf.Directive {
 			continue
@@ -294,12 +303,12 @@ func generalThenOther(f *sshconf.File) bool {
 			continue
 		}
 		if isGeneral(l) {
-			general = true
-		} else if general {
-			return true
+			general[l], seen = true, true
+		} else if seen {
+			thenOther = true
 		}
 	}
-	return false
+	return thenOther
 }
 
 // mayBeGeneral is false for a header whose first argument (arg0, ok false

@@ -3,21 +3,22 @@ package report
 import (
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
 
-// generalThenOtherSlow is generalThenOther by definition, without the
-// checks that rule lines out by their first bytes.
+// generalThenOtherSlow is generalHeaders's answer by definition, without
+// the checks that rule lines out by their first bytes.
 func generalThenOtherSlow(f *sshconf.File) bool {
 	general := false
 	for _, l := range f.Lines {
 		if !sshconf.IsHeader(l) {
 			continue
 		}
-		if isGeneral(l) {
+		if isGeneralSlow(l) {
 			general = true
 		} else if general {
 			return true
@@ -26,10 +27,34 @@ func generalThenOtherSlow(f *sshconf.File) bool {
 	return false
 }
 
-// TestGeneralThenOther: the quick checks decide as the definition does,
-// for every pair of header spellings (case, Unicode folding, arguments
-// that look general or not) and for the corpus.
-func TestGeneralThenOther(t *testing.T) {
+// isGeneralSlow is isGeneral by definition.
+func isGeneralSlow(h *sshconf.Line) bool {
+	if h == nil || sshconf.IsHostAll(h) {
+		return true
+	}
+	if h.Is("Host") {
+		for _, p := range h.Args() {
+			if p != "*" {
+				return false
+			}
+		}
+		return len(h.Args()) > 0
+	}
+	if !h.Is("Match") || len(h.Args()) == 0 {
+		return false
+	}
+	for _, a := range h.Args() {
+		if !strings.EqualFold(a, "all") && !strings.EqualFold(a, "final") {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGeneralHeaders: the quick checks of generalHeaders and isGeneral
+// decide as the definitions do, for every pair of header spellings (case,
+// Unicode folding, arguments that look general or not) and for the corpus.
+func TestGeneralHeaders(t *testing.T) {
 	headers := []string{
 		"Host *", "host *", "HOST * *", "Host * !bad", "Host a", "Host", `Host ""`, "Host *.example.com",
 		"Hoſt *", "Hoſt a", "Match all", "MATCH ALL", "match Final", "Match all final", "Match final all",
@@ -53,8 +78,15 @@ func TestGeneralThenOther(t *testing.T) {
 	for _, text := range files {
 		f := sshconf.ParseString(text)
 		want := generalThenOtherSlow(f)
-		if got := generalThenOther(f); got != want {
-			t.Errorf("generalThenOther = %v, want %v, for:\n%s", got, want, text)
+		general := map[*sshconf.Line]bool{}
+		if got := generalHeaders(f, general); got != want {
+			t.Errorf("generalHeaders = %v, want %v, for:\n%s", got, want, text)
+		}
+		for i, l := range f.Lines {
+			want := sshconf.IsHeader(l) && isGeneralSlow(l)
+			if general[l] != want || sshconf.IsHeader(l) && isGeneral(l) != want {
+				t.Errorf("line %d %q: general %v, isGeneral %v, want %v", i+1, l.Raw, general[l], isGeneral(l), want)
+			}
 		}
 		if want {
 			positive++
@@ -65,14 +97,14 @@ func TestGeneralThenOther(t *testing.T) {
 	}
 }
 
-// BenchmarkGeneralThenOther is the look at every line of a fleet's main
-// file for a general block before others.
-func BenchmarkGeneralThenOther(b *testing.B) {
+// BenchmarkGeneralHeaders is the look at every line of a fleet's main
+// file for general blocks.
+func BenchmarkGeneralHeaders(b *testing.B) {
 	for _, n := range testenv.FleetSizes {
 		f := sshconf.ParseString(string(testenv.FleetConfig(n, "/conf.d").Main))
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for b.Loop() {
-				if generalThenOther(f) {
+				if generalHeaders(f, map[*sshconf.Line]bool{}) {
 					b.Fatal("the fleet has its general block at the end")
 				}
 			}
