@@ -3,6 +3,7 @@ package report
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 
@@ -14,24 +15,39 @@ import (
 // BenchmarkClient is show's client section on a realistic fleet
 // (testenv.FleetConfig) for a host with a keep-alive of its own, on files
 // parsed once: the evaluations and the findings, without reading and
-// parsing. "all" explains every other host's keep-alive line too (--all).
+// parsing. "all" explains every other host's keep-alive line too (--all);
+// "own" is the fleet with a ServerAliveInterval in every Host block of a
+// host (the generated one has 2%).
 func BenchmarkClient(b *testing.B) {
 	for _, n := range testenv.FleetSizes {
-		dir := b.TempDir()
-		inc := filepath.Join(dir, "conf.d")
-		if err := os.Mkdir(inc, 0o700); err != nil {
+		benchClient(b, n, false)
+	}
+	for _, n := range testenv.FleetSizes[:2] {
+		benchClient(b, n, true)
+	}
+}
+
+func benchClient(b *testing.B, n int, own bool) {
+	dir := b.TempDir()
+	inc := filepath.Join(dir, "conf.d")
+	if err := os.Mkdir(inc, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	f := testenv.FleetConfig(n, inc)
+	write := func(path string, data []byte) {
+		if own {
+			data = everyHostOwn.ReplaceAll(data, []byte("$0    ServerAliveInterval 45\n"))
+		}
+		if err := os.WriteFile(path, data, 0o600); err != nil {
 			b.Fatal(err)
 		}
-		f := testenv.FleetConfig(n, inc)
-		for name, data := range f.Included {
-			if err := os.WriteFile(filepath.Join(inc, name), data, 0o600); err != nil {
-				b.Fatal(err)
-			}
-		}
-		path := filepath.Join(dir, "config")
-		if err := os.WriteFile(path, f.Main, 0o600); err != nil {
-			b.Fatal(err)
-		}
+	}
+	for name, data := range f.Included {
+		write(filepath.Join(inc, name), data)
+	}
+	path := filepath.Join(dir, "config")
+	write(path, f.Main)
+	{
 		opts := resolve.Options{Dialect: sshconf.Client, Files: []resolve.Input{{Path: path, User: true}}, Host: testenv.FleetHost(n)}
 		parsed := map[string]*sshconf.File{}
 		for _, d := range resolve.Resolve(opts).Docs {
@@ -42,6 +58,9 @@ func BenchmarkClient(b *testing.B) {
 			name := strconv.Itoa(n)
 			if all {
 				name = "all/" + name
+			}
+			if own {
+				name = "own/" + name
 			}
 			b.Run(name, func(b *testing.B) {
 				b.ReportAllocs()
@@ -56,3 +75,6 @@ func BenchmarkClient(b *testing.B) {
 		}
 	}
 }
+
+// everyHostOwn matches the header of a host's Host block.
+var everyHostOwn = regexp.MustCompile(`(?m)^Host host[0-9]+.*\n`)
