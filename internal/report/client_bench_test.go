@@ -47,32 +47,30 @@ func benchClient(b *testing.B, n int, own bool) {
 	}
 	path := filepath.Join(dir, "config")
 	write(path, f.Main)
-	{
-		opts := resolve.Options{Dialect: sshconf.Client, Files: []resolve.Input{{Path: path, User: true}}, Host: testenv.FleetHost(n)}
-		parsed := map[string]*sshconf.File{}
-		for _, d := range resolve.Resolve(opts).Docs {
-			parsed[d.Path] = d.File
+	opts := resolve.Options{Dialect: sshconf.Client, Files: []resolve.Input{{Path: path, User: true}}, Host: testenv.FleetHost(n)}
+	parsed := map[string]*sshconf.File{}
+	for _, d := range resolve.Resolve(opts).Docs {
+		parsed[d.Path] = d.File
+	}
+	opts.Override = parsed
+	for _, all := range []bool{false, true} {
+		name := strconv.Itoa(n)
+		if all {
+			name = "all/" + name
 		}
-		opts.Override = parsed
-		for _, all := range []bool{false, true} {
-			name := strconv.Itoa(n)
-			if all {
-				name = "all/" + name
-			}
-			if own {
-				name = "own/" + name
-			}
-			b.Run(name, func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					o := opts
-					r := Build(Options{Client: &o, AllHosts: all})
-					if r.Client.ServerAliveInterval.Source == SourceDefault {
-						b.Fatal("the host's own ServerAliveInterval was not found")
-					}
+		if own {
+			name = "own/" + name
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				o := opts
+				r := Build(Options{Client: &o, AllHosts: all})
+				if r.Client.ServerAliveInterval.Source == SourceDefault {
+					b.Fatal("the host's own ServerAliveInterval was not found")
 				}
-			})
-		}
+			}
+		})
 	}
 }
 
