@@ -344,7 +344,7 @@ type walker struct {
 	keys      map[string]bool // Options.Keys, canonical; nil for all
 	spellings map[string]*spelling
 	recent    recentSpellings // see spelling
-	lastHN    string // hostName's input and output, see skipTo
+	lastHN    string          // hostName's input and output, see skipTo
 	lastMatch string
 	hnIn      string // the HostName value hostName expanded last, and the result
 	hnOut     string
