@@ -3,7 +3,6 @@ package report
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"testing"
 
@@ -16,28 +15,25 @@ import (
 // (testenv.FleetConfig) for a host with a keep-alive of its own, on files
 // parsed once: the evaluations and the findings, without reading and
 // parsing. "all" explains every other host's keep-alive line too (--all);
-// "own" is the fleet with a ServerAliveInterval in every Host block of a
-// host (the generated one has 2%).
+// "own" is the fleet where every host has a ServerAliveInterval of its own
+// (testenv.FleetConfigShare 100; FleetConfig: 2%).
 func BenchmarkClient(b *testing.B) {
 	for _, n := range testenv.FleetSizes {
-		benchClient(b, n, false)
+		benchClient(b, n, 2)
 	}
 	for _, n := range testenv.FleetSizes[:2] {
-		benchClient(b, n, true)
+		benchClient(b, n, 100)
 	}
 }
 
-func benchClient(b *testing.B, n int, own bool) {
+func benchClient(b *testing.B, n, percent int) {
 	dir := b.TempDir()
 	inc := filepath.Join(dir, "conf.d")
 	if err := os.Mkdir(inc, 0o700); err != nil {
 		b.Fatal(err)
 	}
-	f := testenv.FleetConfig(n, inc)
+	f := testenv.FleetConfigShare(n, inc, percent)
 	write := func(path string, data []byte) {
-		if own {
-			data = everyHostOwn.ReplaceAll(data, []byte("$0    ServerAliveInterval 45\n"))
-		}
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			b.Fatal(err)
 		}
@@ -47,7 +43,7 @@ func benchClient(b *testing.B, n int, own bool) {
 	}
 	path := filepath.Join(dir, "config")
 	write(path, f.Main)
-	opts := resolve.Options{Dialect: sshconf.Client, Files: []resolve.Input{{Path: path, User: true}}, Host: testenv.FleetHost(n)}
+	opts := resolve.Options{Dialect: sshconf.Client, Files: []resolve.Input{{Path: path, User: true}}, Host: testenv.FleetHostShare(n, percent)}
 	parsed := map[string]*sshconf.File{}
 	for _, d := range resolve.Resolve(opts).Docs {
 		parsed[d.Path] = d.File
@@ -58,7 +54,7 @@ func benchClient(b *testing.B, n int, own bool) {
 		if all {
 			name = "all/" + name
 		}
-		if own {
+		if percent == 100 {
 			name = "own/" + name
 		}
 		b.Run(name, func(b *testing.B) {
@@ -73,6 +69,3 @@ func benchClient(b *testing.B, n int, own bool) {
 		})
 	}
 }
-
-// everyHostOwn matches the header of a host's Host block.
-var everyHostOwn = regexp.MustCompile(`(?m)^Host host[0-9]+.*\n`)
