@@ -2,6 +2,7 @@ package openssh
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"os"
 	"runtime"
@@ -37,6 +38,20 @@ func ReleaseIn(path string) (string, bool) {
 	if n < 4 || !isExecutable(buf[:4]) {
 		return "", false
 	}
+	// An ELF program's strings are in its .rodata section, a fifth of
+	// ssh: only that is read when the section headers say where it is.
+	if start, size, ok := elfRodata(f, buf[:n]); ok {
+		r := io.NewSectionReader(f, start, size)
+		n, err = io.ReadFull(r, buf[:chunk])
+		return scanRelease(r, buf, n, err)
+	}
+	return scanRelease(f, buf, n, err)
+}
+
+// scanRelease finds the release strings in r, whose first n bytes are in
+// buf (err: the error of reading them), as ReleaseIn says.
+func scanRelease(r io.Reader, buf []byte, n int, err error) (string, bool) {
+	const chunk, keep = 64 << 10, 128
 	var release string
 	first := ""        // MAJOR.MINOR of the first release string
 	off, total := 0, n // buf[off:off+n] holds the bytes read so far that are still looked at
@@ -82,7 +97,7 @@ func ReleaseIn(path string) (string, bool) {
 		if total > maxProgramSize {
 			return "", false
 		}
-		n, err = io.ReadFull(f, buf[off:off+chunk])
+		n, err = io.ReadFull(r, buf[off:off+chunk])
 		total += n
 	}
 	return release, release != ""
@@ -156,4 +171,41 @@ func digits(s string) int {
 		n++
 	}
 	return n
+}
+
+// elfRodata returns where the .rodata section of a 64-bit little-endian
+// ELF file lies (head: the file's first bytes), from its section headers;
+// ok false for any other file, or one whose headers do not say.
+func elfRodata(f io.ReaderAt, head []byte) (start, size int64, ok bool) {
+	if len(head) < 64 || string(head[:4]) != "\x7fELF" || head[4] != 2 || head[5] != 1 {
+		return 0, 0, false
+	}
+	le := binary.LittleEndian
+	shoff, shentsize, shnum, shstrndx := int64(le.Uint64(head[0x28:])), le.Uint16(head[0x3a:]), int(le.Uint16(head[0x3c:])), int(le.Uint16(head[0x3e:]))
+	if shentsize != 64 || shnum == 0 || shnum > 1024 || shstrndx >= shnum || shoff <= 0 {
+		return 0, 0, false
+	}
+	table := make([]byte, shnum*64)
+	if _, err := f.ReadAt(table, shoff); err != nil {
+		return 0, 0, false
+	}
+	section := func(i int) (name uint32, off, size int64) {
+		h := table[i*64:]
+		return le.Uint32(h), int64(le.Uint64(h[24:])), int64(le.Uint64(h[32:]))
+	}
+	_, strOff, strSize := section(shstrndx)
+	if strSize <= 0 || strSize > 1<<20 {
+		return 0, 0, false
+	}
+	names := make([]byte, strSize)
+	if _, err := f.ReadAt(names, strOff); err != nil {
+		return 0, 0, false
+	}
+	for i := range shnum {
+		name, off, size := section(i)
+		if int64(name)+8 <= strSize && string(names[name:name+8]) == ".rodata\x00" {
+			return off, size, off > 0 && size > 0 && size <= maxProgramSize
+		}
+	}
+	return 0, 0, false
 }

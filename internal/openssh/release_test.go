@@ -92,4 +92,11 @@ func TestReleaseIn(t *testing.T) {
 	if _, ok := ReleaseIn(filepath.Join(t.TempDir(), "missing")); ok {
 		t.Error("ReleaseIn of a missing file: ok")
 	}
+	// A real program (this test, whose strings are not NUL-terminated
+	// release strings, and name several releases anyway).
+	if self, err := os.Executable(); err == nil {
+		if rel, ok := ReleaseIn(self); ok {
+			t.Errorf("ReleaseIn(%s) = %q, true", self, rel)
+		}
+	}
 }
