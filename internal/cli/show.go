@@ -36,11 +36,9 @@ type showOptions struct {
 func newShowCmd(s Streams, m *Machine) *cobra.Command {
 	o := &showOptions{}
 	cmd := &cobra.Command{
-		Use:     "show",
-		Short:   "Show the keep-alive values in effect and where they come from",
-		Long:    long("show"),
-		Example: examples("show"),
-		RunE:    func(*cobra.Command, []string) error { return runShow(s, m, o) },
+		Use:   "show",
+		Short: "Show the keep-alive values in effect and where they come from",
+		RunE:  func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
