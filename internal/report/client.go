@@ -50,7 +50,7 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 	}
 
 	var pos func(resolve.Occurrence) int // order(res), made when a line needs it
-	reported := make(map[place]bool, len(res.Occurrences))
+	reported := map[place]bool{}
 	for _, k := range clientKeys {
 		v := values[k.key]
 		badValue(r, SectionClient, k.name, v, "ssh")
@@ -110,14 +110,33 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 	generalHere := func(h *sshconf.Line) bool { return h == nil || general[h] } // isGeneral of a header in res
 	if !all {
 		// Only the count: each line of a reported keyword once, in one
-		// pass (a line has one keyword).
+		// pass (a line has one keyword), marked in a bit set per file (a
+		// file read is one Doc, whose Path its places have).
+		done := map[*resolve.Doc][]uint64{}
+		mark := func(d *resolve.Doc, i int) bool { // false if marked already
+			bits := done[d]
+			if bits == nil {
+				bits = make([]uint64, (len(d.File.Lines)+63)/64)
+				done[d] = bits
+			}
+			w, b := i/64, uint64(1)<<(i%64)
+			if bits[w]&b != 0 {
+				return false
+			}
+			bits[w] |= b
+			return true
+		}
+		for p := range reported {
+			if d := res.Doc(p.path); d != nil {
+				mark(d, p.index)
+			}
+		}
 		for i := range res.Occurrences {
 			o := &res.Occurrences[i]
 			if o.State == resolve.Maybe || !isClientKey(o.Key) || generalHere(o.Header) {
 				continue
 			}
-			if p := placeOf(*o); !reported[p] {
-				reported[p] = true
+			if mark(o.Doc, o.Index) {
 				others++
 			}
 		}
