@@ -33,7 +33,28 @@ type spelling struct {
 	record       bool // an Occurrence is recorded (Options.Keys)
 }
 
+// spellingCache holds the spellings met last, by a hash of a spelling's
+// length and outer letters: a config repeats a handful of keywords, and
+// a look here costs one string comparison where the map hashes the key.
+type spellingCache [64]struct {
+	key string
+	sp  *spelling
+}
+
 func (w *walker) spelling(key string) *spelling {
+	if key == "" {
+		return w.spellingSlow(key)
+	}
+	e := &w.recent[(len(key)*7+int(key[0])*3+int(key[len(key)-1]))&(len(w.recent)-1)]
+	if e.sp != nil && e.key == key {
+		return e.sp
+	}
+	sp := w.spellingSlow(key)
+	e.key, e.sp = key, sp
+	return sp
+}
+
+func (w *walker) spellingSlow(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}

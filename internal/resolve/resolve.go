@@ -282,6 +282,13 @@ type Options struct {
 	// to Host (see Skip): for callers that evaluate many hosts and look
 	// only at active occurrences. nil walks every line.
 	Skip *Skip
+
+	// NoProblems is for callers that read neither Result.Problems nor
+	// Result.Version (an edit's evaluations): what only those need is
+	// not computed. Keywords are not checked against the release, and
+	// sshd's Match lines are not parsed in its first pass, which no Match
+	// block applies to. Occurrences, Incomplete and Stopped are the same.
+	NoProblems bool
 }
 
 // maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
@@ -343,7 +350,8 @@ type walker struct {
 	globs     map[string]globResult
 	keys      map[string]bool // Options.Keys, canonical; nil for all
 	spellings map[string]*spelling
-	lastHN    string // hostName's input and output, see skipTo
+	recent    spellingCache // in front of spellings
+	lastHN    string        // hostName's input and output, see skipTo
 	lastMatch string
 	hnIn      string // the HostName value hostName expanded last, and the result
 	hnOut     string
@@ -419,7 +427,7 @@ func (w *walker) incomplete(pos, format string, args ...any) {
 }
 
 func (w *walker) problem(pos, format string, args ...any) {
-	if w.pass != 1 || w.res == nil {
+	if w.pass != 1 || w.res == nil || w.opts.NoProblems {
 		return
 	}
 	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
@@ -604,7 +612,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		sp := w.spelling(l.Key)
 		key := sp.canon
-		if w.pass == 1 {
+		if w.pass == 1 && !w.opts.NoProblems {
 			if header != inMatchOf {
 				inMatchOf, inMatch = header, header != nil && header.Is("Match")
 			}
@@ -625,8 +633,8 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
 				})
 			}
-			if *active == Active {
-				if _, seen := w.vals[key]; !seen && w.pass == 1 {
+			if *active == Active && w.pass == 1 {
+				if _, seen := w.vals[key]; !seen {
 					w.vals[key] = l.Value()
 				}
 			}
