@@ -34,9 +34,10 @@ type spelling struct {
 }
 
 // spellingCache holds the spellings met last, by a hash of a spelling's
-// length and outer letters: a config repeats a handful of keywords, and
-// a look here costs one string comparison where the map hashes the key.
-type spellingCache [64]struct {
+// length and first, middle and last bytes: a config repeats a handful of
+// keywords, and a look here costs one string comparison where the map
+// hashes the whole key.
+type spellingCache [128]struct {
 	key string
 	sp  *spelling
 }
@@ -45,7 +46,8 @@ func (w *walker) spelling(key string) *spelling {
 	if key == "" {
 		return w.spellingSlow(key)
 	}
-	e := &w.recent[(len(key)*7+int(key[0])*3+int(key[len(key)-1]))&(len(w.recent)-1)]
+	h := uint32(len(key))<<24 | uint32(key[0])<<16 | uint32(key[len(key)/2])<<8 | uint32(key[len(key)-1])
+	e := &w.recent[(h*0x9E3779B1)>>25] // Fibonacci hashing: the top 7 bits
 	if e.sp != nil && e.key == key {
 		return e.sp
 	}
