@@ -1,6 +1,7 @@
 package placement
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,6 +50,11 @@ func TestEvaluatedSameAsResolve(t *testing.T) {
 				p, err := pl.make(s)
 				if err != nil {
 					break
+				}
+				for path, orig := range p.Orig { // as read from disk
+					if disk, err := os.ReadFile(path); err == nil && !bytes.Equal(disk, orig) {
+						t.Errorf("%s, %s: Orig of %s is not the file's bytes", name, pl.name, path)
+					}
 				}
 				for _, keys := range [][]string{{"ClientAliveInterval", "clientalivecountmax"}, {"pidfile"}, nil} {
 					r := p.Evaluated(pl.conn, keys...)

@@ -119,7 +119,7 @@ func newPlan(s *Scope) *Plan {
 	s.Opts.Memo = p.Memo // its evaluations read the same trees
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {
-		p.add(d.Path, d.File)
+		p.addDoc(d)
 	}
 	if _, ok := p.Files[s.Main()]; !ok { // a config that does not exist yet
 		p.add(s.Main(), sshconf.Parse(nil))
@@ -133,6 +133,12 @@ func newPlan(s *Scope) *Plan {
 }
 
 func (p *Plan) add(path string, f *sshconf.File) {
+	p.addDoc(&resolve.Doc{Path: path, File: f})
+}
+
+// addDoc adds a file as read (its Text, when set, is what File prints).
+func (p *Plan) addDoc(d *resolve.Doc) {
+	path, f := d.Path, d.File
 	if _, ok := p.Files[path]; ok {
 		return
 	}
@@ -143,7 +149,11 @@ func (p *Plan) add(path string, f *sshconf.File) {
 		p.firstLine[path] = f.Lines[0]
 	}
 	p.Files[path] = f
-	p.Orig[path] = f.Bytes()
+	if d.Text != "" {
+		p.Orig[path] = []byte(d.Text) // one copy rather than a walk over every line
+	} else {
+		p.Orig[path] = f.Bytes()
+	}
 	p.Order = append(p.Order, path)
 }
 
@@ -151,7 +161,7 @@ func (p *Plan) add(path string, f *sshconf.File) {
 func (p *Plan) resolve(s *Scope) *resolve.Result {
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs { // files newly reached through an edited Include
-		p.add(d.Path, d.File)
+		p.addDoc(d)
 	}
 	return r
 }

@@ -41,6 +41,9 @@ func (s State) String() string {
 type Doc struct {
 	Path string // on disk
 	File *sshconf.File
+	// Text is the file's contents as read, which File prints as long as
+	// it is not edited; "" for a file from Options.Override.
+	Text string
 }
 
 // Occurrence is one directive met while evaluating, with whether it applied.
@@ -525,7 +528,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			return nil, err
 		}
 		f = sshconf.ParseString(data)
-		d := &Doc{Path: path, File: f}
+		d := &Doc{Path: path, File: f, Text: data}
 		if id != (fileID{}) {
 			if w.byID == nil {
 				w.byID = map[fileID]*Doc{}
