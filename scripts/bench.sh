@@ -12,6 +12,8 @@
 # For each size it times, as medians:
 #   keepalive show --host H --file F    against  ssh -G -F F H
 #   keepalive show --all --host H       the same with every other host's value explained
+#   keepalive show --host H             on the same fleet with 50% of the hosts
+#                                       setting their own value, against ssh -G on it
 #   keepalive enable --no-validate --interval 60   on a fresh copy each run
 #   keepalive enable (again)            nothing to do
 #   keepalive disable --no-validate     on a fresh copy of the enabled file
@@ -165,6 +167,14 @@ for n in $sizes; do
 	else
 		echo "  ssh not installed: ssh -G skipped"
 	fi
+	# The same fleet with half of the hosts setting their own
+	# ServerAliveInterval: show's cost must not depend on their share.
+	"$work/genfleet" client "$n" "$work/c${n}s50" 50
+	host50=host$((n / 2 / 100 * 100)) # testenv.FleetHostShare
+	measure "show-50 $n" "$runs" "" "$ka" show --no-server --no-putty --host "$host50" --file "$work/c${n}s50/config"
+	if have ssh; then
+		measure "ssh-G-50 $n" "$runs" "" ssh -G -F "$work/c${n}s50/config" "$host50"
+	fi
 	# --no-validate: keepalive's own work. With validation, enable also runs
 	# ssh -G on the config as it is and on the candidate (timed apart).
 	measure "enable $n" "$runs" "cp $cfg $t" "$ka" enable --no-validate --interval 60 --file "$t"
@@ -249,6 +259,10 @@ for n in 10000 100000; do
 		check "show --host, $n hosts: $(ratio "$s" "$g")x ssh -G <= 0.5x" "$s / $g <= 0.5"
 		check "show --all --host, $n hosts: $(ratio "$sa" "$g")x ssh -G <= 0.5x" "$sa / $g <= 0.5"
 	fi
+	s5=$(get "show-50 $n") g5=$(get "ssh-G-50 $n")
+	if [ -n "$s5" ] && [ -n "$g5" ]; then
+		check "show --host, $n hosts, 50% with their own value: $(ratio "$s5" "$g5")x ssh -G <= 0.5x" "$s5 / $g5 <= 0.5"
+	fi
 	if [ -n "$t" ]; then
 		check "server, $n Match blocks: $(ratio "$v" "$t")x sshd -T <= 0.5x" "$v / $t <= 0.5"
 	fi
@@ -274,7 +288,7 @@ if [ -n "$gnutime" ]; then
 	for n in $sizes; do
 		b=$(get "bytes $n") sb=$(get "sshd-bytes $n")
 		[ "$n" -ge 10000 ] || continue # a small config's peak is the program's own
-		for c in show show-all enable unchanged disable; do
+		for c in show show-all show-50 enable unchanged disable; do
 			m=$(getmem "$c $n")
 			check "$c, $n hosts: peak memory $(awk "BEGIN { printf \"%.1f\", $m * 1024 / $b }")x the config <= 5x" "$m * 1024 / $b <= 5"
 		done

@@ -92,7 +92,7 @@ func (k *keepalive) testConcurrentEnable(t *testing.T) {
 			}
 			for _, l := range f.Lines[b.Start+1 : b.End] {
 				if l.Kind == sshconf.Directive {
-					found = append(found, l.Key+" "+l.Value())
+					found = append(found, l.Key()+" "+l.Value())
 				}
 			}
 		}

@@ -122,7 +122,7 @@ func (c *Config) Run() (*Result, error) {
 	}
 	for _, o := range p.MayApply {
 		fmt.Fprintf(c.Warn, "keepalive: warning: %s: %s %s is in a block keepalive does not evaluate (%s) and may apply first\n",
-			o.Pos(), o.Line().Key, o.Line().Value(), o.Header.Value())
+			o.Pos(), o.Line().Key(), o.Line().Value(), o.Header.Value())
 	}
 	if len(p.Shadowed) > 0 {
 		var msgs []string
@@ -294,7 +294,7 @@ func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resol
 	for _, f := range p.Files {
 		lines += len(f.Lines)
 		for _, l := range f.Lines {
-			if l.Kind == sshconf.Directive && strings.EqualFold(l.Key, "include") {
+			if l.Kind == sshconf.Directive && strings.EqualFold(l.Key(), "include") {
 				include = true
 				break
 			}

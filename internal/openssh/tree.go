@@ -129,11 +129,11 @@ func rewriteIncludes(data []byte, dir string, t Tree) []byte {
 	f := sshconf.Parse(data)
 	changed := false
 	for i, l := range f.Lines {
-		if !l.Is("Include") || l.Err != nil {
+		if !l.Is("Include") || l.Err() != nil {
 			continue
 		}
 		var args []string
-		for _, a := range l.Args {
+		for _, a := range l.Args() {
 			p := a
 			switch {
 			case strings.HasPrefix(a, "~/") && t.Home != "":

@@ -3,7 +3,6 @@ package placement
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -195,8 +194,8 @@ func (p *Plan) pinned(s *Scope, r *resolve.Result) {
 			}
 			seen[o.Header] = true
 			p.Pinned = append(p.Pinned, Pinned{
-				Block: o.Header.Key + " " + strings.Join(o.Header.Args, " "),
-				Key:   o.Line().Key, Value: o.Line().Value(), Pos: o.Pos(),
+				Block: o.Header.Key() + " " + o.Header.Value(),
+				Key:   o.Line().Key(), Value: o.Line().Value(), Pos: o.Pos(),
 			})
 		}
 	}
@@ -220,7 +219,7 @@ func (s *Scope) insertPoint(p *Plan, sibling *placed, newBlock bool) (*sshconf.F
 		return f, 0
 	}
 	for _, b := range f.Blocks() {
-		if h := b.Header; !newBlock && h != nil && h.Is("Host") && len(h.Args) == 1 && h.Args[0] == s.Host && reusable(b) {
+		if h := b.Header; !newBlock && h != nil && h.Is("Host") && h.NArg() == 1 && h.Arg0() == s.Host && reusable(b) {
 			return f, f.LastDirective(b) + 1
 		}
 	}
@@ -387,15 +386,15 @@ func (p *Plan) undo(occ []resolve.Occurrence, all bool) {
 		ours := marked && holds(f, i, m)
 		block := blockName(f, i)
 		if block == "" && o.Header != nil {
-			block = o.Header.Key + " " + strings.Join(o.Header.Args, " ")
+			block = o.Header.Key() + " " + o.Header.Value()
 		}
-		c := Change{Key: l.Key, Was: l.Value(), Path: o.Doc.Path, Block: block}
+		c := Change{Key: l.Key(), Was: l.Value(), Path: o.Doc.Path, Block: block}
 		switch {
 		case ours && !m.Added && !all:
 			f.Remove(i - 1)
 			f.Replace(i-1, m.Was)
 			c.Restored, c.Was, c.Value = true, l.Value(), f.Lines[i-1].Value()
-			c.Key = f.Lines[i-1].Key
+			c.Key = f.Lines[i-1].Key()
 		case ours || all:
 			c.Removed, c.Others = true, !ours
 			p.removeDirective(f, i, marked)
@@ -406,7 +405,7 @@ func (p *Plan) undo(occ []resolve.Occurrence, all bool) {
 				f.Remove(i - 1) // the stale marker: the line is the user's now
 				i--
 			}
-			kept = append(kept, Kept{Key: l.Key, Value: l.Value(), Pos: fmt.Sprintf("%s:%d", o.Doc.Path, i+1), Why: why, file: f, line: l, path: o.Doc.Path})
+			kept = append(kept, Kept{Key: l.Key(), Value: l.Value(), Pos: fmt.Sprintf("%s:%d", o.Doc.Path, i+1), Why: why, file: f, line: l, path: o.Doc.Path})
 			continue
 		}
 		p.Changes = append(p.Changes, c)

@@ -187,7 +187,7 @@ func concreteHosts(data []byte) []string {
 	f := sshconf.Parse(data)
 	for _, l := range f.Lines {
 		if l.Is("Host") {
-			for _, a := range l.Args {
+			for _, a := range l.Args() {
 				if !strings.ContainsAny(a, "*?!") {
 					hosts = append(hosts, a)
 					break

@@ -158,7 +158,7 @@ func holds(f *sshconf.File, i int, m Marker) bool {
 		return false
 	}
 	n := w.Lines[0]
-	return n.Kind == sshconf.Directive && strings.EqualFold(n.Key, l.Key) && slices.Equal(n.Args, l.Args)
+	return n.Kind == sshconf.Directive && strings.EqualFold(n.Key(), l.Key()) && slices.Equal(n.Args(), l.Args())
 }
 
 // insertMarked inserts text at index at with its marker above it and

@@ -86,7 +86,7 @@ type Shadow struct {
 }
 
 func (s Shadow) Error() string {
-	return fmt.Sprintf("%s: %s %s overrides the new %s", s.By.Pos(), s.By.Line().Key, s.By.Line().Value(), s.Key)
+	return fmt.Sprintf("%s: %s %s overrides the new %s", s.By.Pos(), s.By.Line().Key(), s.By.Line().Value(), s.Key)
 }
 
 // Changed returns the paths whose bytes the plan changes, in read order.
@@ -232,7 +232,7 @@ func (s *Scope) ownsLine(o resolve.Occurrence) bool {
 	if s.Host == "" || s.Host == "*" {
 		return true
 	}
-	return o.Header != nil && o.Header.Is("Host") && len(o.Header.Args) == 1 && o.Header.Args[0] == s.Host
+	return o.Header != nil && o.Header.Is("Host") && o.Header.NArg() == 1 && o.Header.Arg0() == s.Host
 }
 
 // markCreated keeps CreatedMarker the first line of a file that has it,

@@ -42,7 +42,7 @@ type Kept struct {
 
 // keptAt records that the directive o is kept, for the reason why.
 func (p *Plan) keptAt(o resolve.Occurrence, why string) {
-	p.Kept = append(p.Kept, Kept{Key: o.Line().Key, Value: o.Line().Value(), Pos: o.Pos(), Why: why,
+	p.Kept = append(p.Kept, Kept{Key: o.Line().Key(), Value: o.Line().Value(), Pos: o.Pos(), Why: why,
 		file: o.Doc.File, line: o.Line(), path: o.Doc.Path})
 }
 
@@ -81,7 +81,7 @@ func blockName(f *sshconf.File, i int) string {
 	if b.Header == nil {
 		return ""
 	}
-	return b.Header.Key + " " + strings.Join(b.Header.Args, " ")
+	return b.Header.Key() + " " + b.Header.Value()
 }
 
 // pathOf returns the path of f in the plan.
@@ -98,7 +98,7 @@ func (p *Plan) pathOf(f *sshconf.File) string {
 func (p *Plan) record(f *sshconf.File, l *sshconf.Line, c Change) {
 	c.file, c.line, c.Path = f, l, p.pathOf(f)
 	if c.Key == "" {
-		c.Key = l.Key
+		c.Key = l.Key()
 	}
 	if c.Value == "" && !c.Removed {
 		c.Value = l.Value()
@@ -132,7 +132,7 @@ func (p *Plan) finish(r *resolve.Result) (edited bool) {
 		if c.Block == "" && r != nil {
 			for _, o := range r.Occurrences {
 				if o.Doc.File == c.file && o.Index == i && o.Header != nil {
-					c.Block = o.Header.Key + " " + strings.Join(o.Header.Args, " ")
+					c.Block = o.Header.Key() + " " + o.Header.Value()
 					break
 				}
 			}

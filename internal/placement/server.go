@@ -503,10 +503,10 @@ func dropInTarget(s *Scope, main *sshconf.File, name string) (inc, arg int, path
 	b := main.Blocks()[0]
 	for i := b.Start; i < b.End; i++ {
 		l := main.Lines[i]
-		if !l.Is("Include") || l.Err != nil {
+		if !l.Is("Include") || l.Err() != nil {
 			continue
 		}
-		for k, a := range l.Args {
+		for k, a := range l.Args() {
 			pat := s.Opts.FS.Real(anchorServer(a))
 			dir, base := filepath.Split(pat)
 			if strings.ContainsAny(dir, "*?[") || base == "" || !strings.ContainsAny(base, "*?[") {
@@ -534,7 +534,7 @@ func (p *Plan) checkNewDropIn(s *Scope, settings []Setting, inc, arg int, path s
 	main := p.Files[s.Main()]
 	l := main.Lines[inc]
 	var args []string
-	for k, a := range l.Args[:arg+1] {
+	for k, a := range l.Args()[:arg+1] {
 		if k < arg {
 			args = append(args, quoteArg(a))
 			continue
@@ -614,7 +614,7 @@ func (p *Plan) keepDefault(set Setting, key string, before *resolve.Result, k in
 func (p *Plan) setInBlock(s *Scope, f *sshconf.File, b sshconf.Block, from int, key string, set Setting, was *string) {
 	for i := from; i < b.End; i++ {
 		l := f.Lines[i]
-		if l.Kind != sshconf.Directive || s.Opts.Dialect.Canon(l.Key) != key {
+		if l.Kind != sshconf.Directive || s.Opts.Dialect.Canon(l.Key()) != key {
 			continue
 		}
 		if l.Value() != set.Value {

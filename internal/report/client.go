@@ -195,7 +195,7 @@ func hostFor(h *sshconf.Line) string {
 	if h == nil || !h.Is("Host") {
 		return ""
 	}
-	for _, p := range h.Args {
+	for _, p := range h.Args() {
 		if !strings.HasPrefix(p, "!") && p != "*" {
 			return placement.ProbeHost(p)
 		}
@@ -223,9 +223,9 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 				if l.Kind != sshconf.Directive {
 					continue
 				}
-				if k := d.Canon(l.Key); isClientKey(k) && !keys[k] {
+				if k := d.Canon(l.Key()); isClientKey(k) && !keys[k] {
 					keys[k] = true
-					names = append(names, l.Key)
+					names = append(names, l.Key())
 				}
 			}
 			if len(keys) == 0 {
@@ -238,7 +238,7 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 				}
 				later = true
 				for i := lb.Start + 1; i < lb.End; i++ {
-					if l := doc.File.Lines[i]; l.Kind == sshconf.Directive && keys[d.Canon(l.Key)] {
+					if l := doc.File.Lines[i]; l.Kind == sshconf.Directive && keys[d.Canon(l.Key())] {
 						laterSets = true
 					}
 				}

@@ -59,8 +59,8 @@ func blockName(h *sshconf.Line) string {
 	if h == nil {
 		return "the lines before any Host or Match"
 	}
-	parts := []string{h.Key}
-	for _, a := range h.Args {
+	parts := []string{h.Key()}
+	for _, a := range h.Args() {
 		if a == "" || strings.ContainsAny(a, " \t") {
 			a = strconv.Quote(a)
 		}
@@ -88,17 +88,17 @@ func isGeneral(h *sshconf.Line) bool {
 		return true
 	}
 	if h.Is("Host") {
-		for _, p := range h.Args {
+		for _, p := range h.Args() {
 			if p != "*" {
 				return false
 			}
 		}
-		return len(h.Args) > 0
+		return len(h.Args()) > 0
 	}
-	if !h.Is("Match") || len(h.Args) == 0 {
+	if !h.Is("Match") || len(h.Args()) == 0 {
 		return false
 	}
-	for _, a := range h.Args {
+	for _, a := range h.Args() {
 		if !strings.EqualFold(a, "all") && !strings.EqualFold(a, "final") {
 			return false
 		}
@@ -109,7 +109,7 @@ func isGeneral(h *sshconf.Line) bool {
 // directive renders a directive as written: `ServerAliveInterval 60`.
 func directive(o resolve.Occurrence) string {
 	l := o.Line()
-	return l.Key + " " + l.Value()
+	return l.Key() + " " + l.Value()
 }
 
 // sourceText says where a value comes from, for a message.
@@ -189,7 +189,7 @@ func aliasNote(r *Report, sec Section, d sshconf.Dialect, v Value) {
 	if v.occ == nil {
 		return
 	}
-	key := v.occ.Line().Key
+	key := v.occ.Line().Key()
 	if !d.IsAlias(key) {
 		return
 	}
@@ -237,7 +237,7 @@ func MatchExec(res *resolve.Result) string {
 			if !l.Is("Match") {
 				continue
 			}
-			for _, a := range l.Args {
+			for _, a := range l.Args() {
 				if strings.EqualFold(strings.TrimPrefix(a, "!"), "exec") {
 					return fmt.Sprintf("%s:%d", d.Path, i+1)
 				}

@@ -55,7 +55,7 @@ func corpusHosts(f *sshconf.File) []string {
 		if !l.Is("Host") {
 			continue
 		}
-		for _, p := range l.Args {
+		for _, p := range l.Args() {
 			if strings.ContainsAny(p, "*?!") || p == "" {
 				continue
 			}

@@ -320,7 +320,7 @@ func valueOf(res *resolve.Result, key string, k kind, def any) Value {
 		v.Block = blockAt(res, o)
 	}
 	arg := ""
-	args := o.Line().Args
+	args := o.Line().Args()
 	if len(args) > 0 {
 		arg = args[0]
 	}

@@ -111,7 +111,7 @@ func buildServer(r *Report, opts resolve.Options) *Server {
 // parseLeading reads an occurrence's value as a number of seconds or a
 // count.
 func parseLeading(o resolve.Occurrence, key string) (int, bool) {
-	args := o.Line().Args
+	args := o.Line().Args()
 	if len(args) != 1 {
 		return 0, false
 	}

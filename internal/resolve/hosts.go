@@ -52,12 +52,12 @@ func (h *hostLister) file(path string, user bool, depth int) {
 		f = sshconf.ParseString(data)
 	}
 	for i, l := range f.Lines {
-		if l.Kind != sshconf.Directive || l.Err != nil {
+		if l.Kind != sshconf.Directive || l.Err() != nil {
 			continue
 		}
 		switch {
 		case l.Is("Include"):
-			for _, arg := range l.Args {
+			for _, arg := range l.Args() {
 				arg, ok := h.w.expandInclude("", arg)
 				if !ok {
 					continue
@@ -75,7 +75,7 @@ func (h *hostLister) file(path string, user bool, depth int) {
 				}
 			}
 		case l.Is("Host"):
-			for _, p := range l.Args {
+			for _, p := range l.Args() {
 				if p == "" || strings.HasPrefix(p, "!") || h.seen[p] {
 					continue
 				}

@@ -33,30 +33,39 @@ type spelling struct {
 	record       bool // an Occurrence is recorded (Options.Keys)
 }
 
-// spellingCache holds the spellings met last, by a hash of a spelling's
-// length and first, middle and last bytes: a config repeats a handful of
-// keywords, and a look here costs one string comparison where the map
-// hashes the whole key.
-type spellingCache [128]struct {
+func (w *walker) spelling(key string) *spelling {
+	// A small table in front of the map: most lines of a large config use
+	// one of a few spellings, and comparing one string is cheaper than
+	// hashing it.
+	slot := &w.recent[spellingSlot(key)]
+	if slot.sp != nil && slot.key == key {
+		return slot.sp
+	}
+	sp := w.lookupSpelling(key)
+	slot.key, slot.sp = key, sp
+	return sp
+}
+
+// recentSpellings is the table in front of walker.spellings.
+type recentSpellings [64]struct {
 	key string
 	sp  *spelling
 }
 
-func (w *walker) spelling(key string) *spelling {
+// spellingSlot picks a keyword's slot from its length and its first,
+// middle and last bytes, which set apart the keywords of a typical config
+// (first and last alone put ForceCommand and X11Forwarding, which
+// alternate in a generated sshd_config, in one slot), mixed by Fibonacci
+// hashing: the top 6 bits of the product.
+func spellingSlot(key string) int {
 	if key == "" {
-		return w.spellingSlow(key)
+		return 0
 	}
-	h := uint32(len(key))<<24 | uint32(key[0])<<16 | uint32(key[len(key)/2])<<8 | uint32(key[len(key)-1])
-	e := &w.recent[(h*0x9E3779B1)>>25] // Fibonacci hashing: the top 7 bits
-	if e.sp != nil && e.key == key {
-		return e.sp
-	}
-	sp := w.spellingSlow(key)
-	e.key, e.sp = key, sp
-	return sp
+	h := uint32(len(key))<<24 | uint32(key[0]|0x20)<<16 | uint32(key[len(key)/2]|0x20)<<8 | uint32(key[len(key)-1]|0x20)
+	return int((h * 0x9E3779B1) >> 26)
 }
 
-func (w *walker) spellingSlow(key string) *spelling {
+func (w *walker) lookupSpelling(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}
@@ -111,12 +120,12 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 	case ok && (info.major < 8 || info.major == 8 && info.minor == 0):
 	case ok:
 		if v := w.version(); !v.AtLeast(int(info.major), int(info.minor)) {
-			w.problem(pos(), "%s: Bad configuration option: %s is new in OpenSSH %d.%d, and this is %s", l.Key, l.Key, info.major, info.minor, v)
+			w.problem(pos(), "%s: Bad configuration option: %s is new in OpenSSH %d.%d, and this is %s", l.Key(), l.Key(), info.major, info.minor, v)
 			return
 		}
 	case debian[key]:
 		if v := w.version(); v.Known() && !v.Debian {
-			w.problem(pos(), "%s: Bad configuration option: only Debian's and Ubuntu's OpenSSH know %s, and this is %s", l.Key, l.Key, v)
+			w.problem(pos(), "%s: Bad configuration option: only Debian's and Ubuntu's OpenSSH know %s, and this is %s", l.Key(), l.Key(), v)
 			return
 		}
 	default:
@@ -130,10 +139,10 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 		if v.Known() && v.AtLeast(newest[0], newest[1]+1) {
 			return // perhaps a keyword of a release newer than keepalive's tables
 		}
-		w.problem(pos(), "Bad configuration option: %s", l.Key)
+		w.problem(pos(), "Bad configuration option: %s", l.Key())
 		return
 	}
 	if server && inMatch && ok && !info.inMatch {
-		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key)
+		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key())
 	}
 }

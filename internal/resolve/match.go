@@ -1,6 +1,10 @@
 package resolve
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
+)
 
 // matchPattern reports whether s matches an OpenSSH wildcard pattern:
 // '*' is any run of characters, '?' exactly one. Matching is iterative so
@@ -56,9 +60,9 @@ func matchList(s, list string, lower bool) int {
 
 // matchHostLine evaluates the patterns of a "Host" line against host, case
 // sensitively: any positive match activates, any negated match vetoes.
-func matchHostLine(host string, patterns []string) bool {
+func matchHostLine(host string, patterns sshconf.ArgIter) bool {
 	ok := false
-	for _, p := range patterns {
+	for p, more := patterns.Next(); more; p, more = patterns.Next() {
 		neg := strings.HasPrefix(p, "!")
 		if neg {
 			p = p[1:]

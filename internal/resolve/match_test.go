@@ -3,6 +3,8 @@ package resolve
 import (
 	"strings"
 	"testing"
+
+	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
 func TestMatchPattern(t *testing.T) {
@@ -54,7 +56,12 @@ func TestMatchList(t *testing.T) {
 }
 
 func TestMatchHostLine(t *testing.T) {
-	if !matchHostLine("web", []string{"db", "web"}) || matchHostLine("web", []string{"*", "!web"}) || matchHostLine("web", []string{"!db"}) {
+	if !matchHostLine("web", hostLine("db", "web")) || matchHostLine("web", hostLine("*", "!web")) || matchHostLine("web", hostLine("!db")) {
 		t.Error("Host line: any positive match activates, a negated match vetoes, negation alone never matches")
 	}
+}
+
+// hostLine returns the arguments of a Host line with these patterns.
+func hostLine(patterns ...string) sshconf.ArgIter {
+	return sshconf.ParseString("Host " + strings.Join(patterns, " ") + "\n").Lines[0].Iter()
 }

@@ -353,8 +353,8 @@ type walker struct {
 	globs     map[string]globResult
 	keys      map[string]bool // Options.Keys, canonical; nil for all
 	spellings map[string]*spelling
-	recent    spellingCache // in front of spellings
-	lastHN    string        // hostName's input and output, see skipTo
+	recent    recentSpellings // see spelling
+	lastHN    string          // hostName's input and output, see skipTo
 	lastMatch string
 	hnIn      string // the HostName value hostName expanded last, and the result
 	hnOut     string
@@ -604,8 +604,8 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			return
 		}
 		w.steps++
-		if l.Err != nil {
-			w.problem(linePos(path, i), "%s: %v", l.Key, l.Err)
+		if l.Err() != nil {
+			w.problem(linePos(path, i), "%s: %v", l.Key(), l.Err())
 			if l.Is("Match") || l.Is("Host") && !w.opts.Dialect.Server {
 				// A block whose header OpenSSH refuses: its lines are not
 				// values in effect (the config is refused anyway).
@@ -613,7 +613,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 			continue
 		}
-		sp := w.spelling(l.Key)
+		sp := w.spelling(l.Key())
 		key := sp.canon
 		if w.pass == 1 && !w.opts.NoProblems {
 			if header != inMatchOf {
@@ -623,7 +623,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
-			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Args)))
+			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Iter())))
 			header = l
 		case key == "match":
 			*active = min(limit, w.match(doc.File, path, i, l))
@@ -685,7 +685,7 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 		w.problem(pos, "Include nested more than %d deep (an Include loop?); OpenSSH refuses this", maxDepth)
 		return
 	}
-	for _, arg := range l.Args {
+	for _, arg := range l.Args() {
 		if !w.step(1, pos) {
 			return
 		}

@@ -115,13 +115,14 @@ func index(f *sshconf.File, hosts map[string]bool) *segments {
 		}
 		switch kind {
 		case 1:
-			for _, p := range hdr.Args {
+			args := hdr.Iter()
+			for p, more := args.Next(); more; p, more = args.Next() {
 				if hosts[p] && !strings.HasPrefix(p, "!") {
 					sg.host.add(p, seg)
 				}
 			}
 		case 2:
-			for p := range strings.SplitSeq(hdr.Args[1], ",") {
+			for p := range strings.SplitSeq(hdr.Args()[1], ",") {
 				sg.match.add(strings.ToLower(p), seg)
 			}
 		default:
@@ -142,7 +143,7 @@ func index(f *sshconf.File, hosts map[string]bool) *segments {
 		}
 		if l.Kind == sshconf.Directive {
 			n++
-			if kind != 0 && (len(l.Key) == 7 || nonASCII(l.Key)) && l.Is("Include") {
+			if kind != 0 && (len(l.Key()) == 7 || nonASCII(l.Key())) && l.Is("Include") {
 				kind = 0 // an Include is always walked: what it reads costs steps
 			}
 		}
@@ -157,12 +158,12 @@ func index(f *sshconf.File, hosts map[string]bool) *segments {
 // "Match host a,b" line of plain names, 0 for any other (visited for every
 // host).
 func plainHeader(l *sshconf.Line) int {
-	if l.Err != nil || len(l.Args) == 0 {
+	if l.Err() != nil || l.NArg() == 0 {
 		return 0
 	}
 	if l.Is("Host") {
 		plain := false
-		for _, p := range l.Args {
+		for _, p := range l.Args() {
 			if strings.HasPrefix(p, "!") {
 				continue
 			}
@@ -176,8 +177,8 @@ func plainHeader(l *sshconf.Line) int {
 		}
 		return 1
 	}
-	if l.Is("Match") && len(l.Args) == 2 && strings.EqualFold(l.Args[0], "host") {
-		arg := l.Args[1]
+	if args := l.Args(); l.Is("Match") && len(args) == 2 && strings.EqualFold(args[0], "host") {
+		arg := args[1]
 		if arg == "" || strings.ContainsAny(arg, "*?!\"'\\= \t") || containsFold(l.Raw, "exec") || strings.ContainsAny(l.Raw, "\"'=") {
 			return 0
 		}

@@ -16,7 +16,7 @@ func IsHeader(l *Line) bool {
 	if l.Kind != Directive {
 		return false
 	}
-	if n := len(l.Key); n != 4 && n != 5 && !nonASCII(l.Key) {
+	if n := len(l.Key()); n != 4 && n != 5 && !nonASCII(l.Key()) {
 		return false // the common case, without case folding
 	}
 	return l.Is("Host") || l.Is("Match")
@@ -83,11 +83,11 @@ func IsHostAll(h *Line) bool {
 	if h == nil {
 		return true
 	}
-	if len(h.Args) != 1 {
+	if h.NArg() != 1 {
 		return false
 	}
 	if h.Is("Host") {
-		return h.Args[0] == "*"
+		return h.Arg0() == "*"
 	}
-	return h.Is("Match") && strings.EqualFold(h.Args[0], "all")
+	return h.Is("Match") && strings.EqualFold(h.Arg0(), "all")
 }

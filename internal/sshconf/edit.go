@@ -131,7 +131,7 @@ func (f *File) StyleFor(b Block) Style {
 			inBlock = true
 			continue
 		}
-		if inBlock == (b.Header != nil) && l.Kind == Directive && l.Err == nil {
+		if inBlock == (b.Header != nil) && l.Kind == Directive && l.Err() == nil {
 			return Style{Indent: l.Indent(), Sep: normalizeSep(l.separator())}
 		}
 	}
@@ -148,7 +148,7 @@ func (f *File) StyleFor(b Block) Style {
 func (f *File) styleIn(start, end int, skipHeader bool) (Style, bool) {
 	for i := start; i < end; i++ {
 		l := f.Lines[i]
-		if l.Kind != Directive || (skipHeader && i == start) || l.Err != nil {
+		if l.Kind != Directive || (skipHeader && i == start) || l.Err() != nil {
 			continue
 		}
 		return Style{Indent: l.Indent(), Sep: normalizeSep(l.separator())}, true
@@ -158,7 +158,7 @@ func (f *File) styleIn(start, end int, skipHeader bool) (Style, bool) {
 
 func (f *File) anySeparator() (string, bool) {
 	for _, l := range f.Lines {
-		if l.Kind == Directive && !IsHeader(l) && l.Err == nil {
+		if l.Kind == Directive && !IsHeader(l) && l.Err() == nil {
 			return normalizeSep(l.separator()), true
 		}
 	}

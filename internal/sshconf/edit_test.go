@@ -91,8 +91,8 @@ func TestByteOrderMarkStaysFirst(t *testing.T) {
 	if got := string(f.Bytes()); got != "\uFEFF# note\r\nHost a\r\n  User x\r\n" {
 		t.Fatalf("Insert at 0 = %q", got)
 	}
-	if f.Lines[1].Key != "Host" || f.Text(0) != "# note" {
-		t.Fatalf("lines after Insert: %q %q", f.Lines[1].Key, f.Text(0))
+	if f.Lines[1].Key() != "Host" || f.Text(0) != "# note" {
+		t.Fatalf("lines after Insert: %q %q", f.Lines[1].Key(), f.Text(0))
 	}
 	f.Remove(0)
 	if got := string(f.Bytes()); got != in {

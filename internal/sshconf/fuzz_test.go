@@ -3,6 +3,8 @@ package sshconf
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -20,14 +22,55 @@ func seedCorpus(f *testing.F) {
 	f.Add([]byte("\uFEFFHost a\x00b\n  K 'unterminated"))
 }
 
-// FuzzRoundTrip: any input prints back byte-identical.
+// FuzzRoundTrip: any input prints back byte-identical, and a line's
+// keyword and arguments, cut out of its bytes when asked for, are what a
+// full split of the line gives.
 func FuzzRoundTrip(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if got := Parse(data).Bytes(); string(got) != string(data) {
+		file := Parse(data)
+		if got := file.Bytes(); string(got) != string(data) {
 			t.Fatalf("round trip changed %q into %q", data, got)
 		}
+		for i, l := range file.Lines {
+			want := splitWhole(l.Raw, i == 0)
+			if got := l.Args(); !slices.Equal(got, want) || l.NArg() != len(want) {
+				t.Fatalf("%q: Args %q, NArg %d; a full split gives %q", l.Raw, got, l.NArg(), want)
+			}
+			var walked []string
+			it := l.Iter()
+			for a, ok := it.Next(); ok; a, ok = it.Next() {
+				walked = append(walked, a)
+			}
+			if !slices.Equal(walked, want) {
+				t.Fatalf("%q: Iter walks %q; a full split gives %q", l.Raw, walked, want)
+			}
+			if len(want) > 0 && l.Arg0() != want[0] || l.Value() != strings.Join(want, " ") {
+				t.Fatalf("%q: Arg0 %q, Value %q; a full split gives %q", l.Raw, l.Arg0(), l.Value(), want)
+			}
+		}
 	})
+}
+
+// splitWhole splits a directive's arguments from its whole line, NUL and
+// trailing white space cut, as the parser did when it kept them in a field.
+func splitWhole(raw string, first bool) []string {
+	l := parseLine(raw, first)
+	if l.Kind != Directive || l.argStart >= offset(len(raw)) {
+		return nil
+	}
+	end := len(raw)
+	if i := strings.IndexByte(raw, 0); i >= 0 {
+		end = i
+	}
+	for end > int(l.argStart) && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
+		end--
+	}
+	args, _, _ := splitArgs(raw, int(l.argStart), end, nil)
+	if len(args) == 0 {
+		return nil
+	}
+	return args
 }
 
 // FuzzEdit: an edit re-parses to what was intended, keeps every other line,
@@ -46,14 +89,14 @@ func FuzzEdit(f *testing.F) {
 			t.Fatalf("after Insert: %d lines, want %d", len(again.Lines), n+1)
 		}
 		if l := again.Lines[at]; !l.Is("ServerAliveInterval") || l.Value() != "300" {
-			t.Fatalf("inserted line parses as %q %q", l.Key, l.Args)
+			t.Fatalf("inserted line parses as %q %q", l.Key(), l.Args())
 		}
 		file.Remove(at)
 		if string(file.Bytes()) != string(data) {
 			t.Fatalf("Insert then Remove changed %q into %q", data, file.Bytes())
 		}
 		for i, l := range file.Lines {
-			if l.Kind == Directive && l.Err == nil && len(l.Args) == 1 {
+			if l.Kind == Directive && l.Err() == nil && len(l.Args()) == 1 {
 				file.SetValue(i, "42")
 				if v := Parse(file.Bytes()).Lines[i].Value(); v != "42" {
 					t.Fatalf("SetValue on line %d (%q) parses back as %q", i, l.Raw, v)

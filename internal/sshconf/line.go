@@ -12,42 +12,186 @@ const (
 )
 
 // Line is one line of a config file. Raw holds its exact bytes, line ending
-// included; the other fields are what OpenSSH's tokenizer sees in it.
+// included; the methods return what OpenSSH's tokenizer sees in it.
+//
+// A generated config has hundreds of thousands of lines, so a Line holds
+// nothing but Raw (a substring of the parsed text, not a copy), three
+// byte offsets into it and two bytes of flags: the keyword, the arguments
+// and the error are cut out of Raw when asked for (32 bytes a line,
+// against 96 when they were fields; fewer pointers for the garbage
+// collector to follow).
 type Line struct {
 	Raw string // exact bytes including the line ending
 
-	// For a Directive:
-	Key  string   // keyword as written (case kept)
-	Args []string // arguments with quotes and escapes removed, before any trailing comment
+	// Byte offsets into Raw: the end of the keyword (it starts after the
+	// indentation), and the span from the first argument to the end of
+	// the last one (a trailing comment lies after).
+	keyEnd, argStart, argEnd offset
 
-	// Err is what OpenSSH would object to (unbalanced quotes, no argument),
-	// or nil. The line is kept as it is either way.
-	Err error
+	Kind  Kind
+	flags flags
+}
 
-	// Byte offsets into Raw: the keyword, and the span from the first
-	// argument to the end of the last one (a trailing comment lies after).
-	// 32 bits, as Kind 8, keep a line small: a generated config has
-	// hundreds of thousands.
-	keyStart, keyEnd offset
-	argStart, argEnd offset
+// flags hold what else the parser found: what OpenSSH would object to,
+// whether the arguments are plain (no quote or backslash: Raw's
+// blank-separated fields, nothing to unescape), and whether the line
+// starts with the file's byte-order mark.
+type flags uint8
 
-	Kind Kind
+const (
+	errMask   flags = 3 // a lineErr
+	plainFlag flags = 1 << 2
+	bomFlag   flags = 1 << 3
+)
+
+func (l *Line) lineErr() lineErr { return lineErr(l.flags & errMask) }
+func (l *Line) plain() bool      { return l.flags&plainFlag != 0 }
+
+// keyStart returns the offset of the keyword: after the byte-order mark
+// of the file's first line and the indentation.
+func (l *Line) keyStart() offset {
+	p := 0
+	if l.flags&bomFlag != 0 {
+		p = len(bom)
+	}
+	for p < int(l.keyEnd) && isSpace(l.Raw[p]) {
+		p++
+	}
+	return offset(p)
 }
 
 // offset is a byte offset into a line (Parse's input is far below 2 GiB).
 type offset = int32
 
+// lineErr is what OpenSSH would object to in a line, as a small code.
+type lineErr uint8
+
+const (
+	noErr lineErr = iota
+	noArgument
+	badQuotes
+)
+
+// Key returns the keyword as written (case kept), or "" for a line that is
+// not a directive.
+func (l *Line) Key() string {
+	if l.Kind != Directive {
+		return ""
+	}
+	return l.Raw[l.keyStart():l.keyEnd]
+}
+
+// Args returns the arguments with quotes and escapes removed, before any
+// trailing comment; nil when there are none. Each call splits them anew:
+// a caller that needs them twice keeps the slice.
+func (l *Line) Args() []string {
+	if l.Kind != Directive || l.argEnd <= l.argStart {
+		return nil
+	}
+	if l.plain() {
+		return fields(l.Raw[l.argStart:l.argEnd])
+	}
+	args, _, _ := splitArgs(l.Raw, int(l.argStart), int(l.argEnd), nil)
+	return args
+}
+
+// ArgIter walks a line's arguments one by one, as Args would return
+// them, without a slice for the common line whose arguments hold no quote
+// or escape. Its zero value has none.
+type ArgIter struct {
+	rest string   // a plain line's arguments still to walk
+	list []string // the others', split by Args
+}
+
+// Iter returns an iterator over the arguments.
+func (l *Line) Iter() ArgIter {
+	if l.plain() {
+		return ArgIter{rest: l.Raw[l.argStart:l.argEnd]}
+	}
+	return ArgIter{list: l.Args()}
+}
+
+// Next returns the next argument, or false when there is none left.
+func (it *ArgIter) Next() (string, bool) {
+	if it.list != nil {
+		if len(it.list) == 0 {
+			return "", false
+		}
+		a := it.list[0]
+		it.list = it.list[1:]
+		return a, true
+	}
+	s := it.rest
+	i := 0
+	for i < len(s) && isBlank(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && !isBlank(s[j]) {
+		j++
+	}
+	it.rest = s[j:]
+	return s[i:j], j > i
+}
+
+// NArg returns the number of arguments, splitting them only when they hold
+// quotes or escapes.
+func (l *Line) NArg() int {
+	if l.Kind != Directive || l.argEnd <= l.argStart {
+		return 0
+	}
+	if l.plain() {
+		return countFields(l.Raw[l.argStart:l.argEnd])
+	}
+	return len(l.Args())
+}
+
+// Arg0 returns the first argument, or "" when there is none.
+func (l *Line) Arg0() string {
+	if l.plain() && l.argEnd > l.argStart {
+		s := l.Raw[l.argStart:l.argEnd]
+		if i := strings.IndexAny(s, " \t"); i >= 0 {
+			return s[:i]
+		}
+		return s
+	}
+	if args := l.Args(); len(args) > 0 {
+		return args[0]
+	}
+	return ""
+}
+
+// Err returns what OpenSSH would object to (unbalanced quotes, no
+// argument), or nil. The line is kept as it is either way.
+func (l *Line) Err() error {
+	switch l.lineErr() {
+	case noArgument:
+		return errNoArgument
+	case badQuotes:
+		return errQuotes
+	}
+	return nil
+}
+
 // Canon returns the keyword in lower case, the way OpenSSH compares it.
-func (l *Line) Canon() string { return strings.ToLower(l.Key) }
+func (l *Line) Canon() string { return strings.ToLower(l.Key()) }
 
 // Is reports whether the line is a directive with keyword key, compared
 // case-insensitively.
 func (l *Line) Is(key string) bool {
-	return l.Kind == Directive && strings.EqualFold(l.Key, key)
+	return l.Kind == Directive && strings.EqualFold(l.Key(), key)
 }
 
 // Value returns the arguments joined by single spaces.
-func (l *Line) Value() string { return strings.Join(l.Args, " ") }
+func (l *Line) Value() string {
+	if l.plain() {
+		s := l.Raw[l.argStart:l.argEnd]
+		if !strings.Contains(s, "  ") && !strings.ContainsRune(s, '\t') {
+			return s // already single-spaced: no copy
+		}
+	}
+	return strings.Join(l.Args(), " ")
+}
 
 // EOL returns the line's ending: "\n", "\r\n" or "" for a last line
 // without one.
@@ -84,4 +228,39 @@ func (l *Line) HasTrailingComment() bool {
 	}
 	rest := strings.TrimSpace(l.Raw[l.argEnd:])
 	return strings.HasPrefix(rest, "#")
+}
+
+// fields splits s on blanks (spaces and tabs), as OpenSSH splits
+// arguments that hold no quote or escape.
+func fields(s string) []string {
+	out := make([]string, 0, countFields(s))
+	for i := 0; i < len(s); {
+		for i < len(s) && isBlank(s[i]) {
+			i++
+		}
+		j := i
+		for j < len(s) && !isBlank(s[j]) {
+			j++
+		}
+		if j > i {
+			out = append(out, s[i:j])
+		}
+		i = j
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func countFields(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		b := isBlank(s[i])
+		if !b && !in {
+			n++
+		}
+		in = !b
+	}
+	return n
 }

@@ -25,26 +25,54 @@ func ParseString(s string) *File {
 	if len(s) == 0 {
 		return f
 	}
-	// One allocation for all lines and few for all arguments, rather than
-	// one per line and per argument: a large generated config has a
-	// hundred thousand lines.
+	// One allocation for all lines rather than one per line: a large
+	// generated config has hundreds of thousands.
 	n := strings.Count(s, "\n")
 	if s[len(s)-1] != '\n' {
 		n++
 	}
 	lines := make([]Line, n)
 	f.Lines = make([]*Line, n)
-	ps := parser{chunk: true}
+	nul := strings.IndexByte(s, 0) >= 0 // looked for in each line only if there is one
+	if len(s) < parallelFrom {
+		parseLines(s, lines, f.Lines, 0, nul)
+		return f
+	}
+	// A large file is parsed in two halves at once, cut at a line break:
+	// lines do not depend on each other, and the machine's other core
+	// would otherwise wait.
+	mid := strings.IndexByte(s[len(s)/2:], '\n') + len(s)/2 + 1
+	if mid == len(s)/2 || mid >= len(s) {
+		parseLines(s, lines, f.Lines, 0, nul)
+		return f
+	}
+	first := strings.Count(s[:mid], "\n")
+	done := make(chan struct{})
+	go func() {
+		parseLines(s[mid:], lines[first:], f.Lines[first:], first, nul)
+		close(done)
+	}()
+	parseLines(s[:mid], lines[:first], f.Lines[:first], 0, nul)
+	<-done
+	return f
+}
+
+// parallelFrom is the size from which ParseString uses two goroutines:
+// below it, starting one costs more than it saves.
+const parallelFrom = 256 << 10
+
+// parseLines parses s, which holds exactly len(lines) lines, the first of
+// them line index first of the file, into lines and ptrs.
+func parseLines(s string, lines []Line, ptrs []*Line, first int, nul bool) {
 	for i := range lines {
 		k := strings.IndexByte(s, '\n') + 1
 		if k == 0 {
 			k = len(s)
 		}
-		ps.line(&lines[i], s[:k], i == 0)
-		f.Lines[i] = &lines[i]
+		parseInto(&lines[i], s[:k], first+i == 0, nul)
+		ptrs[i] = &lines[i]
 		s = s[k:]
 	}
-	return f
 }
 
 // Bytes prints the file. An unedited File prints exactly what was parsed.
@@ -94,31 +122,27 @@ var (
 // OpenSSH, but we parse past it so a file that has one can still be edited.
 func parseLine(raw string, first bool) *Line {
 	l := &Line{}
-	var ps parser
-	ps.line(l, raw, first)
+	parseInto(l, raw, first, true)
 	return l
 }
 
-// parser holds what consecutive lines can share: with chunk set, a chunk
-// of memory that their Args slices are cut from.
-type parser struct {
-	chunk bool
-	args  []string
-}
-
-// argChunk is how many arguments a parser allocates at a time.
-const argChunk = 256
-
-func (ps *parser) line(l *Line, raw string, first bool) {
+// parseInto tokenizes raw into *l. It finds where the keyword and the
+// arguments are and whether OpenSSH would object, without copying or
+// splitting anything: Line's methods cut those out when asked. nul says
+// whether raw may hold a NUL byte.
+func parseInto(l *Line, raw string, first, nul bool) {
 	*l = Line{Raw: raw}
 	start := 0
 	if first && strings.HasPrefix(raw, bom) {
 		start = len(bom)
+		l.flags |= bomFlag
 	}
 	end := len(raw)
 	// OpenSSH reads C strings: a NUL byte ends the line.
-	if i := strings.IndexByte(raw[start:], 0); i >= 0 {
-		end = start + i
+	if nul {
+		if i := strings.IndexByte(raw[start:], 0); i >= 0 {
+			end = start + i
+		}
 	}
 	for end > start && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
 		end--
@@ -136,17 +160,15 @@ func (ps *parser) line(l *Line, raw string, first bool) {
 		return
 	}
 	l.Kind = Directive
-	l.keyStart = offset(p)
+	keyStart := p
 	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
 		p++
 	}
 	l.keyEnd = offset(p)
-	l.Key = raw[l.keyStart:l.keyEnd]
-	if l.Key == "" { // a line starting with '=' or a quote: nothing OpenSSH accepts
-		l.Key = raw[p:end]
-		l.keyEnd = offset(end)
+	if p == keyStart { // a line starting with '=' or a quote: nothing OpenSSH accepts
+		l.keyEnd = offset(end) // the whole line is its "keyword"
 		l.argStart, l.argEnd = offset(end), offset(end)
-		l.Err = errNoArgument
+		l.flags |= flags(noArgument)
 		return
 	}
 	p = skipSpace(raw, p, end)
@@ -155,21 +177,19 @@ func (ps *parser) line(l *Line, raw string, first bool) {
 	}
 	l.argStart, l.argEnd = offset(p), offset(p)
 	if p == end {
-		l.Err = errNoArgument
+		l.flags |= flags(noArgument)
 		return
 	}
-	if ps.chunk && cap(ps.args)-len(ps.args) < 8 {
-		ps.args = make([]string, 0, argChunk) // a new chunk rather than a copy of the full one
+	n, argEnd, plain, err := scanArgs(raw, p, end)
+	l.argEnd = offset(argEnd)
+	if plain {
+		l.flags |= plainFlag
 	}
-	n0 := len(ps.args)
-	args, argEnd, err := splitArgs(raw, p, end, ps.args)
-	l.argEnd, l.Err = offset(argEnd), err
-	if len(args) > n0 {
-		l.Args = args[n0:len(args):len(args)] // full slice: an append by a caller cannot reach the next line's
-	}
-	ps.args = args
-	if len(l.Args) == 0 && l.Err == nil {
-		l.Err = errNoArgument // only a comment after the keyword
+	switch {
+	case err != nil:
+		l.flags |= flags(badQuotes)
+	case n == 0:
+		l.flags |= flags(noArgument) // only a comment after the keyword
 	}
 }
 
@@ -178,6 +198,41 @@ func skipSpace(s string, p, end int) int {
 		p++
 	}
 	return p
+}
+
+// scanArgs walks s[p:end] as splitArgs does, without keeping anything: it
+// returns the number of arguments, the offset just after the last one,
+// and whether none holds a quote or backslash.
+func scanArgs(s string, p, end int) (n, argEnd int, plain bool, err error) {
+	plain = true
+	argEnd = p
+	for p < end {
+		if s[p] == ' ' || s[p] == '\t' {
+			p++
+			continue
+		}
+		if s[p] == '#' {
+			break
+		}
+		q := p
+		for q < end && s[q] != ' ' && s[q] != '\t' && s[q] != '\\' && s[q] != '"' && s[q] != '\'' {
+			q++
+		}
+		if q == end || s[q] == ' ' || s[q] == '\t' {
+			n++
+			p, argEnd = q, q
+			continue
+		}
+		plain = false
+		var quote byte
+		p, quote = quotedArg(s, p, end, nil)
+		if quote != 0 {
+			return n, end, false, errQuotes
+		}
+		n++
+		argEnd = p
+	}
+	return n, argEnd, plain, nil
 }
 
 // splitArgs splits s[p:end] into arguments like OpenSSH's argv_split with
@@ -205,26 +260,7 @@ func splitArgs(s string, p, end int, args []string) (_ []string, argEnd int, err
 		}
 		var b strings.Builder
 		var quote byte
-		for ; p < end; p++ {
-			c := s[p]
-			switch {
-			case c == '\\' && p+1 < end && (s[p+1] == '\'' || s[p+1] == '"' || s[p+1] == '\\' || (quote == 0 && s[p+1] == ' ')):
-				p++
-				b.WriteByte(s[p])
-				continue
-			case quote == 0 && (c == ' ' || c == '\t'):
-			case quote == 0 && (c == '"' || c == '\''):
-				quote = c
-				continue
-			case quote != 0 && c == quote:
-				quote = 0
-				continue
-			default:
-				b.WriteByte(c)
-				continue
-			}
-			break
-		}
+		p, quote = quotedArg(s, p, end, &b)
 		if quote != 0 {
 			return args, end, errQuotes
 		}
@@ -232,4 +268,36 @@ func splitArgs(s string, p, end int, args []string) (_ []string, argEnd int, err
 		argEnd = p
 	}
 	return args, argEnd, nil
+}
+
+// quotedArg reads one argument holding quotes or escapes from s[p:end],
+// writing its unquoted bytes to b when b is not nil. It returns where the
+// argument ends and the quote still open there (0 when balanced).
+func quotedArg(s string, p, end int, b *strings.Builder) (int, byte) {
+	var quote byte
+	for ; p < end; p++ {
+		c := s[p]
+		switch {
+		case c == '\\' && p+1 < end && (s[p+1] == '\'' || s[p+1] == '"' || s[p+1] == '\\' || (quote == 0 && s[p+1] == ' ')):
+			p++
+			if b != nil {
+				b.WriteByte(s[p])
+			}
+			continue
+		case quote == 0 && (c == ' ' || c == '\t'):
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+			continue
+		case quote != 0 && c == quote:
+			quote = 0
+			continue
+		default:
+			if b != nil {
+				b.WriteByte(c)
+			}
+			continue
+		}
+		break
+	}
+	return p, quote
 }

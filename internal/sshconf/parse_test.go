@@ -4,6 +4,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
 )
@@ -38,9 +39,9 @@ func TestParseLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		l := parseLine(tt.raw, false)
-		if l.Kind != tt.kind || l.Key != tt.key || !reflect.DeepEqual(l.Args, tt.args) || l.Err != tt.err {
+		if l.Kind != tt.kind || l.Key() != tt.key || !reflect.DeepEqual(l.Args(), tt.args) || l.Err() != tt.err {
 			t.Errorf("parseLine(%q) = kind %d key %q args %q err %v; want kind %d key %q args %q err %v",
-				tt.raw, l.Kind, l.Key, l.Args, l.Err, tt.kind, tt.key, tt.args, tt.err)
+				tt.raw, l.Kind, l.Key(), l.Args(), l.Err(), tt.kind, tt.key, tt.args, tt.err)
 		}
 		if l.Raw != tt.raw {
 			t.Errorf("parseLine(%q).Raw = %q", tt.raw, l.Raw)
@@ -50,8 +51,8 @@ func TestParseLine(t *testing.T) {
 
 func TestBOM(t *testing.T) {
 	f := Parse([]byte("\uFEFFHost *\n  Port 22\n"))
-	if !f.HasBOM() || f.Lines[0].Key != "Host" {
-		t.Fatalf("BOM file: HasBOM %v, first key %q", f.HasBOM(), f.Lines[0].Key)
+	if !f.HasBOM() || f.Lines[0].Key() != "Host" {
+		t.Fatalf("BOM file: HasBOM %v, first key %q", f.HasBOM(), f.Lines[0].Key())
 	}
 	if string(f.Bytes()) != "\uFEFFHost *\n  Port 22\n" {
 		t.Fatalf("BOM not kept: %q", f.Bytes())
@@ -81,5 +82,13 @@ func TestBlocks(t *testing.T) {
 	}
 	if f.LastDirective(b[1]) != 2 {
 		t.Errorf("LastDirective(Host a) = %d, want 2", f.LastDirective(b[1]))
+	}
+}
+
+// TestLineSize keeps a Line small: a generated config has hundreds of
+// thousands, and the tree's size is most of keepalive's memory.
+func TestLineSize(t *testing.T) {
+	if n := unsafe.Sizeof(Line{}); n > 32 {
+		t.Errorf("a Line takes %d bytes, more than 32", n)
 	}
 }

@@ -2,7 +2,9 @@
 // (testenv.FleetConfig, testenv.SshdConfig) for scripts/bench.sh, so that
 // the Go benchmarks and `make bench-compare` time the same bytes.
 //
-//	genfleet client N DIR   DIR/config, Including DIR/conf.d/*.conf
+//	genfleet client N DIR [PERCENT]
+//	                        DIR/config, Including DIR/conf.d/*.conf; PERCENT
+//	                        of the hosts (default 2) set ServerAliveInterval
 //	genfleet server N FILE  an sshd_config with N Match blocks
 package main
 
@@ -23,8 +25,16 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) != 3 {
-		return fmt.Errorf("usage: genfleet client|server N PATH")
+	if len(args) != 3 && (len(args) != 4 || args[0] != "client") {
+		return fmt.Errorf("usage: genfleet client N DIR [PERCENT] | genfleet server N FILE")
+	}
+	percent := 2
+	if len(args) == 4 {
+		p, err := strconv.Atoi(args[3])
+		if err != nil || p < 1 || p > 100 {
+			return fmt.Errorf("PERCENT: want 1 to 100, got %q", args[3])
+		}
+		percent = p
 	}
 	n, err := strconv.Atoi(args[1])
 	if err != nil || n < 0 {
@@ -40,7 +50,7 @@ func run(args []string) error {
 		if err := os.MkdirAll(inc, 0o755); err != nil {
 			return err
 		}
-		f := testenv.FleetConfig(n, inc)
+		f := testenv.FleetConfigShare(n, inc, percent)
 		for name, b := range f.Included {
 			if err := os.WriteFile(filepath.Join(inc, name), b, 0o644); err != nil {
 				return err
