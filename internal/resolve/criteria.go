@@ -354,18 +354,27 @@ func expandTilde(p, home string) (string, error) {
 // mayBeAllOrLocalPort reports whether a Match line may hold the criteria
 // "all" or "localport": whether it has a quote or a backslash (which may
 // hide them) or spells either, in any case. It is containsFold for both
-// words and strings.ContainsAny for the quotes, in one pass over the line.
+// words and strings.ContainsAny for the quotes, in one pass over the line
+// that stops only at the bytes in allOrLocalPortStops.
 func mayBeAllOrLocalPort(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\'' || c == '\\':
-			return true
-		case c|0x20 == 'a' && hasFoldAt(s, i, "all"), c|0x20 == 'l' && hasFoldAt(s, i, "localport"):
+		if !allOrLocalPortStops[s[i]] {
+			continue
+		}
+		if c := s[i]; c != 'l' && c != 'L' {
+			return true // a quote or a backslash
+		}
+		// Both words have an l: the second byte of "all", the first of
+		// "localport".
+		if i >= 1 && hasFoldAt(s, i-1, "all") || hasFoldAt(s, i, "localport") {
 			return true
 		}
 	}
 	return false
 }
+
+// allOrLocalPortStops are the bytes mayBeAllOrLocalPort looks at.
+var allOrLocalPortStops = [256]bool{'"': true, '\'': true, '\\': true, 'l': true, 'L': true}
 
 // hasFoldAt reports whether s holds word, lower-case ASCII letters, at i,
 // ignoring ASCII case.
