@@ -117,3 +117,21 @@ func TestMayBeAllOrLocalPort(t *testing.T) {
 		}
 	}
 }
+
+// lowerCriterion is strings.ToLower, and knows every criterion.
+func TestLowerCriterion(t *testing.T) {
+	for _, table := range []map[string][2]int{clientCriteria, serverCriteria} {
+		for name := range table {
+			for _, s := range []string{name, strings.ToUpper(name), strings.ToUpper(name[:1]) + name[1:]} {
+				if got := lowerCriterion(s); got != name {
+					t.Errorf("lowerCriterion(%q) = %q, want %q", s, got, name)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"\u212Aey", "uſer", "User\r", "invalid\ruser", "Üser", "", "-", "ALL=", "hosT"} {
+		if got, want := lowerCriterion(s), strings.ToLower(s); got != want {
+			t.Errorf("lowerCriterion(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
