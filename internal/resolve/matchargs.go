@@ -95,11 +95,8 @@ func (c *cstr) strdelim() (string, bool) {
 // argvSplit is misc.c's argv_split with terminate_on_comment: arguments
 // split on blanks, "double" and 'single' quotes, backslash escapes of
 // quotes, backslash and (outside quotes) blank; a '#' starting an argument
-// ends the line.
-func argvSplit(s string) ([]string, error) { return argvSplitAppend(nil, s) }
-
-// argvSplitAppend is argvSplit appending to out (a caller's buffer).
-func argvSplitAppend(out []string, s string) ([]string, error) {
+// ends the line. The arguments are appended to out (a caller's buffer).
+func argvSplit(out []string, s string) ([]string, error) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' || s[i] == '\t' {
 			continue
@@ -203,7 +200,7 @@ func parseMatch(rest string, server bool, v func() Version) ([]Criterion, error)
 	equalsForm := false
 	if strdelimMode {
 		var buf [8]string
-		if _, err := argvSplitAppend(buf[:0], rest); err != nil { // checked for every line first
+		if _, err := argvSplit(buf[:0], rest); err != nil { // checked for every line first
 			return nil, err
 		}
 		c := &cstr{s: rest}
@@ -211,7 +208,7 @@ func parseMatch(rest string, server bool, v func() Version) ([]Criterion, error)
 		return criteriaFrom(next, func() bool { return c.null || c.s == "" }, server, false, true, version)
 	}
 	var buf [8]string // most lines have a few words: no allocation for them
-	args, err := argvSplitAppend(buf[:0], rest)
+	args, err := argvSplit(buf[:0], rest)
 	if err != nil {
 		return nil, err
 	}
