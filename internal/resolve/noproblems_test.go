@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,6 +136,35 @@ func TestLowerCriterion(t *testing.T) {
 	for _, s := range []string{"\u212Aey", "uſer", "User\r", "invalid\ruser", "Üser", "", "-", "ALL=", "hosT"} {
 		if got, want := lowerCriterion(s), strings.ToLower(s); got != want {
 			t.Errorf("lowerCriterion(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// BenchmarkResolveServer evaluates a parsed sshd_config with n Match
+// blocks (testenv.SshdConfig) as a server edit does: without a
+// connection, recording the keep-alive keywords and PidFile, with
+// NoProblems ("edit") or without ("show").
+func BenchmarkResolveServer(b *testing.B) {
+	for _, n := range testenv.FleetSizes {
+		const path = "/bench/sshd_config"
+		opts := Options{
+			Dialect:  sshconf.Server,
+			Files:    []Input{{Path: path}},
+			Override: map[string]*sshconf.File{path: sshconf.Parse(testenv.SshdConfig(n))},
+			Keys:     []string{sshconf.ClientAliveInterval, sshconf.ClientAliveCountMax, "pidfile"},
+		}
+		for _, quiet := range []bool{true, false} {
+			name := "show/"
+			if quiet {
+				name = "edit/"
+			}
+			opts.NoProblems = quiet
+			b.Run(name+strconv.Itoa(n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					Resolve(opts)
+				}
+			})
 		}
 	}
 }
