@@ -23,11 +23,9 @@ type disableOptions struct {
 func newDisableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &disableOptions{}
 	cmd := &cobra.Command{
-		Use:     "disable",
-		Short:   "Undo the keep-alive settings that enable, server or putty made",
-		Long:    long("disable"),
-		Example: examples("disable"),
-		RunE:    func(*cobra.Command, []string) error { return runDisable(s, m, o) },
+		Use:   "disable",
+		Short: "Undo the keep-alive settings that enable, server or putty made",
+		RunE:  func(*cobra.Command, []string) error { return runDisable(s, m, o) },
 	}
 	o.clientFlags.register(cmd)
 	o.writeFlags.register(cmd)

@@ -24,10 +24,8 @@ const (
 func newEnableCmd(s Streams, m *Machine) *cobra.Command {
 	o := &enableOptions{}
 	cmd := &cobra.Command{
-		Use:     "enable",
-		Short:   "Turn on keep-alives in the OpenSSH client config",
-		Long:    long("enable"),
-		Example: examples("enable"),
+		Use:   "enable",
+		Short: "Turn on keep-alives in the OpenSSH client config",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")

@@ -25,10 +25,8 @@ type probeOptions struct {
 func newProbeCmd(s Streams) *cobra.Command {
 	o := &probeOptions{}
 	cmd := &cobra.Command{
-		Use:     "probe HOST [-- SSH_ARGS...]",
-		Short:   "Measure how long the path to HOST keeps an idle SSH connection",
-		Long:    long("probe"),
-		Example: examples("probe"),
+		Use:   "probe HOST [-- SSH_ARGS...]",
+		Short: "Measure how long the path to HOST keeps an idle SSH connection",
 		Args: func(cmd *cobra.Command, args []string) error {
 			n := len(args)
 			if dash := cmd.ArgsLenAtDash(); dash >= 0 {

@@ -26,10 +26,8 @@ type puttyOptions struct {
 func newPuttyCmd(s Streams, m *Machine) *cobra.Command {
 	o := &puttyOptions{}
 	cmd := &cobra.Command{
-		Use:     "putty",
-		Short:   "Turn on keep-alives in PuTTY saved sessions",
-		Long:    long("putty"),
-		Example: examples("putty"),
+		Use:   "putty",
+		Short: "Turn on keep-alives in PuTTY saved sessions",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			return runPutty(s, m, o)

@@ -54,8 +54,6 @@ func newRootCmd(s Streams, m *Machine) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "keepalive",
 		Short:         "Keep SSH sessions alive through NAT firewalls",
-		Long:          long("keepalive"),
-		Example:       examples("keepalive"),
 		Version:       buildinfo.Read(Version).Short(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -74,6 +72,10 @@ func newRootCmd(s Streams, m *Machine) *cobra.Command {
 		return &cliError{code: exitUsage, err: err, hint: hint}
 	})
 	root.SetHelpCommand(newHelpCmd())
+	// The long help and examples are read when help is shown.
+	help, usage := root.HelpFunc(), root.UsageFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) { fillHelp(c.Root()); help(c, args) })
+	root.SetUsageFunc(func(c *cobra.Command) error { fillHelp(c.Root()); return usage(c) })
 	root.AddCommand(
 		newEnableCmd(s, m),
 		newDisableCmd(s, m),
@@ -85,7 +87,11 @@ func newRootCmd(s Streams, m *Machine) *cobra.Command {
 	// cobra adds "completion" itself; make sure it exists for --help.
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
-	completionExamples(root)
+	if c, _, err := root.Find([]string{"completion"}); err == nil {
+		for _, sh := range c.Commands() {
+			sh.Args = noArgs // cobra's NoArgs error would exit 1
+		}
+	}
 	registerCompletions(root, m)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -135,11 +141,9 @@ func unknownCommand(root *cobra.Command, args []string) error {
 // newHelpCmd is "keepalive help COMMAND": an unknown topic is bad usage.
 func newHelpCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:     "help [COMMAND]",
-		Short:   "Help about any command",
-		Args:    cobra.ArbitraryArgs,
-		Long:    long("help"),
-		Example: examples("help"),
+		Use:   "help [COMMAND]",
+		Short: "Help about any command",
+		Args:  cobra.ArbitraryArgs,
 		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			cmd, _, _ := c.Root().Find(args)
 			var out []string
@@ -157,24 +161,6 @@ func newHelpCmd() *cobra.Command {
 			}
 			return cmd.Help()
 		},
-	}
-}
-
-// completionExamples gives cobra's completion commands examples that say
-// what each shell needs, and makes an extra argument bad usage.
-func completionExamples(root *cobra.Command) {
-	c, _, err := root.Find([]string{"completion"})
-	if err != nil {
-		return
-	}
-	c.Long, c.Example = long("completion"), examples("completion")
-	for _, sh := range c.Commands() {
-		sh.Args = noArgs // cobra's NoArgs error would exit 1
-		for _, l := range strings.Split(c.Example, "\n") {
-			if strings.HasPrefix(l, "  keepalive completion "+sh.Name()+" ") {
-				sh.Example = l
-			}
-		}
 	}
 }
 

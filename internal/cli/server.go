@@ -32,10 +32,8 @@ type serverOptions struct {
 func newServerCmd(s Streams, m *Machine) *cobra.Command {
 	o := &serverOptions{}
 	cmd := &cobra.Command{
-		Use:     "server",
-		Short:   "Turn on keep-alives in the OpenSSH server config (sshd_config)",
-		Long:    long("server"),
-		Example: examples("server"),
+		Use:   "server",
+		Short: "Turn on keep-alives in the OpenSSH server config (sshd_config)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.intervalSet = cmd.Flags().Changed("interval")
 			o.countSet = cmd.Flags().Changed("count")

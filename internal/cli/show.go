@@ -36,11 +36,9 @@ type showOptions struct {
 func newShowCmd(s Streams, m *Machine) *cobra.Command {
 	o := &showOptions{}
 	cmd := &cobra.Command{
-		Use:     "show",
-		Short:   "Show the keep-alive values in effect and where they come from",
-		Long:    long("show"),
-		Example: examples("show"),
-		RunE:    func(*cobra.Command, []string) error { return runShow(s, m, o) },
+		Use:   "show",
+		Short: "Show the keep-alive values in effect and where they come from",
+		RunE:  func(*cobra.Command, []string) error { return runShow(s, m, o) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Host, "host", "", "evaluate the client config for `HOST`, as typed after ssh (default: a host only general blocks match)")
@@ -107,7 +105,7 @@ func runShow(s Streams, m *Machine, o *showOptions) error {
 		if path == "" {
 			continue
 		}
-		if _, err := fsys.ReadFile(path); err != nil {
+		if err := fsys.Readable(path); err != nil {
 			return withHint(fmt.Errorf("%s: %w", flag, err), "name an existing config file")
 		}
 	}

@@ -300,10 +300,14 @@ func (l lines) WriteTo(w io.Writer) (int64, error) {
 // configuration either. Only files with Include, or huge ones, can get
 // there, so the others skip the check unless always asks for it (to know
 // whether the evaluation is complete); it returns what the evaluation
-// could not evaluate (resolve.Result.Incomplete), nil when skipped. The
-// plan's own evaluation answers when it can (placement.Completeness),
-// else the edited trees are evaluated again.
+// could not evaluate (resolve.Result.Incomplete), nil when skipped. A
+// plan that evaluated its trees last (Plan.Evaluated: a server plan's),
+// or can tell for any host (Plan.Completeness: a client plan's), answers
+// itself; otherwise the edited trees are evaluated again.
 func requireComplete(sc placement.Scope, p *placement.Plan, always bool) ([]resolve.Problem, error) {
+	if r := p.Evaluated(sc.Opts.Conn); r != nil {
+		return complete(r.Stopped, r.Incomplete)
+	}
 	lines, include := 0, false
 	for _, f := range p.Files {
 		lines += len(f.Lines)
@@ -324,6 +328,12 @@ func requireComplete(sc placement.Scope, p *placement.Plan, always bool) ([]reso
 		r := resolve.Resolve(sc.Opts)
 		stop, incomplete = r.Stopped, r.Incomplete
 	}
+	return complete(stop, incomplete)
+}
+
+// complete returns incomplete, or the error for an evaluation that
+// stopped.
+func complete(stop *resolve.Problem, incomplete []resolve.Problem) ([]resolve.Problem, error) {
 	if stop != nil {
 		return nil, hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",
 			"%v; nothing was written", stop)

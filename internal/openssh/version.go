@@ -49,11 +49,19 @@ func ParseVersion(out string) (Version, bool) {
 	return Version{Major: major, Minor: minor, Debian: strings.Contains(out, "Debian") || strings.Contains(out, "Ubuntu")}, true
 }
 
-// InstalledVersion asks the installed ssh for its version.
+// InstalledVersion asks the installed ssh for its version. It reads the
+// release ssh -V prints from the program's file when the file names it
+// unambiguously (ReleaseIn), which costs a tenth of running it; else it
+// runs ssh -V.
 func InstalledVersion() (Version, error) {
 	bin, err := Find("ssh")
 	if err != nil {
 		return Version{}, err
+	}
+	if rel, ok := ReleaseIn(bin); ok {
+		if v, ok := ParseVersion(rel); ok {
+			return v, nil
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()

@@ -87,7 +87,7 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 	insertMarked(f, i+1, "Match all", Marker{})
 	r := p.resolve(&s)
 	p.checkResult(&s, settings, r)
-	p.finish(r)
+	p.remarked = p.finish(r)
 	p.settle(r, false, nil)
 	return p
 }
@@ -204,7 +204,7 @@ func enable(s Scope, settings []Setting, newBlock, eager bool) *Plan {
 	if s.general() && len(p.Shadowed) == 0 {
 		p.pinned(&s, r)
 	}
-	p.finish(r)
+	p.remarked = p.finish(r)
 	p.settle(r, false, nil)
 	return p
 }
@@ -380,14 +380,9 @@ func usesBlankLines(f *sshconf.File) bool {
 	return false
 }
 
-// check evaluates the edited configuration and records what still
-// overrides a new value, and blocks that may apply.
-func (p *Plan) check(s *Scope, settings []Setting) {
-	p.checkResult(s, settings, p.resolve(s))
-}
-
-// checkResult is check with r, an evaluation of the plan's trees as they
-// are now.
+// checkResult records what still overrides a new value in r, an
+// evaluation of the plan's trees as they are now, and blocks that may
+// apply.
 func (p *Plan) checkResult(s *Scope, settings []Setting, r *resolve.Result) {
 	for _, set := range settings {
 		key := s.Opts.Dialect.Canon(set.Key)
@@ -453,7 +448,7 @@ func disableClient(s Scope, keys []string, all bool) *Plan {
 		}
 	}
 	p.undo(occ, all)
-	p.finish(nil)
+	p.remarked = p.finish(nil)
 	// Every line undo takes out is a Change, but for the stale markers of
 	// lines edited since (kept, KeptEdited).
 	trims := len(p.Changes) > 0 || slices.ContainsFunc(p.Kept, func(k Kept) bool { return k.Why == KeptEdited })

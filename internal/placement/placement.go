@@ -38,7 +38,7 @@ func (s Scope) Main() string { return s.Opts.Files[0].Path }
 type Plan struct {
 	// Orig and Files hold, by path on disk, the bytes before and the
 	// edited tree of every file read; only those whose bytes differ change.
-	// Orig holds the contents as read (resolve.Doc.Data), which the
+	// Orig holds the contents as read (resolve.Doc.Text), which the
 	// unedited lines are cut from: not a copy.
 	Orig  map[string]string
 	Files map[string]*sshconf.File
@@ -86,6 +86,11 @@ type Plan struct {
 	// (settle knows it from the plan's Changes), so Changed need not
 	// compare every file.
 	untouched bool
+	// final is an evaluation of Files as the plan leaves them, made with
+	// finalOpts (see Evaluated); nil when the plan edited them after its
+	// last evaluation.
+	final     *resolve.Result
+	finalOpts resolve.Options
 }
 
 // Shadow says that Key's new value does not take effect because of By.
@@ -151,11 +156,11 @@ func newPlan(s *Scope) *Plan {
 
 // add keeps a file that is not on disk (yet), as f prints.
 func (p *Plan) add(path string, f *sshconf.File) {
-	p.addDoc(&resolve.Doc{Path: path, File: f, Data: string(f.Bytes())})
+	p.addDoc(&resolve.Doc{Path: path, File: f, Text: string(f.Bytes())})
 }
 
-// addDoc keeps a file an evaluation read from disk (the plan's own trees,
-// given back through Override, are there already).
+// addDoc keeps a file as read (the plan's own trees, given back through
+// Override, are there already).
 func (p *Plan) addDoc(d *resolve.Doc) {
 	path, f := d.Path, d.File
 	if _, ok := p.Files[path]; ok {
@@ -168,7 +173,7 @@ func (p *Plan) addDoc(d *resolve.Doc) {
 		p.firstLine[path] = f.Lines[0]
 	}
 	p.Files[path] = f
-	p.Orig[path] = d.Data
+	p.Orig[path] = d.Text
 	p.Order = append(p.Order, path)
 }
 
@@ -188,6 +193,44 @@ func (p *Plan) uneditedOr(s *Scope) *resolve.Result {
 		return p.unedited
 	}
 	return p.resolve(s)
+}
+
+// Evaluated returns the plan's last evaluation of Files as the plan
+// leaves them, if it was made for the connection conn (nil: sshd's global
+// configuration, or a client's) and recorded every keyword of keys; else
+// nil. A caller that needs that evaluation need not make it again: it
+// is what resolve.Resolve gives for the plan's Scope with Override Files,
+// Conn conn and Keys keys.
+func (p *Plan) Evaluated(conn *resolve.Conn, keys ...string) *resolve.Result {
+	o := &p.finalOpts
+	if p.final == nil || !sameConn(o.Conn, conn) {
+		return nil
+	}
+	if o.Keys != nil {
+		for _, k := range keys {
+			if !slices.ContainsFunc(o.Keys, func(x string) bool { return o.Dialect.Canon(x) == o.Dialect.Canon(k) }) {
+				return nil
+			}
+		}
+	}
+	return p.final
+}
+
+// sameConn reports whether two connections are the same.
+func sameConn(a, b *resolve.Conn) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.User == b.User && a.Host == b.Host && a.Addr == b.Addr && a.LAddr == b.LAddr &&
+		a.LPort == b.LPort && a.RDomain == b.RDomain && slices.Equal(a.Groups, b.Groups)
+}
+
+// end finishes the plan (finish) and keeps r, the evaluation of its trees
+// as they are, made with s.Opts, for Evaluated, unless finish edits them.
+func (p *Plan) end(s *Scope, r *resolve.Result) {
+	if !p.finish(r) && r != nil {
+		p.final, p.finalOpts = r, s.Opts
+	}
 }
 
 // ProbeHost returns a host name that a Host pattern matches and that only
@@ -214,18 +257,19 @@ func (s *Scope) ownsLine(o resolve.Occurrence) bool {
 
 // markCreated keeps CreatedMarker the first line of a file that has it,
 // gives it to the file enable creates, and removes a file that disable
-// left with nothing but the marker: keepalive created it.
-func (p *Plan) markCreated() {
+// left with nothing but the marker: keepalive created it. It reports
+// whether it moved or added a line.
+func (p *Plan) markCreated() (edited bool) {
 	if f := p.Files[p.created]; p.created != "" && len(f.Lines) > 0 && !createdByKeepalive(f) {
 		f.Insert(0, CreatedMarker)
-		p.remarked = true
+		edited = true
 	}
 	for path, l := range p.firstLine {
 		f := p.Files[path]
 		if i := lineIndex(f, l); i > 0 { // lines went above it
 			f.Remove(i)
 			f.Insert(0, CreatedMarker)
-			p.remarked = true
+			edited = true
 		}
 	}
 	for path, f := range p.Files {
@@ -236,6 +280,7 @@ func (p *Plan) markCreated() {
 			p.Remove[path] = true
 		}
 	}
+	return edited
 }
 
 // settle records r, an evaluation of the trees as they are now, for

@@ -49,7 +49,7 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 		r.Add(Info, SectionClient, batch.Source, "BatchMode yes makes ssh's default ServerAliveInterval %d s instead of 0", BatchModeInterval)
 	}
 
-	pos := order(res)
+	var pos func(resolve.Occurrence) int // order(res), made when a line needs it
 	reported := map[place]bool{}
 	for _, k := range clientKeys {
 		v := values[k.key]
@@ -70,6 +70,9 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 		// Blocks keepalive does not evaluate (Match exec, ...) before the
 		// winner could win instead.
 		for _, o := range uniq(res.All(k.key, resolve.Maybe)) {
+			if pos == nil {
+				pos = order(res)
+			}
 			if v.occ != nil && pos(o) > pos(*v.occ) {
 				continue
 			}
@@ -78,10 +81,17 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 				directive(o), blockAt(res, o), sourceText(v))
 		}
 	}
-	if others := perHost(r, opts, res, reported, probe || allHosts); others > 0 {
+	// One look at every line: the general blocks, and the files where one
+	// comes before other blocks.
+	general := map[*sshconf.Line]bool{}
+	thenOther := make([]bool, len(res.Docs))
+	for i, d := range res.Docs {
+		thenOther[i] = generalHeaders(d.File, general)
+	}
+	if others := perHost(r, opts, res, reported, general, probe || allHosts); others > 0 {
 		r.Add(Info, SectionClient, "", "%d keep-alive %s for hosts other than %s not shown; --all shows them", others, plural(others, "line", "lines"), opts.Host)
 	}
-	generalFirst(r, opts.Dialect, res)
+	generalFirst(r, opts.Dialect, res, thenOther)
 
 	intervalWarnings(r, SectionClient, sshconf.ServerAliveInterval, c.ServerAliveInterval, who)
 	if f, ok := c.TCPKeepAlive.Value.(string); ok && f == "no" && !c.TCPKeepAlive.bad {
@@ -95,27 +105,68 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 // earlier sets the keyword first; then it never takes effect. Without all
 // it only counts them, and returns the count: every line that applies to
 // the host asked for is reported already.
-func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, all bool) (others int) {
-	probes := map[string]*resolve.Result{}
-	parsed := map[string]*sshconf.File{} // read once, evaluated for each host
-	for path, f := range opts.Override {
-		parsed[path] = f
-	}
-	for _, d := range res.Docs {
-		parsed[d.Path] = d.File
-	}
-	// One index of the files' blocks for every host: each evaluation then
-	// visits only the blocks that may apply to its host.
-	var hosts []string
-	for _, o := range res.Occurrences {
-		if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
-			hosts = append(hosts, h)
+// general holds the general headers (isGeneral) of res's files.
+func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, general map[*sshconf.Line]bool, all bool) (others int) {
+	generalHere := func(h *sshconf.Line) bool { return h == nil || general[h] } // isGeneral of a header in res
+	if !all {
+		// Only the count: each line of a reported keyword once, in one
+		// pass (a line has one keyword), marked in a bit set per file (a
+		// file read is one Doc, whose Path its places have).
+		done := map[*resolve.Doc][]uint64{}
+		mark := func(d *resolve.Doc, i int) bool { // false if marked already
+			bits := done[d]
+			if bits == nil {
+				bits = make([]uint64, (len(d.File.Lines)+63)/64)
+				done[d] = bits
+			}
+			w, b := i/64, uint64(1)<<(i%64)
+			if bits[w]&b != 0 {
+				return false
+			}
+			bits[w] |= b
+			return true
 		}
+		for p := range reported {
+			if d := res.Doc(p.path); d != nil {
+				mark(d, p.index)
+			}
+		}
+		for i := range res.Occurrences {
+			o := &res.Occurrences[i]
+			if o.State == resolve.Maybe || !isClientKey(o.Key) || generalHere(o.Header) {
+				continue
+			}
+			if mark(o.Doc, o.Index) {
+				others++
+			}
+		}
+		return others
 	}
-	skip := resolve.NewSkip(hosts...)
+	var probes map[string]*resolve.Result
+	var parsed map[string]*sshconf.File // read once, evaluated for each host
+	var skip *resolve.Skip
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
 			return pr
+		}
+		if probes == nil { // the first evaluation
+			probes, parsed = map[string]*resolve.Result{}, map[string]*sshconf.File{}
+			for path, f := range opts.Override {
+				parsed[path] = f
+			}
+			for _, d := range res.Docs {
+				parsed[d.Path] = d.File
+			}
+			// One index of the files' blocks for every host: each
+			// evaluation then visits only the blocks that may apply to
+			// its host.
+			var hosts []string
+			for _, o := range res.Occurrences {
+				if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
+					hosts = append(hosts, h)
+				}
+			}
+			skip = resolve.NewSkip(hosts...)
 		}
 		o := opts
 		o.Host = host
@@ -128,7 +179,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 	for _, k := range clientKeys {
 		var occs []resolve.Occurrence
 		for _, o := range res.Occurrences {
-			if o.Key == k.key && o.State != resolve.Maybe && !isGeneral(o.Header) {
+			if o.Key == k.key && o.State != resolve.Maybe && !generalHere(o.Header) {
 				occs = append(occs, o)
 			}
 		}
@@ -137,10 +188,6 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 				continue
 			}
 			reported[placeOf(o)] = true
-			if !all {
-				others++
-				continue
-			}
 			host := hostFor(o.Header)
 			if host == "" {
 				r.Add(Info, SectionClient, o.Pos(), "%s applies to hosts matching %s only, overriding the general value for them",
@@ -206,9 +253,9 @@ func hostFor(h *sshconf.Line) string {
 // generalFirst reports a general block (Host *, Match all) that sets
 // keep-alives and comes before other blocks of its file: first value wins,
 // so it overrides every later per-host value.
-func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
-	for _, doc := range res.Docs {
-		if !generalThenOther(doc.File) {
+func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result, thenOther []bool) {
+	for di, doc := range res.Docs {
+		if !thenOther[di] {
 			continue // nothing to report: listing its blocks is not needed
 		}
 		blocks := doc.File.Blocks()
@@ -256,21 +303,42 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result) {
 	}
 }
 
-// generalThenOther reports whether a general block (as isGeneral) comes
-// before another block in f.
-func generalThenOther(f *sshconf.File) bool {
-	general := false
+// generalHeaders adds f's general headers (isGeneral) to general, and
+// reports whether one comes before another block. It looks at every line
+// of every file, so it rules most out before the case-folding comparisons
+// decide: a header's keyword has 4 or 5 bytes ("Hoſt" folds to Host) and
+// starts with h or m (of the bytes, only those fold to these letters).
+func generalHeaders(f *sshconf.File, general map[*sshconf.Line]bool) (thenOther bool) {
+	seen := false
 	for _, l := range f.Lines {
-		if !sshconf.IsHeader(l) {
+		if l.Kind != sshconf.Directive {
+			continue
+		}
+		k := l.Key()
+		if len(k) != 4 && len(k) != 5 || k[0]|0x20 != 'h' && k[0]|0x20 != 'm' && k[0] < 0x80 {
+			continue
+		}
+		if !strings.EqualFold(k, "Host") && !strings.EqualFold(k, "Match") { // sshconf.IsHeader
 			continue
 		}
 		if isGeneral(l) {
-			general = true
-		} else if general {
-			return true
+			general[l], seen = true, true
+		} else if seen {
+			thenOther = true
 		}
 	}
-	return false
+	return thenOther
+}
+
+// mayBeGeneral is false for a header whose first argument (arg0, ok false
+// when none) rules out a general block by its first byte: '*' for Host,
+// a or f for Match (no other byte folds to those letters).
+func mayBeGeneral(arg0 string, ok bool) bool {
+	if !ok || arg0 == "" {
+		return false
+	}
+	c := arg0[0]
+	return c == '*' || c|0x20 == 'a' || c|0x20 == 'f'
 }
 
 func isClientKey(k string) bool {

@@ -21,7 +21,7 @@ func placeOf(o resolve.Occurrence) place { return place{o.Doc.Path, o.Index} }
 // uniq drops repeated occurrences of one line (the client's final pass
 // reads every line again), keeping the first.
 func uniq(occs []resolve.Occurrence) []resolve.Occurrence {
-	seen := map[place]bool{}
+	seen := make(map[place]bool, len(occs))
 	var out []resolve.Occurrence
 	for _, o := range occs {
 		if !seen[placeOf(o)] {
@@ -84,21 +84,28 @@ func blockAt(res *resolve.Result, o resolve.Occurrence) string {
 // isGeneral reports whether a block applies to every host: the lines
 // before any block, `Host *`, `Match all`, `Match final all`.
 func isGeneral(h *sshconf.Line) bool {
-	if h == nil || sshconf.IsHostAll(h) {
+	if h == nil {
 		return true
 	}
+	if it := h.Iter(); !mayBeGeneral(it.Next()) {
+		return false // most headers: their arguments are not split
+	}
+	if sshconf.IsHostAll(h) {
+		return true
+	}
+	args := h.Args()
 	if h.Is("Host") {
-		for _, p := range h.Args() {
+		for _, p := range args {
 			if p != "*" {
 				return false
 			}
 		}
-		return len(h.Args()) > 0
+		return len(args) > 0
 	}
-	if !h.Is("Match") || len(h.Args()) == 0 {
+	if !h.Is("Match") || len(args) == 0 {
 		return false
 	}
-	for _, a := range h.Args() {
+	for _, a := range args {
 		if !strings.EqualFold(a, "all") && !strings.EqualFold(a, "final") {
 			return false
 		}
