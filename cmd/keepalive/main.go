@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"slices"
 
 	"github.com/keepalive-ssh/keepalive/internal/cli"
 )
@@ -28,7 +29,9 @@ const lateGCLimit = 512 << 20
 // for minutes to hours, and a GOGC or GOMEMLIMIT set by the user keep Go's
 // defaults.
 func collectLate(args []string) {
-	if len(args) > 0 && args[0] == "probe" || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+	// Any argument "probe" counts, wherever the command is among the
+	// flags: a file of that name only costs a run Go's default collector.
+	if slices.Contains(args, "probe") || os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	debug.SetGCPercent(-1)

@@ -184,17 +184,29 @@ func BenchmarkFleetEnable(b *testing.B) {
 }
 
 // BenchmarkFleetServer is "keepalive server --no-validate --file F" on a
-// fresh copy of an sshd_config with n Match blocks (testenv.SshdConfig).
+// fresh copy of an sshd_config with n Match blocks (testenv.SshdConfig);
+// "unchanged/N" is the second run, which finds the values set.
 func BenchmarkFleetServer(b *testing.B) {
 	for _, n := range testenv.FleetSizes {
 		data := testenv.SshdConfig(n)
 		path := filepath.Join(b.TempDir(), "sshd_config")
+		args := []string{"server", "--no-validate", "--file", path}
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			runBench(b, []string{"server", "--no-validate", "--file", path}, func() {
+			runBench(b, args, func() {
 				if err := os.WriteFile(path, data, 0o600); err != nil {
 					b.Fatal(err)
 				}
 			})
+		})
+		b.Run("unchanged/"+strconv.Itoa(n), func(b *testing.B) {
+			if err := os.WriteFile(path, data, 0o600); err != nil {
+				b.Fatal(err)
+			}
+			s, errb := benchStreams()
+			if code := Main(args, s); code != 0 {
+				b.Fatalf("exit %d: %s", code, errb)
+			}
+			runBench(b, args, nil)
 		})
 	}
 }

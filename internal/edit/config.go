@@ -284,7 +284,12 @@ func writeChecked(path string, orig, data []byte, wo atomicfile.Options) error {
 // configuration either. Only files with Include, or huge ones, can get
 // there, so the others skip the extra evaluation unless always asks for it
 // (to know whether the evaluation is complete); the result is nil then.
+// A plan that evaluated its trees last (Plan.Evaluated) is not evaluated
+// again.
 func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resolve.Result, error) {
+	if r := p.Evaluated(sc.Opts.Conn); r != nil { // the plan's own last evaluation (a server plan's)
+		return complete(r)
+	}
 	lines, include := 0, false
 	for _, f := range p.Files {
 		lines += len(f.Lines)
@@ -300,7 +305,11 @@ func requireComplete(sc placement.Scope, p *placement.Plan, always bool) (*resol
 	}
 	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
 	sc.Opts.Keys = []string{} // only whether the walk completes matters
-	r := resolve.Resolve(sc.Opts)
+	return complete(resolve.Resolve(sc.Opts))
+}
+
+// complete returns r, or the error for an evaluation that stopped.
+func complete(r *resolve.Result) (*resolve.Result, error) {
 	if stop := r.Stopped; stop != nil {
 		return nil, hintedf("fix the Include named above: a file that includes itself, or a pattern that matches too much",
 			"%v; nothing was written", stop)

@@ -199,7 +199,11 @@ func (s *Server) where(p *placement.Plan, settings []placement.Setting) string {
 	for _, set := range settings {
 		sc.Opts.Keys = append(sc.Opts.Keys, set.Key)
 	}
-	r := resolve.Resolve(sc.Opts)
+	r := p.Evaluated(sc.Opts.Conn, sc.Opts.Keys...) // the plan's last evaluation, usually
+	if r == nil {
+		sc.Opts.NoProblems = true
+		r = resolve.Resolve(sc.Opts)
+	}
 	var files []string
 	for _, set := range settings {
 		if o, ok := r.Effective(set.Key); ok && !slices.Contains(files, o.Doc.Path) {
@@ -257,10 +261,15 @@ func (s *Server) pidFile(c *openssh.Checker, p *placement.Plan) string {
 			return vals.Get("pidfile")
 		}
 	}
-	sc := s.Scope
-	sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
-	sc.Opts.Keys = []string{"pidfile"}
-	if o, ok := resolve.Resolve(sc.Opts).Effective("pidfile"); ok {
+	r := p.Evaluated(s.Scope.Opts.Conn, "pidfile") // the plan's last evaluation, usually
+	if r == nil {
+		sc := s.Scope
+		sc.Opts.Override, sc.Opts.Memo = p.Files, p.Memo
+		sc.Opts.Keys = []string{"pidfile"}
+		sc.Opts.NoProblems = true
+		r = resolve.Resolve(sc.Opts)
+	}
+	if o, ok := r.Effective("pidfile"); ok {
 		return o.Line().Value()
 	}
 	return ""

@@ -286,14 +286,9 @@ func usesBlankLines(f *sshconf.File) bool {
 	return false
 }
 
-// check evaluates the edited configuration and records what still
-// overrides a new value, and blocks that may apply.
-func (p *Plan) check(s *Scope, settings []Setting) {
-	p.checkResult(s, settings, p.resolve(s))
-}
-
-// checkResult is check with r, an evaluation of the plan's trees as they
-// are now.
+// checkResult records what still overrides a new value in r, an
+// evaluation of the plan's trees as they are now, and blocks that may
+// apply.
 func (p *Plan) checkResult(s *Scope, settings []Setting, r *resolve.Result) {
 	for _, set := range settings {
 		key := s.Opts.Dialect.Canon(set.Key)

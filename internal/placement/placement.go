@@ -72,6 +72,11 @@ type Plan struct {
 	// unedited is newPlan's evaluation, for a caller to reuse until its
 	// first edit; nil when newPlan had to add an empty main file.
 	unedited *resolve.Result
+	// final is an evaluation of Files as the plan leaves them, made with
+	// finalOpts (see Evaluated); nil when the plan edited them after its
+	// last evaluation.
+	final     *resolve.Result
+	finalOpts resolve.Options
 }
 
 // Shadow says that Key's new value does not take effect because of By.
@@ -114,7 +119,7 @@ func newPlan(s *Scope) *Plan {
 	s.Opts.Memo = p.Memo // its evaluations read the same trees
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {
-		p.add(d.Path, d.File)
+		p.addDoc(d)
 	}
 	if _, ok := p.Files[s.Main()]; !ok { // a config that does not exist yet
 		p.add(s.Main(), sshconf.Parse(nil))
@@ -128,6 +133,12 @@ func newPlan(s *Scope) *Plan {
 }
 
 func (p *Plan) add(path string, f *sshconf.File) {
+	p.addDoc(&resolve.Doc{Path: path, File: f})
+}
+
+// addDoc adds a file as read (its Text, when set, is what File prints).
+func (p *Plan) addDoc(d *resolve.Doc) {
+	path, f := d.Path, d.File
 	if _, ok := p.Files[path]; ok {
 		return
 	}
@@ -138,7 +149,11 @@ func (p *Plan) add(path string, f *sshconf.File) {
 		p.firstLine[path] = f.Lines[0]
 	}
 	p.Files[path] = f
-	p.Orig[path] = f.Bytes()
+	if d.Text != "" {
+		p.Orig[path] = []byte(d.Text) // one copy rather than a walk over every line
+	} else {
+		p.Orig[path] = f.Bytes()
+	}
 	p.Order = append(p.Order, path)
 }
 
@@ -146,7 +161,7 @@ func (p *Plan) add(path string, f *sshconf.File) {
 func (p *Plan) resolve(s *Scope) *resolve.Result {
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs { // files newly reached through an edited Include
-		p.add(d.Path, d.File)
+		p.addDoc(d)
 	}
 	return r
 }
@@ -158,6 +173,44 @@ func (p *Plan) uneditedOr(s *Scope) *resolve.Result {
 		return p.unedited
 	}
 	return p.resolve(s)
+}
+
+// Evaluated returns the plan's last evaluation of Files as the plan
+// leaves them, if it was made for the connection conn (nil: sshd's global
+// configuration, or a client's) and recorded every keyword of keys; else
+// nil. A caller that needs that evaluation need not make it again: it
+// is what resolve.Resolve gives for the plan's Scope with Override Files,
+// Conn conn and Keys keys.
+func (p *Plan) Evaluated(conn *resolve.Conn, keys ...string) *resolve.Result {
+	o := &p.finalOpts
+	if p.final == nil || !sameConn(o.Conn, conn) {
+		return nil
+	}
+	if o.Keys != nil {
+		for _, k := range keys {
+			if !slices.ContainsFunc(o.Keys, func(x string) bool { return o.Dialect.Canon(x) == o.Dialect.Canon(k) }) {
+				return nil
+			}
+		}
+	}
+	return p.final
+}
+
+// sameConn reports whether two connections are the same.
+func sameConn(a, b *resolve.Conn) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.User == b.User && a.Host == b.Host && a.Addr == b.Addr && a.LAddr == b.LAddr &&
+		a.LPort == b.LPort && a.RDomain == b.RDomain && slices.Equal(a.Groups, b.Groups)
+}
+
+// end finishes the plan (finish) and keeps r, the evaluation of its trees
+// as they are, made with s.Opts, for Evaluated, unless finish edits them.
+func (p *Plan) end(s *Scope, r *resolve.Result) {
+	if !p.finish(r) && r != nil {
+		p.final, p.finalOpts = r, s.Opts
+	}
 }
 
 // ProbeHost returns a host name that a Host pattern matches and that only
@@ -184,16 +237,19 @@ func (s *Scope) ownsLine(o resolve.Occurrence) bool {
 
 // markCreated keeps CreatedMarker the first line of a file that has it,
 // gives it to the file enable creates, and removes a file that disable
-// left with nothing but the marker: keepalive created it.
-func (p *Plan) markCreated() {
+// left with nothing but the marker: keepalive created it. It reports
+// whether it moved or added a line.
+func (p *Plan) markCreated() (edited bool) {
 	if f := p.Files[p.created]; p.created != "" && len(f.Lines) > 0 && !createdByKeepalive(f) {
 		f.Insert(0, CreatedMarker)
+		edited = true
 	}
 	for path, l := range p.firstLine {
 		f := p.Files[path]
 		if i := lineIndex(f, l); i > 0 { // lines went above it
 			f.Remove(i)
 			f.Insert(0, CreatedMarker)
+			edited = true
 		}
 	}
 	for path, f := range p.Files {
@@ -204,4 +260,5 @@ func (p *Plan) markCreated() {
 			p.Remove[path] = true
 		}
 	}
+	return edited
 }

@@ -109,9 +109,10 @@ func (p *Plan) record(f *sshconf.File, l *sshconf.Line, c Change) {
 // finish gives a file keepalive creates its CreatedMarker (markCreated)
 // and names the block of every change now that all edits are made; r,
 // when not nil, is the final evaluation, whose headers are those of the
-// including file for a line in an Included one.
-func (p *Plan) finish(r *resolve.Result) {
-	p.markCreated()
+// including file for a line in an Included one. It reports whether it
+// edited the trees (markCreated).
+func (p *Plan) finish(r *resolve.Result) (edited bool) {
+	edited = p.markCreated()
 	for k := range p.Kept {
 		c := &p.Kept[k]
 		if c.line == nil {
@@ -137,6 +138,7 @@ func (p *Plan) finish(r *resolve.Result) {
 			}
 		}
 	}
+	return edited
 }
 
 // Describe says what the plan does to the file at path, for "changed

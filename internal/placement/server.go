@@ -167,10 +167,14 @@ func sameCriteria(s *Scope, h *sshconf.Line, args []string) bool {
 // have passed ParseMatch.
 func EnableServer(s Scope, settings []Setting, match string) *Plan {
 	s.Opts.Keys = keysOf(settings) // an sshd_config with many Match blocks has many other keys
+	s.Opts.NoProblems = true
 	if match != "" {
 		return enableMatch(s, settings, matchArgs(match))
 	}
 	s.Opts.Conn = nil
+	// The last evaluation also gives the PidFile of the sshd to reload
+	// (Plan.Evaluated).
+	s.Opts.Keys = append(s.Opts.Keys, "pidfile")
 	p := newPlan(&s)
 	type done struct {
 		placed
@@ -251,23 +255,35 @@ func EnableServer(s Scope, settings []Setting, match string) *Plan {
 		}
 		b := f.BlockOf(max(at-1, 0))
 		if at == 0 {
-			b = f.Blocks()[0]
+			b = globalBlock(f)
 		}
 		i := insertMarked(f, at, f.StyleFor(b).Render(set.Key, set.Value), Marker{})
 		p.record(f, f.Lines[i], Change{})
 		dones = append(dones, done{placed: placed{f, f.Lines[i]}, isNew: true, order: k})
 	}
-	r = p.resolve(&s)
+	if r == nil || !fresh || len(missing) > 0 {
+		r = p.resolve(&s)
+	}
 	p.checkResult(&s, applied, r)
-	p.finish(r)
+	p.end(&s, r)
 	return p
+}
+
+// globalBlock is f.Blocks()[0], found without listing every block: the
+// lines before the first Match.
+func globalBlock(f *sshconf.File) sshconf.Block {
+	end := 0
+	for end < len(f.Lines) && !sshconf.IsHeader(f.Lines[end]) {
+		end++
+	}
+	return sshconf.Block{Start: 0, End: end}
 }
 
 // commentedDefault returns the index of a commented-out default for key
 // ("#ClientAliveInterval 0", as upstream and distributions ship it) in
 // the global part of f, before its first Match; -1 if there is none.
 func commentedDefault(f *sshconf.File, key string) int {
-	b := f.Blocks()[0]
+	b := globalBlock(f)
 	for i := b.Start; i < b.End; i++ {
 		l := f.Lines[i]
 		if l.Kind != sshconf.Comment || l.Indent() != "" {
@@ -291,11 +307,10 @@ func commentedDefault(f *sshconf.File, key string) int {
 // comment lines that introduce it (and the blank lines that separate them
 // from the previous directives), else at the end of the file.
 func globalInsertPoint(f *sshconf.File) int {
-	blocks := f.Blocks()
-	if len(blocks) == 1 {
-		return len(f.Lines)
+	at := globalBlock(f).End
+	if at == len(f.Lines) {
+		return at
 	}
-	at := blocks[1].Start
 	for at > 0 && f.Lines[at-1].Kind == sshconf.Blank {
 		at--
 	}
@@ -314,7 +329,7 @@ func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 	s.Opts.Conn = MatchConn(args)
 	p := newPlan(&s)
 	before := p.uneditedOr(&s)
-	f, header := p.findMatch(&s, args)
+	f, header := p.findMatch(&s, before, args)
 	if f == nil {
 		f = p.Files[s.Main()]
 		at := len(f.Lines)
@@ -346,22 +361,36 @@ func enableMatch(s Scope, settings []Setting, args []string) *Plan {
 	}
 	r := p.resolve(&s)
 	p.checkResult(&s, applied, r)
-	p.finish(r)
+	p.end(&s, r)
 	return p
 }
 
 // findMatch returns the first Match block with exactly the criteria args,
-// in the order sshd reads the files, as its file and header index.
-func (p *Plan) findMatch(s *Scope, args []string) (*sshconf.File, int) {
-	r := p.resolve(s)
+// in the order sshd reads the files, as its file and header index; r is
+// an evaluation of the plan's trees as they are.
+func (p *Plan) findMatch(s *Scope, r *resolve.Result, args []string) (*sshconf.File, int) {
 	for _, d := range r.Docs {
-		for _, b := range d.File.Blocks() {
-			if sameCriteria(s, b.Header, args) {
-				return d.File, b.Start
+		for i, l := range d.File.Lines {
+			if sshconf.IsHeader(l) && mayHaveCriteria(l, args) && sameCriteria(s, l, args) {
+				return d.File, i
 			}
 		}
 	}
 	return nil, 0
+}
+
+// mayHaveCriteria is a quick test before sameCriteria: a line without
+// quotes or backslashes holds the criteria's patterns as written.
+func mayHaveCriteria(h *sshconf.Line, args []string) bool {
+	if strings.ContainsAny(h.Raw, "\"'\\") {
+		return true
+	}
+	for i := 1; i < len(args); i += 2 {
+		if !strings.Contains(h.Raw, args[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // DisableServer undoes what server did (see Disable): with match "" to
@@ -381,6 +410,7 @@ func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 	var args []string
 	s.Opts.Conn = nil
 	s.Opts.Keys = keys
+	s.Opts.NoProblems = true
 	if match != "" {
 		args = matchArgs(match)
 		s.Opts.Conn = MatchConn(args)
@@ -427,7 +457,8 @@ const DropInName = "00-keepalive.conf"
 // override the drop-in: a directive read before it, or a "Match all".
 func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error) {
 	s.Opts.Conn = nil
-	s.Opts.Keys = keysOf(settings)
+	s.Opts.Keys = append(keysOf(settings), "pidfile") // see EnableServer
+	s.Opts.NoProblems = true
 	p := newPlan(&s)
 	main := p.Files[s.Main()]
 	inc, arg, path := dropInTarget(&s, main, name)
@@ -452,8 +483,10 @@ func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error)
 		p.setInBlock(&s, f, b, b.Start, key, set, nil)
 	}
 	p.finish(nil)
-	if exists {
-		p.check(&s, applied) // the resolver reads the file from disk
+	if exists { // the resolver reads the file from disk
+		r := p.resolve(&s)
+		p.checkResult(&s, applied, r)
+		p.end(&s, r)
 		return p, nil
 	}
 	if len(applied) > 0 {

@@ -37,12 +37,12 @@ func inetAton(s string) (net.IP, bool) {
 	if s == "" {
 		return nil, false
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) > 4 {
+	if strings.Count(s, ".") > 3 {
 		return nil, false
 	}
-	var vals []uint64
-	for _, p := range parts {
+	var buf [4]uint64
+	vals := buf[:0]
+	for p := range strings.SplitSeq(s, ".") {
 		if p == "" || p[0] < '0' || p[0] > '9' {
 			return nil, false
 		}
@@ -132,7 +132,7 @@ func addrMatchList(addr, list string) int {
 		}
 	}
 	ret := 0
-	for _, cp := range strings.Split(list, ",") {
+	for cp := range strings.SplitSeq(list, ",") {
 		neg := strings.HasPrefix(cp, "!")
 		if neg {
 			cp = cp[1:]
@@ -176,7 +176,7 @@ func maskOf(n, bits int) net.IPMask { return net.CIDRMask(n, bits) }
 // cidrList checks a localnetwork list as addr_match_cidr_list does: CIDR
 // networks (or addresses), no wildcards, at most 256 characters each.
 func cidrList(list string) error {
-	for _, cp := range strings.Split(list, ",") {
+	for cp := range strings.SplitSeq(list, ",") {
 		if len(cp) == 0 || len(cp) > 256 || strings.Trim(cp, "0123456789abcdefABCDEF.:/") != "" {
 			return fmt.Errorf("Match localnetwork: invalid network %q in list %q", cp, list)
 		}

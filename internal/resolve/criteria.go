@@ -55,10 +55,14 @@ func expandHost(v, host string) string {
 // problem, and its block does not apply.
 func (w *walker) match(f *sshconf.File, path string, i int, l *sshconf.Line) State {
 	pos := lazyPos{path: path, i: i}
-	if w.opts.Dialect.Server && w.pass == 2 && w.opts.Conn == nil && !strings.ContainsAny(l.Raw, "\"'\\") &&
-		!containsFold(l.Raw, "all") && !containsFold(l.Raw, "localport") {
+	if w.opts.Dialect.Server && w.pass == 1 && w.opts.NoProblems {
+		// No Match block applies in sshd's first pass (see matchServer):
+		// the line is parsed there only for its problems.
+		return Inactive
+	}
+	if w.opts.Dialect.Server && w.pass == 2 && w.opts.Conn == nil && !mayBeAllOrLocalPort(l.Raw) {
 		// sshd -T without a connection: only "Match all" applies, and only
-		// LocalPort is worth a note. The first pass parsed the line.
+		// LocalPort is worth a note. Its problems are the first pass's.
 		return Inactive
 	}
 	crit, err := w.parseMatch(f, i, l)
@@ -345,6 +349,45 @@ func expandTilde(p, home string) (string, error) {
 		return "", err
 	}
 	return u.HomeDir + "/" + tail, nil
+}
+
+// mayBeAllOrLocalPort reports whether a Match line may hold the criteria
+// "all" or "localport": whether it has a quote or a backslash (which may
+// hide them) or spells either, in any case. It is containsFold for both
+// words and strings.ContainsAny for the quotes, in one pass over the line
+// that stops only at the bytes in allOrLocalPortStops.
+func mayBeAllOrLocalPort(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !allOrLocalPortStops[s[i]] {
+			continue
+		}
+		if c := s[i]; c != 'l' && c != 'L' {
+			return true // a quote or a backslash
+		}
+		// Both words have an l: the second byte of "all", the first of
+		// "localport".
+		if i >= 1 && hasFoldAt(s, i-1, "all") || hasFoldAt(s, i, "localport") {
+			return true
+		}
+	}
+	return false
+}
+
+// allOrLocalPortStops are the bytes mayBeAllOrLocalPort looks at.
+var allOrLocalPortStops = [256]bool{'"': true, '\'': true, '\\': true, 'l': true, 'L': true}
+
+// hasFoldAt reports whether s holds word, lower-case ASCII letters, at i,
+// ignoring ASCII case.
+func hasFoldAt(s string, i int, word string) bool {
+	if len(s)-i < len(word) {
+		return false
+	}
+	for j := 0; j < len(word); j++ {
+		if s[i+j]|0x20 != word[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // containsFold reports whether s contains sub, ignoring ASCII case.

@@ -52,13 +52,17 @@ type recentSpellings [64]struct {
 	sp  *spelling
 }
 
-// spellingSlot picks a keyword's slot from its length and its first and
-// last bytes, which set apart the keywords of a typical config.
+// spellingSlot picks a keyword's slot from its length and its first,
+// middle and last bytes, which set apart the keywords of a typical config
+// (first and last alone put ForceCommand and X11Forwarding, which
+// alternate in a generated sshd_config, in one slot), mixed by Fibonacci
+// hashing: the top 6 bits of the product.
 func spellingSlot(key string) int {
 	if key == "" {
 		return 0
 	}
-	return (len(key)*7 + int(key[0]|0x20)*3 + int(key[len(key)-1]|0x20)) & 63
+	h := uint32(len(key))<<24 | uint32(key[0]|0x20)<<16 | uint32(key[len(key)/2]|0x20)<<8 | uint32(key[len(key)-1]|0x20)
+	return int((h * 0x9E3779B1) >> 26)
 }
 
 func (w *walker) lookupSpelling(key string) *spelling {

@@ -40,7 +40,7 @@ func matchPattern(s, pat string) bool {
 // With lower, patterns are compared in lower case.
 func matchList(s, list string, lower bool) int {
 	got := 0
-	for _, p := range strings.Split(list, ",") {
+	for p := range strings.SplitSeq(list, ",") {
 		neg := strings.HasPrefix(p, "!")
 		if neg {
 			p = p[1:]

@@ -95,9 +95,8 @@ func (c *cstr) strdelim() (string, bool) {
 // argvSplit is misc.c's argv_split with terminate_on_comment: arguments
 // split on blanks, "double" and 'single' quotes, backslash escapes of
 // quotes, backslash and (outside quotes) blank; a '#' starting an argument
-// ends the line.
-func argvSplit(s string) ([]string, error) {
-	var out []string
+// ends the line. The arguments are appended to out (a caller's buffer).
+func argvSplit(out []string, s string) ([]string, error) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' || s[i] == '\t' {
 			continue
@@ -200,14 +199,16 @@ func parseMatch(rest string, server bool, v func() Version) ([]Criterion, error)
 	strdelimMode := needsVersion(rest) && !version().AtLeast(9, 9)
 	equalsForm := false
 	if strdelimMode {
-		if _, err := argvSplit(rest); err != nil { // checked for every line first
+		var buf [8]string
+		if _, err := argvSplit(buf[:0], rest); err != nil { // checked for every line first
 			return nil, err
 		}
 		c := &cstr{s: rest}
 		next = c.strdelim
 		return criteriaFrom(next, func() bool { return c.null || c.s == "" }, server, false, true, version)
 	}
-	args, err := argvSplit(rest)
+	var buf [8]string // most lines have a few words: no allocation for them
+	args, err := argvSplit(buf[:0], rest)
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +233,7 @@ func criteriaFrom(next func() (string, bool), consumed func() bool, server, equa
 	if server {
 		table, equals = serverCriteria, serverEquals
 	}
-	var out []Criterion
+	out := make([]Criterion, 0, 2) // most lines have one or two criteria
 	attributes := 0
 	allDone := false
 	for {
@@ -272,7 +273,7 @@ func criteriaFrom(next func() (string, bool), consumed func() bool, server, equa
 		if !server {
 			attributes++
 		}
-		lower := strings.ToLower(c.Attr)
+		lower := lowerCriterion(c.Attr)
 		if !server && (lower == "canonical" || lower == "final") || server && lower == "invalid-user" && version().AtLeast(9, 9) {
 			if err := known(table, lower, c.Attr, version); err != nil {
 				return nil, err
@@ -297,7 +298,7 @@ func criteriaFrom(next func() (string, bool), consumed func() bool, server, equa
 			}
 			c.Arg = arg
 		}
-		lower = strings.ToLower(c.Attr)
+		lower = lowerCriterion(c.Attr)
 		emptyOK := !server && equalsForm && (lower == "tagged" || lower == "command")
 		if c.Arg == "" && !emptyOK || strings.HasPrefix(c.Arg, "#") {
 			return nil, fmt.Errorf("Missing Match criteria for %s", c.Attr)
@@ -329,6 +330,24 @@ func criteriaFrom(next func() (string, bool), consumed func() bool, server, equa
 		return nil, errors.New("keyword Match extra arguments at end of line")
 	}
 	return out, nil
+}
+
+// criterionNames are the criteria of both sides, in lower case.
+var criterionNames = []string{"all", "canonical", "final", "exec", "host", "originalhost", "user",
+	"localuser", "localnetwork", "tagged", "command", "sessiontype", "version", "group", "address",
+	"localaddress", "localport", "rdomain", "invalid-user"}
+
+// lowerCriterion is strings.ToLower(attr) without a new string for a
+// known criterion (a file of Match blocks spells a few of them again and
+// again). Only ASCII folds onto ASCII at the same length, so equal
+// lengths and EqualFold mean the same lower case.
+func lowerCriterion(attr string) string {
+	for _, n := range criterionNames {
+		if len(n) == len(attr) && strings.EqualFold(n, attr) {
+			return n
+		}
+	}
+	return strings.ToLower(attr)
 }
 
 // known checks that the release knows a criterion.

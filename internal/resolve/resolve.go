@@ -41,6 +41,9 @@ func (s State) String() string {
 type Doc struct {
 	Path string // on disk
 	File *sshconf.File
+	// Text is the file's contents as read, which File prints as long as
+	// it is not edited; "" for a file from Options.Override.
+	Text string
 }
 
 // Occurrence is one directive met while evaluating, with whether it applied.
@@ -282,6 +285,13 @@ type Options struct {
 	// to Host (see Skip): for callers that evaluate many hosts and look
 	// only at active occurrences. nil walks every line.
 	Skip *Skip
+
+	// NoProblems is for callers that read neither Result.Problems nor
+	// Result.Version (an edit's evaluations): what only those need is
+	// not computed. Keywords are not checked against the release, and
+	// sshd's Match lines are not parsed in its first pass, which no Match
+	// block applies to. Occurrences, Incomplete and Stopped are the same.
+	NoProblems bool
 }
 
 // maxDepth is OpenSSH's READCONF_MAX_DEPTH / SERVCONF_MAX_DEPTH.
@@ -420,7 +430,7 @@ func (w *walker) incomplete(pos, format string, args ...any) {
 }
 
 func (w *walker) problem(pos, format string, args ...any) {
-	if w.pass != 1 || w.res == nil {
+	if w.pass != 1 || w.res == nil || w.opts.NoProblems {
 		return
 	}
 	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
@@ -518,7 +528,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			return nil, err
 		}
 		f = sshconf.ParseString(data)
-		d := &Doc{Path: path, File: f}
+		d := &Doc{Path: path, File: f, Text: data}
 		if id != (fileID{}) {
 			if w.byID == nil {
 				w.byID = map[fileID]*Doc{}
@@ -605,7 +615,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		sp := w.spelling(l.Key())
 		key := sp.canon
-		if w.pass == 1 {
+		if w.pass == 1 && !w.opts.NoProblems {
 			if header != inMatchOf {
 				inMatchOf, inMatch = header, header != nil && header.Is("Match")
 			}
@@ -626,8 +636,8 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
 				})
 			}
-			if *active == Active {
-				if _, seen := w.vals[key]; !seen && w.pass == 1 {
+			if *active == Active && w.pass == 1 {
+				if _, seen := w.vals[key]; !seen {
 					w.vals[key] = l.Value()
 				}
 			}

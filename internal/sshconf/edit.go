@@ -2,6 +2,7 @@ package sshconf
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ func (f *File) SetValue(i int, value string) {
 func (f *File) Remove(i int) {
 	last := i == len(f.Lines)-1 && f.Lines[i].EOL() == ""
 	moveBOM := i == 0 && f.HasBOM()
-	f.Lines = append(f.Lines[:i], f.Lines[i+1:]...)
+	f.Lines = slices.Delete(f.Lines, i, i+1)
 	if last && len(f.Lines) > 0 {
 		p := f.Lines[len(f.Lines)-1]
 		f.Lines[len(f.Lines)-1] = parseLine(strings.TrimSuffix(p.Raw, p.EOL()), len(f.Lines) == 1)
@@ -99,7 +100,7 @@ func (f *File) Insert(i int, texts ...string) {
 		}
 		lines[k] = parseLine(t+e, i+k == 0)
 	}
-	f.Lines = append(f.Lines[:i], append(lines, f.Lines[i:]...)...)
+	f.Lines = slices.Insert(f.Lines, i, lines...) // in place when there is room, one copy else
 }
 
 // Style is how a new directive is written: its indentation and the
