@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 )
 
 // maxProgramSize bounds how much of a program ReleaseIn reads.
@@ -16,7 +17,8 @@ const maxProgramSize = 64 << 20
 // prints before the TLS library's version, read from the program's file
 // without running it. It returns false unless the file is an executable
 // (ELF or Mach-O, not a script that runs another program) holding
-// release strings of one release only; the caller then runs the program.
+// release strings of one release only and no string that looks like a
+// release of another form; the caller then runs the program.
 //
 // Besides SSH_RELEASE a program holds the release without the
 // distribution's suffix ("OpenSSH_9.2p1", the protocol banner) and
@@ -64,11 +66,14 @@ func scanRelease(r io.Reader, buf []byte, n int, err error) (string, bool) {
 				break
 			}
 			i += start
-			rel, complete := releaseAt(data[i:])
-			if !complete && err == nil {
+			rel, what := releaseAt(data[i:])
+			if what == foundCut && err == nil {
 				break // cut by the end of the buffer: look again with the next chunk
 			}
-			if rel != "" {
+			if what == foundUnsure {
+				return "", false
+			}
+			if what == foundRelease {
 				ver := rel[:len("OpenSSH_")+versionLen(rel[len("OpenSSH_"):])]
 				switch {
 				case first == "":
@@ -116,39 +121,55 @@ func isExecutable(magic []byte) bool {
 	return false
 }
 
-// releaseAt reads the C string at b if it has the form of SSH_RELEASE:
-// "OpenSSH_" MAJOR "." MINOR, an optional portable suffix ("p1"), an
-// optional distribution suffix after one space (letters, digits and
-// ".+~_-"), then NUL. It returns "" for any other string, and false when b
-// ends before the string does.
-func releaseAt(b []byte) (string, bool) {
+// What releaseAt found.
+type found int
+
+const (
+	foundOther   found = iota // not a release: a pattern of peers' releases ('*' or ','), another name
+	foundRelease              // SSH_RELEASE's form
+	foundUnsure               // a release of another form: ReleaseIn leaves it to the program
+	foundCut                  // the buffer ends before the string
+)
+
+// releaseAt reads the C string at b ("OpenSSH_..."). It has SSH_RELEASE's
+// form if it is "OpenSSH_" MAJOR "." MINOR, an optional portable suffix
+// ("p1"), an optional distribution suffix after one space (letters,
+// digits and ".+~_-"), then NUL.
+func releaseAt(b []byte) (string, found) {
 	const prefix = len("OpenSSH_")
 	end := bytes.IndexByte(b, 0)
-	if end < 0 {
-		return "", len(b) > 127
+	terminated := end >= 0
+	if !terminated {
+		if len(b) <= 127 {
+			return "", foundCut
+		}
+		end = 128 // not a C string of a sensible length: its start
 	}
 	s := string(b[:end])
 	rest := s[prefix:]
 	n := versionLen(rest)
-	if n == 0 {
-		return "", true
+	switch {
+	case n == 0 || strings.ContainsAny(s, "*,"):
+		return "", foundOther
+	case !terminated:
+		return "", foundUnsure
 	}
 	rest = rest[n:]
 	if len(rest) > 1 && rest[0] == 'p' && digits(rest[1:]) > 0 {
 		rest = rest[1+digits(rest[1:]):]
 	}
 	if rest == "" {
-		return s, true
+		return s, foundRelease
 	}
 	if rest[0] != ' ' || len(rest) == 1 {
-		return "", true
+		return "", foundUnsure
 	}
 	for _, c := range []byte(rest[1:]) {
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '+' || c == '~' || c == '_' || c == '-') {
-			return "", true
+			return "", foundUnsure
 		}
 	}
-	return s, true
+	return s, foundRelease
 }
 
 // versionLen is the length of the MAJOR.MINOR at the start of s, 0 if none.

@@ -74,7 +74,11 @@ func TestReleaseIn(t *testing.T) {
 		{"across chunks", elf(pad, "OpenSSH_9.2p1 Debian-2+deb12u10", "OpenSSH_9.2p1"), "OpenSSH_9.2p1 Debian-2+deb12u10", true},
 		{"two releases", elf("OpenSSH_9.2p1", "OpenSSH_8.4p1"), "", false},
 		{"only patterns", elf(compat...), "", false},
-		{"prose", elf("OpenSSH_9.2p1", "OpenSSH_7.4 or later does this"), "OpenSSH_9.2p1", true},
+		{"prose", elf("OpenSSH_9.2p1", "OpenSSH_7.4 or later does this"), "", false},
+		{"another form", elf("OpenSSH_9.6p1-hpn18.2.0", "OpenSSH_9.6p1"), "", false},
+		{"another suffix", elf("OpenSSH_9.2p1 Debian-2(bpo)", "OpenSSH_9.2p1"), "", false},
+		{"not a C string", []byte("\x7fELF\x02\x01\x01OpenSSH_9.2p1 Debian-2+deb12u10" + strings.Repeat("x", 200)), "", false},
+		{"other names", elf("OpenSSH_for_Windows_9.5p1", "OpenSSH", "OpenSSH_9.2p1"), "OpenSSH_9.2p1", true},
 		{"script", []byte("#!/bin/sh\n# OpenSSH_9.2p1\nexec /opt/ssh \"$@\"\n\x00"), "", false},
 		{"empty", nil, "", false},
 	} {

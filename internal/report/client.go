@@ -81,17 +81,11 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 				directive(o), blockAt(res, o), sourceText(v))
 		}
 	}
-	// One look at every line: the general blocks, and the files where one
-	// comes before other blocks.
-	general := map[*sshconf.Line]bool{}
-	thenOther := make([]bool, len(res.Docs))
-	for i, d := range res.Docs {
-		thenOther[i] = generalHeaders(d.File, general)
-	}
+	general, suspects := generalBlocks(res)
 	if others := perHost(r, opts, res, reported, general, probe || allHosts); others > 0 {
 		r.Add(Info, SectionClient, "", "%d keep-alive %s for hosts other than %s not shown; --all shows them", others, plural(others, "line", "lines"), opts.Host)
 	}
-	generalFirst(r, opts.Dialect, res, thenOther)
+	generalFirst(r, opts.Dialect, res, suspects)
 
 	intervalWarnings(r, SectionClient, sshconf.ServerAliveInterval, c.ServerAliveInterval, who)
 	if f, ok := c.TCPKeepAlive.Value.(string); ok && f == "no" && !c.TCPKeepAlive.bad {
@@ -105,9 +99,10 @@ func buildClient(r *Report, opts resolve.Options, probe, allHosts bool) *Client 
 // earlier sets the keyword first; then it never takes effect. Without all
 // it only counts them, and returns the count: every line that applies to
 // the host asked for is reported already.
-// general holds the general headers (isGeneral) of res's files.
+// general holds the general headers of the reported keywords' lines
+// (generalBlocks).
 func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[place]bool, general map[*sshconf.Line]bool, all bool) (others int) {
-	generalHere := func(h *sshconf.Line) bool { return h == nil || general[h] } // isGeneral of a header in res
+	generalHere := func(h *sshconf.Line) bool { return h == nil || general[h] } // isGeneral of their headers
 	if !all {
 		// Only the count: each line of a reported keyword once, in one
 		// pass (a line has one keyword), marked in a bit set per file (a
@@ -253,9 +248,11 @@ func hostFor(h *sshconf.Line) string {
 // generalFirst reports a general block (Host *, Match all) that sets
 // keep-alives and comes before other blocks of its file: first value wins,
 // so it overrides every later per-host value.
-func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result, thenOther []bool) {
-	for di, doc := range res.Docs {
-		if !thenOther[di] {
+//
+// Only the files suspects holds are looked at (generalBlocks).
+func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result, suspects map[*resolve.Doc]bool) {
+	for _, doc := range res.Docs {
+		if !suspects[doc] || !generalThenOther(doc.File) {
 			continue // nothing to report: listing its blocks is not needed
 		}
 		blocks := doc.File.Blocks()
@@ -303,31 +300,79 @@ func generalFirst(r *Report, d sshconf.Dialect, res *resolve.Result, thenOther [
 	}
 }
 
-// generalHeaders adds f's general headers (isGeneral) to general, and
-// reports whether one comes before another block. It looks at every line
-// of every file, so it rules most out before the case-folding comparisons
-// decide: a header's keyword has 4 or 5 bytes ("Hoſt" folds to Host) and
-// starts with h or m (of the bytes, only those fold to these letters).
-func generalHeaders(f *sshconf.File, general map[*sshconf.Line]bool) (thenOther bool) {
-	seen := false
+// generalBlocks finds, from the lines of the reported keywords (each
+// evaluated line of them is an occurrence, whatever the state of its
+// block), the general headers (isGeneral) of their blocks, and the files
+// where such a line in a general block has another block after it: only
+// there can generalFirst find something, so that a file is looked at line
+// by line only from its first such line, or not at all. An evaluation that
+// stopped early or skipped a line it could not tokenize (both leave a
+// problem) may have left such a line without an occurrence: then every
+// file is a suspect.
+func generalBlocks(res *resolve.Result) (general map[*sshconf.Line]bool, suspects map[*resolve.Doc]bool) {
+	general, suspects = map[*sshconf.Line]bool{}, map[*resolve.Doc]bool{}
+	first := map[*resolve.Doc]int{} // the first line in a general block, by file
+	for i := range res.Occurrences {
+		o := &res.Occurrences[i]
+		if o.Header == nil || !isClientKey(o.Key) {
+			continue
+		}
+		g, seen := general[o.Header]
+		if !seen {
+			if g = isGeneral(o.Header); g {
+				general[o.Header] = true
+			}
+		}
+		if j, ok := first[o.Doc]; g && (!ok || o.Index < j) {
+			first[o.Doc] = o.Index
+		}
+	}
+	if res.Stopped != nil || len(res.Problems) > 0 {
+		for _, d := range res.Docs {
+			suspects[d] = true
+		}
+		return general, suspects
+	}
+	for d, j := range first {
+		for _, l := range d.File.Lines[j+1:] {
+			if isHeader(l) && !isGeneral(l) {
+				suspects[d] = true
+				break
+			}
+		}
+	}
+	return general, suspects
+}
+
+// isHeader is sshconf.IsHeader, ruling most lines out first: a header's
+// keyword has 4 or 5 bytes ("Hoſt" folds to Host) and starts with h or m
+// (of the bytes, only those fold to these letters).
+func isHeader(l *sshconf.Line) bool {
+	if l.Kind != sshconf.Directive {
+		return false
+	}
+	k := l.Key()
+	if len(k) != 4 && len(k) != 5 || k[0]|0x20 != 'h' && k[0]|0x20 != 'm' && k[0] < 0x80 {
+		return false
+	}
+	return strings.EqualFold(k, "Host") || strings.EqualFold(k, "Match")
+}
+
+// generalThenOther reports whether a general block (isGeneral) comes
+// before another block in f.
+func generalThenOther(f *sshconf.File) bool {
+	general := false
 	for _, l := range f.Lines {
-		if l.Kind != sshconf.Directive {
-			continue
-		}
-		k := l.Key()
-		if len(k) != 4 && len(k) != 5 || k[0]|0x20 != 'h' && k[0]|0x20 != 'm' && k[0] < 0x80 {
-			continue
-		}
-		if !strings.EqualFold(k, "Host") && !strings.EqualFold(k, "Match") { // sshconf.IsHeader
+		if !isHeader(l) {
 			continue
 		}
 		if isGeneral(l) {
-			general[l], seen = true, true
-		} else if seen {
-			thenOther = true
+			general = true
+		} else if general {
+			return true
 		}
 	}
-	return thenOther
+	return false
 }
 
 // mayBeGeneral is false for a header whose first argument (arg0, ok false
