@@ -122,8 +122,17 @@ func (p *Plan) compare() []string {
 	return out
 }
 
-// printsAs reports whether f.Bytes() equals b, without printing f.
+// printsAs reports whether f.Bytes() equals b, without printing f. The
+// lengths first: an edit that adds or takes out lines is told apart
+// without comparing a byte.
 func printsAs(f *sshconf.File, b string) bool {
+	n := 0
+	for _, l := range f.Lines {
+		n += len(l.Raw)
+	}
+	if n != len(b) {
+		return false
+	}
 	for _, l := range f.Lines {
 		if len(l.Raw) > len(b) || b[:len(l.Raw)] != l.Raw {
 			return false
