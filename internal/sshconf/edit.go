@@ -11,10 +11,11 @@ import (
 func (f *File) SetValue(i int, value string) {
 	l := f.Lines[i]
 	sep := ""
-	if l.argStart == l.keyEnd { // "Key" alone, or a quote right after it
+	sp := l.spans()
+	if sp.argStart == sp.keyEnd { // "Key" alone, or a quote right after it
 		sep = " "
 	}
-	raw := l.Raw[:l.argStart] + sep + value + l.Raw[l.argEnd:]
+	raw := l.Raw[:sp.argStart] + sep + value + l.Raw[sp.argEnd:]
 	f.Lines[i] = parseLine(raw, i == 0)
 }
 

@@ -56,17 +56,18 @@ func FuzzRoundTrip(f *testing.F) {
 // trailing white space cut, as the parser did when it kept them in a field.
 func splitWhole(raw string, first bool) []string {
 	l := parseLine(raw, first)
-	if l.Kind != Directive || l.argStart >= offset(len(raw)) {
+	sp := l.spans()
+	if l.Kind != Directive || sp.argStart >= len(raw) {
 		return nil
 	}
 	end := len(raw)
 	if i := strings.IndexByte(raw, 0); i >= 0 {
 		end = i
 	}
-	for end > int(l.argStart) && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
+	for end > sp.argStart && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
 		end--
 	}
-	args, _, _ := splitArgs(raw, int(l.argStart), end, nil)
+	args, _, _ := splitArgs(raw, sp.argStart, end, nil)
 	if len(args) == 0 {
 		return nil
 	}

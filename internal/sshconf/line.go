@@ -16,20 +16,44 @@ const (
 //
 // A generated config has hundreds of thousands of lines, so a Line holds
 // nothing but Raw (a substring of the parsed text, not a copy), three
-// byte offsets into it and two bytes of flags: the keyword, the arguments
-// and the error are cut out of Raw when asked for (32 bytes a line,
-// against 96 when they were fields; fewer pointers for the garbage
+// 16-bit byte offsets into it and two bytes of flags: the keyword, the
+// arguments and the error are cut out of Raw when asked for (24 bytes a
+// line, against 96 when they were fields; fewer pointers for the garbage
 // collector to follow).
 type Line struct {
 	Raw string // exact bytes including the line ending
 
 	// Byte offsets into Raw: the end of the keyword (it starts after the
 	// indentation), and the span from the first argument to the end of
-	// the last one (a trailing comment lies after).
-	keyEnd, argStart, argEnd offset
+	// the last one (a trailing comment lies after). A line too long for
+	// them (longFlag) is tokenized again when they are needed: no real
+	// config has one.
+	keyEnd, argStart, argEnd short
 
 	Kind  Kind
 	flags flags
+}
+
+// short is a byte offset into a line that is not too long for it.
+type short = uint16
+
+// maxShort is the largest offset a Line keeps.
+const maxShort = 1<<16 - 1
+
+// spans returns the line's offsets (see Line).
+func (l *Line) spans() spans {
+	if l.flags&longFlag != 0 {
+		_, _, sp := tokenize(l.Raw, l.flags&bomFlag != 0, true)
+		return sp
+	}
+	return spans{int(l.keyEnd), int(l.argStart), int(l.argEnd)}
+}
+
+// argText returns the bytes from the first argument to the end of the
+// last, quotes and escapes as written.
+func (l *Line) argText() string {
+	sp := l.spans()
+	return l.Raw[sp.argStart:sp.argEnd]
 }
 
 // flags hold what else the parser found: what OpenSSH would object to,
@@ -42,6 +66,7 @@ const (
 	errMask   flags = 3 // a lineErr
 	plainFlag flags = 1 << 2
 	bomFlag   flags = 1 << 3
+	longFlag  flags = 1 << 4
 )
 
 func (l *Line) lineErr() lineErr { return lineErr(l.flags & errMask) }
@@ -49,19 +74,16 @@ func (l *Line) plain() bool      { return l.flags&plainFlag != 0 }
 
 // keyStart returns the offset of the keyword: after the byte-order mark
 // of the file's first line and the indentation.
-func (l *Line) keyStart() offset {
+func (l *Line) keyStart(keyEnd int) int {
 	p := 0
 	if l.flags&bomFlag != 0 {
 		p = len(bom)
 	}
-	for p < int(l.keyEnd) && isSpace(l.Raw[p]) {
+	for p < keyEnd && isSpace(l.Raw[p]) {
 		p++
 	}
-	return offset(p)
+	return p
 }
-
-// offset is a byte offset into a line (Parse's input is far below 2 GiB).
-type offset = int32
 
 // lineErr is what OpenSSH would object to in a line, as a small code.
 type lineErr uint8
@@ -78,20 +100,22 @@ func (l *Line) Key() string {
 	if l.Kind != Directive {
 		return ""
 	}
-	return l.Raw[l.keyStart():l.keyEnd]
+	end := l.spans().keyEnd
+	return l.Raw[l.keyStart(end):end]
 }
 
 // Args returns the arguments with quotes and escapes removed, before any
 // trailing comment; nil when there are none. Each call splits them anew:
 // a caller that needs them twice keeps the slice.
 func (l *Line) Args() []string {
-	if l.Kind != Directive || l.argEnd <= l.argStart {
+	sp := l.spans()
+	if l.Kind != Directive || sp.argEnd <= sp.argStart {
 		return nil
 	}
 	if l.plain() {
-		return fields(l.Raw[l.argStart:l.argEnd])
+		return fields(l.Raw[sp.argStart:sp.argEnd])
 	}
-	args, _, _ := splitArgs(l.Raw, int(l.argStart), int(l.argEnd), nil)
+	args, _, _ := splitArgs(l.Raw, sp.argStart, sp.argEnd, nil)
 	return args
 }
 
@@ -106,7 +130,7 @@ type ArgIter struct {
 // Iter returns an iterator over the arguments.
 func (l *Line) Iter() ArgIter {
 	if l.plain() {
-		return ArgIter{rest: l.Raw[l.argStart:l.argEnd]}
+		return ArgIter{rest: l.argText()}
 	}
 	return ArgIter{list: l.Args()}
 }
@@ -137,19 +161,18 @@ func (it *ArgIter) Next() (string, bool) {
 // NArg returns the number of arguments, splitting them only when they hold
 // quotes or escapes.
 func (l *Line) NArg() int {
-	if l.Kind != Directive || l.argEnd <= l.argStart {
+	if l.Kind != Directive {
 		return 0
 	}
 	if l.plain() {
-		return countFields(l.Raw[l.argStart:l.argEnd])
+		return countFields(l.argText())
 	}
 	return len(l.Args())
 }
 
 // Arg0 returns the first argument, or "" when there is none.
 func (l *Line) Arg0() string {
-	if l.plain() && l.argEnd > l.argStart {
-		s := l.Raw[l.argStart:l.argEnd]
+	if s := l.argText(); l.plain() && s != "" {
 		if i := strings.IndexAny(s, " \t"); i >= 0 {
 			return s[:i]
 		}
@@ -185,7 +208,7 @@ func (l *Line) Is(key string) bool {
 // Value returns the arguments joined by single spaces.
 func (l *Line) Value() string {
 	if l.plain() {
-		s := l.Raw[l.argStart:l.argEnd]
+		s := l.argText()
 		if !strings.Contains(s, "  ") && !strings.ContainsRune(s, '\t') {
 			return s // already single-spaced: no copy
 		}
@@ -215,10 +238,11 @@ func (l *Line) Indent() string {
 // separator returns the bytes between keyword and first argument
 // (" ", "\t", "=", " = ", ...).
 func (l *Line) separator() string {
-	if l.Kind != Directive || l.argStart < l.keyEnd {
+	sp := l.spans()
+	if l.Kind != Directive || sp.argStart < sp.keyEnd {
 		return ""
 	}
-	return l.Raw[l.keyEnd:l.argStart]
+	return l.Raw[sp.keyEnd:sp.argStart]
 }
 
 // HasTrailingComment reports whether a '#' comment follows the arguments.
@@ -226,7 +250,7 @@ func (l *Line) HasTrailingComment() bool {
 	if l.Kind != Directive {
 		return false
 	}
-	rest := strings.TrimSpace(l.Raw[l.argEnd:])
+	rest := strings.TrimSpace(l.Raw[l.spans().argEnd:])
 	return strings.HasPrefix(rest, "#")
 }
 

@@ -126,16 +126,32 @@ func parseLine(raw string, first bool) *Line {
 	return l
 }
 
-// parseInto tokenizes raw into *l. It finds where the keyword and the
-// arguments are and whether OpenSSH would object, without copying or
-// splitting anything: Line's methods cut those out when asked. nul says
-// whether raw may hold a NUL byte.
+// parseInto tokenizes raw into *l (see tokenize). nul says whether raw may
+// hold a NUL byte.
 func parseInto(l *Line, raw string, first, nul bool) {
-	*l = Line{Raw: raw}
+	kind, fl, sp := tokenize(raw, first, nul)
+	*l = Line{Raw: raw, Kind: kind, flags: fl}
+	if sp.argEnd > maxShort { // offsets only grow along the line
+		l.flags |= longFlag // Line.spans tokenizes it again when asked
+		return
+	}
+	l.keyEnd, l.argStart, l.argEnd = short(sp.keyEnd), short(sp.argStart), short(sp.argEnd)
+}
+
+// spans are where a directive's keyword ends and its arguments start and
+// end, as byte offsets into its line.
+type spans struct{ keyEnd, argStart, argEnd int }
+
+// tokenize finds what a line holds, where its keyword and arguments are
+// and whether OpenSSH would object, without copying or splitting
+// anything: Line's methods cut those out when asked.
+func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
+	var fl flags
+	var sp spans
 	start := 0
 	if first && strings.HasPrefix(raw, bom) {
 		start = len(bom)
-		l.flags |= bomFlag
+		fl |= bomFlag
 	}
 	end := len(raw)
 	// OpenSSH reads C strings: a NUL byte ends the line.
@@ -152,45 +168,40 @@ func parseInto(l *Line, raw string, first, nul bool) {
 		p++
 	}
 	if p == end {
-		l.Kind = Blank
-		return
+		return Blank, fl, sp
 	}
 	if raw[p] == '#' {
-		l.Kind = Comment
-		return
+		return Comment, fl, sp
 	}
-	l.Kind = Directive
 	keyStart := p
 	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
 		p++
 	}
-	l.keyEnd = offset(p)
+	sp.keyEnd = p
 	if p == keyStart { // a line starting with '=' or a quote: nothing OpenSSH accepts
-		l.keyEnd = offset(end) // the whole line is its "keyword"
-		l.argStart, l.argEnd = offset(end), offset(end)
-		l.flags |= flags(noArgument)
-		return
+		// The whole line is its "keyword".
+		return Directive, fl | flags(noArgument), spans{end, end, end}
 	}
 	p = skipSpace(raw, p, end)
 	if p < end && raw[p] == '=' {
 		p = skipSpace(raw, p+1, end)
 	}
-	l.argStart, l.argEnd = offset(p), offset(p)
+	sp.argStart, sp.argEnd = p, p
 	if p == end {
-		l.flags |= flags(noArgument)
-		return
+		return Directive, fl | flags(noArgument), sp
 	}
 	n, argEnd, plain, err := scanArgs(raw, p, end)
-	l.argEnd = offset(argEnd)
+	sp.argEnd = argEnd
 	if plain {
-		l.flags |= plainFlag
+		fl |= plainFlag
 	}
 	switch {
 	case err != nil:
-		l.flags |= flags(badQuotes)
+		fl |= flags(badQuotes)
 	case n == 0:
-		l.flags |= flags(noArgument) // only a comment after the keyword
+		fl |= flags(noArgument) // only a comment after the keyword
 	}
+	return Directive, fl, sp
 }
 
 func skipSpace(s string, p, end int) int {

@@ -3,6 +3,8 @@ package sshconf
 import (
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -88,7 +90,33 @@ func TestBlocks(t *testing.T) {
 // TestLineSize keeps a Line small: a generated config has hundreds of
 // thousands, and the tree's size is most of keepalive's memory.
 func TestLineSize(t *testing.T) {
-	if n := unsafe.Sizeof(Line{}); n > 32 {
-		t.Errorf("a Line takes %d bytes, more than 32", n)
+	if n := unsafe.Sizeof(Line{}); n > 24 {
+		t.Errorf("a Line takes %d bytes, more than 24", n)
+	}
+}
+
+// TestLongLine: a line too long for a Line's 16-bit offsets reads the same
+// (it is tokenized again when asked), and edits of it keep its bytes.
+func TestLongLine(t *testing.T) {
+	long := strings.Repeat("a", 70000)
+	indent := strings.Repeat(" ", 70000)
+	f := ParseString("Host " + long + " b # note\r\n" + indent + "Port=\"2\\\"2\"\n\uFEFF" + long + "\n")
+	h, p, last := f.Lines[0], f.Lines[1], f.Lines[2]
+	if h.Key() != "Host" || !slices.Equal(h.Args(), []string{long, "b"}) || h.NArg() != 2 || h.Arg0() != long ||
+		h.Value() != long+" b" || !h.HasTrailingComment() || h.separator() != " " || h.Err() != nil {
+		t.Errorf("long Host line: key %q, %d args, value of %d bytes, comment %v, err %v", h.Key(), h.NArg(), len(h.Value()), h.HasTrailingComment(), h.Err())
+	}
+	if p.Key() != "Port" || !slices.Equal(p.Args(), []string{`2"2`}) || p.separator() != "=" || p.Indent() != indent {
+		t.Errorf("long indented line: key %q, args %q, separator %q", p.Key(), p.Args(), p.separator())
+	}
+	if last.Key() != "\uFEFF"+long || last.Err() == nil {
+		t.Errorf("a BOM not at the start of the file is part of the keyword: key of %d bytes, err %v", len(last.Key()), last.Err())
+	}
+	f.SetValue(0, "x")
+	if got := f.Text(0); got != "Host x # note" {
+		t.Errorf("SetValue on a long line: %q", got)
+	}
+	if string(f.Bytes()[len("Host x # note\r\n"):]) != indent+"Port=\"2\\\"2\"\n\uFEFF"+long+"\n" {
+		t.Error("the other lines changed")
 	}
 }
