@@ -32,7 +32,7 @@ func run(args []string) error {
 	if len(args) == 4 {
 		p, err := strconv.Atoi(args[3])
 		if err != nil || p < 1 || p > 100 {
-			return fmt.Errorf("PERCENT: want 1 to 100, got %q", args[3])
+			return fmt.Errorf("percent: want 1 to 100, got %q", args[3])
 		}
 		percent = p
 	}
