@@ -168,3 +168,47 @@ func BenchmarkResolveServer(b *testing.B) {
 		}
 	}
 }
+
+// TestNoProblemsSameClient: a client evaluation without its problems has
+// the same occurrences, files, Incomplete and Stopped, for hosts that do
+// and do not match the files' blocks, on the corpus and a fleet.
+func TestNoProblemsSameClient(t *testing.T) {
+	dir := t.TempDir()
+	fleet := testenv.FleetConfig(300, filepath.Join(dir, "fleet.d"))
+	if err := os.MkdirAll(filepath.Join(dir, "fleet.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range fleet.Included {
+		if err := os.WriteFile(filepath.Join(dir, "fleet.d", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	configs := map[string]string{"fleet": string(fleet.Main),
+		"tricky": "Host *.example.com\n  ServerAliveInterval 10\nMatch host \"a b\" user=bob\n  ServerAliveCountMax 3\nBogusKeyword x\nMatch exec true\n  ServerAliveInterval 20\nHost *\n  ServerAliveInterval 30\n"}
+	for _, p := range testenv.CorpusFiles(t, "client") {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		configs[filepath.Base(p)] = string(data)
+	}
+	for name, body := range configs {
+		path := filepath.Join(dir, "config")
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range []Version{{}, {Major: 9, Minor: 2}, {Major: 9, Minor: 9}} {
+			for _, host := range []string{"keepalive-probe.invalid", "host7", "a.example.com"} {
+				opts := Options{Dialect: sshconf.Client, Files: []Input{{Path: path, User: true}}, Home: dir, Host: host,
+					Keys:    []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax},
+					Version: func() Version { return v }}
+				full := Resolve(opts)
+				opts.NoProblems = true
+				quiet := Resolve(opts)
+				if got, want := summary(quiet), summary(full); got != want {
+					t.Errorf("%s, %s, host %s: with NoProblems\n%s\nwant\n%s", name, v, host, got, want)
+				}
+			}
+		}
+	}
+}
