@@ -146,3 +146,47 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 		w.problem(pos(), "Directive '%s' is not allowed within a Match block; sshd refuses the config", l.Key())
 	}
 }
+
+// quickKeys rules out, by length and first letter alone, keywords that do
+// nothing on a line of a block that does not apply: all but Host, Match,
+// Include, CanonicalizeHostname (which can bring ssh's final pass) and the
+// keywords recorded (Options.Keys), with every alias spelling. A walk that
+// reports no problems (Options.NoProblems) then need not look up most
+// lines of a large config at all.
+type quickKeys [64]uint32 // by length: a bit per first letter, folded
+
+// keywordAliases are the spellings sshconf.Dialect.Canon and the walker
+// map to another keyword: any of them may be one that matters.
+var keywordAliases = []string{"keepalive", "protocolkeepalives", "setuptimeout"}
+
+func newQuickKeys(keys map[string]bool) *quickKeys {
+	q := &quickKeys{}
+	for _, k := range append([]string{"host", "match", "include", "canonicalizehostname"}, keywordAliases...) {
+		q.add(k)
+	}
+	for k := range keys {
+		q.add(k)
+	}
+	return q
+}
+
+func (q *quickKeys) add(k string) {
+	if k != "" && len(k) < len(q) {
+		q[len(k)] |= 1 << ((k[0] | 0x20) & 31)
+	}
+}
+
+// may reports whether key may be one of the keywords that matter. A key
+// with a byte outside ASCII is always looked up: case folding may make
+// it one (the Kelvin sign folds to k).
+func (q *quickKeys) may(key string) bool {
+	if key == "" || len(key) >= len(q) || q[len(key)]&(1<<((key[0]|0x20)&31)) != 0 {
+		return true
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}

@@ -330,6 +330,9 @@ func Resolve(opts Options) *Result {
 		for _, k := range opts.Keys {
 			w.keys[opts.Dialect.Canon(k)] = true
 		}
+		if opts.NoProblems {
+			w.quick = newQuickKeys(w.keys)
+		}
 	}
 	w.run(1)
 	if !opts.Dialect.Server && !w.wantFinal {
@@ -360,6 +363,7 @@ type walker struct {
 	globs     map[string]globResult
 	keys      map[string]bool // Options.Keys, canonical; nil for all
 	spellings map[string]*spelling
+	quick     *quickKeys      // see quickKeys; nil: every line is looked up
 	recent    recentSpellings // see spelling
 	lastHN    string          // hostName's input and output, see skipTo
 	lastMatch string
@@ -627,6 +631,9 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 				*active, header = Inactive, l
 			}
 			continue
+		}
+		if *active != Active && w.quick != nil && !w.quick.may(l.Key()) {
+			continue // a keyword that does nothing in a block that does not apply
 		}
 		sp := w.spelling(l.Key())
 		key := sp.canon

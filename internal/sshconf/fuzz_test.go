@@ -33,6 +33,12 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("round trip changed %q into %q", data, got)
 		}
 		for i, l := range file.Lines {
+			if l.Kind == Directive {
+				end := l.spans().keyEnd
+				if key := l.Raw[l.keyStart(end):end]; l.Key() != key {
+					t.Fatalf("%q: Key %q, want %q", l.Raw, l.Key(), key)
+				}
+			}
 			want := splitWhole(l.Raw, i == 0)
 			if got := l.Args(); !slices.Equal(got, want) || l.NArg() != len(want) {
 				t.Fatalf("%q: Args %q, NArg %d; a full split gives %q", l.Raw, got, l.NArg(), want)

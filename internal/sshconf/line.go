@@ -100,6 +100,18 @@ func (l *Line) Key() string {
 	if l.Kind != Directive {
 		return ""
 	}
+	if l.flags&(longFlag|bomFlag) == 0 {
+		// The common line, inline in a caller's loop: an indentation of
+		// blanks (other white space ends a line, or starts none).
+		end := int(l.keyEnd)
+		p := 0
+		for p < end && (l.Raw[p] == ' ' || l.Raw[p] == '\t') {
+			p++
+		}
+		if p == end || !isSpace(l.Raw[p]) {
+			return l.Raw[p:end]
+		}
+	}
 	end := l.spans().keyEnd
 	return l.Raw[l.keyStart(end):end]
 }
