@@ -147,7 +147,7 @@ func printsAs(f *sshconf.File, b string) bool {
 func newPlan(s *Scope) *Plan {
 	p := &Plan{Orig: map[string]string{}, Files: map[string]*sshconf.File{}, Memo: resolve.NewMemo()}
 	s.Opts.Override = p.Files
-	s.Opts.Memo = p.Memo // its evaluations read the same trees
+	s.Opts.Memo = p.Memo     // its evaluations read the same trees
 	s.Opts.NoProblems = true // a plan reads neither Problems nor Version
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {

@@ -185,7 +185,7 @@ func TestNoProblemsSameClient(t *testing.T) {
 	}
 	configs := map[string]string{"fleet": string(fleet.Main),
 		"tricky": "Host *.example.com\n  ServerAliveInterval 10\nMatch host \"a b\" user=bob\n  ServerAliveCountMax 3\nBogusKeyword x\nMatch exec true\n  ServerAliveInterval 20\nHost nomatch\n  ProtocolKeepAlives 7\n  SETUPTIMEOUT 9\n  serveralivecountmax 4\n  \u212Aeepalive yes\n  Hostname x\n  CanonicalizeHostname yes\n" +
-		"Host *\n  ServerAliveInterval 30\n"}
+			"Host *\n  ServerAliveInterval 30\n"}
 	for _, p := range testenv.CorpusFiles(t, "client") {
 		data, err := os.ReadFile(p)
 		if err != nil {
