@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -88,6 +89,10 @@ func TestReleaseIn(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, ok := ReleaseIn(path)
+			if runtime.GOOS == "windows" {
+				// Windows OpenSSH's release has another form: always asked.
+				tc.want, tc.ok = "", false
+			}
 			if got != tc.want || ok != tc.ok {
 				t.Errorf("ReleaseIn = %q, %v; want %q, %v", got, ok, tc.want, tc.ok)
 			}

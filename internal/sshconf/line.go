@@ -67,6 +67,11 @@ const (
 	plainFlag flags = 1 << 2
 	bomFlag   flags = 1 << 3
 	longFlag  flags = 1 << 4
+	// The top three bits hold the keyword's offset when it is below
+	// keyStartUnknown: the common indentations, so that Key need not
+	// look for the keyword's start.
+	keyStartShift   = 5
+	keyStartUnknown = 7
 )
 
 func (l *Line) lineErr() lineErr { return lineErr(l.flags & errMask) }
@@ -100,17 +105,8 @@ func (l *Line) Key() string {
 	if l.Kind != Directive {
 		return ""
 	}
-	if l.flags&(longFlag|bomFlag) == 0 {
-		// The common line, inline in a caller's loop: an indentation of
-		// blanks (other white space ends a line, or starts none).
-		end := int(l.keyEnd)
-		p := 0
-		for p < end && (l.Raw[p] == ' ' || l.Raw[p] == '\t') {
-			p++
-		}
-		if p == end || !isSpace(l.Raw[p]) {
-			return l.Raw[p:end]
-		}
+	if ks := int(l.flags >> keyStartShift); ks != keyStartUnknown && l.flags&longFlag == 0 {
+		return l.Raw[ks:l.keyEnd] // the common line
 	}
 	end := l.spans().keyEnd
 	return l.Raw[l.keyStart(end):end]

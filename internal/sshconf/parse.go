@@ -174,6 +174,7 @@ func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
 		return Comment, fl, sp
 	}
 	keyStart := p
+	fl |= flags(min(keyStart, keyStartUnknown)) << keyStartShift
 	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
 		p++
 	}
@@ -190,7 +191,7 @@ func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
 	if p == end {
 		return Directive, fl | flags(noArgument), sp
 	}
-	n, argEnd, plain, err := scanArgs(raw, p, end)
+	some, argEnd, plain, err := scanArgs(raw, p, end)
 	sp.argEnd = argEnd
 	if plain {
 		fl |= plainFlag
@@ -198,7 +199,7 @@ func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
 	switch {
 	case err != nil:
 		fl |= flags(badQuotes)
-	case n == 0:
+	case !some:
 		fl |= flags(noArgument) // only a comment after the keyword
 	}
 	return Directive, fl, sp
@@ -212,9 +213,15 @@ func skipSpace(s string, p, end int) int {
 }
 
 // scanArgs walks s[p:end] as splitArgs does, without keeping anything: it
-// returns the number of arguments, the offset just after the last one,
-// and whether none holds a quote or backslash.
-func scanArgs(s string, p, end int) (n, argEnd int, plain bool, err error) {
+// reports whether there is an argument, the offset just after the last
+// one, and whether none holds a quote or backslash.
+func scanArgs(s string, p, end int) (some bool, argEnd int, plain bool, err error) {
+	// The common line: no quote, backslash or '#' at all, so every blank-
+	// separated field is an argument and the last one ends the line
+	// (tokenize dropped the white space after it). s[p] is not a blank.
+	if p < end && strings.IndexAny(s[p:end], "\"'\\#") < 0 {
+		return true, end, true, nil
+	}
 	plain = true
 	argEnd = p
 	for p < end {
@@ -230,7 +237,7 @@ func scanArgs(s string, p, end int) (n, argEnd int, plain bool, err error) {
 			q++
 		}
 		if q == end || s[q] == ' ' || s[q] == '\t' {
-			n++
+			some = true
 			p, argEnd = q, q
 			continue
 		}
@@ -238,12 +245,12 @@ func scanArgs(s string, p, end int) (n, argEnd int, plain bool, err error) {
 		var quote byte
 		p, quote = quotedArg(s, p, end, nil)
 		if quote != 0 {
-			return n, end, false, errQuotes
+			return some, end, false, errQuotes
 		}
-		n++
+		some = true
 		argEnd = p
 	}
-	return n, argEnd, plain, nil
+	return some, argEnd, plain, nil
 }
 
 // splitArgs splits s[p:end] into arguments like OpenSSH's argv_split with
