@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
 )
 
@@ -32,13 +30,7 @@ func TestReadableAsReadFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths = append(paths, large)
-	if runtime.GOOS == "linux" {
-		fifo := filepath.Join(dir, "fifo")
-		if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, fifo, "/proc/self/status", "/dev/null")
-	}
+	paths = append(paths, specialPaths(t, dir)...)
 	for _, root := range []string{"", dir} {
 		fsys := FS{Root: root}
 		for _, p := range paths {
