@@ -104,7 +104,15 @@ func (s *Skip) of(f *sshconf.File) *segments {
 }
 
 func index(f *sshconf.File, hosts map[string]bool) *segments {
-	sg := &segments{}
+	// Sized once: slices grown by append leave their earlier arrays
+	// behind, and a large fleet has a hundred thousand segments.
+	headers := 1
+	for _, l := range f.Lines {
+		if sshconf.IsHeader(l) {
+			headers++
+		}
+	}
+	sg := &segments{start: make([]int, 0, headers), directives: make([]int, 0, headers+1)}
 	n := 0
 	seg := -1
 	kind := 0 // of the open segment: 0 always, 1 host, 2 match
@@ -163,7 +171,8 @@ func plainHeader(l *sshconf.Line) int {
 	}
 	if l.Is("Host") {
 		plain := false
-		for _, p := range l.Args() {
+		args := l.Iter()
+		for p, more := args.Next(); more; p, more = args.Next() {
 			if strings.HasPrefix(p, "!") {
 				continue
 			}
