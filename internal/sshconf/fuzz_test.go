@@ -73,7 +73,7 @@ func splitWhole(raw string, first bool) []string {
 	for end > sp.argStart && (isSpace(raw[end-1]) || raw[end-1] == '\f') {
 		end--
 	}
-	args, _, _ := splitArgs(raw, sp.argStart, end, nil)
+	args := splitArgs(raw, sp.argStart, end)
 	if len(args) == 0 {
 		return nil
 	}

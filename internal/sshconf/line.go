@@ -123,8 +123,7 @@ func (l *Line) Args() []string {
 	if l.plain() {
 		return fields(l.Raw[sp.argStart:sp.argEnd])
 	}
-	args, _, _ := splitArgs(l.Raw, sp.argStart, sp.argEnd, nil)
-	return args
+	return splitArgs(l.Raw, sp.argStart, sp.argEnd)
 }
 
 // ArgIter walks a line's arguments one by one, as Args would return
@@ -168,28 +167,13 @@ func (it *ArgIter) Next() (string, bool) {
 
 // NArg returns the number of arguments, splitting them only when they hold
 // quotes or escapes.
-func (l *Line) NArg() int {
-	if l.Kind != Directive {
-		return 0
-	}
-	if l.plain() {
-		return countFields(l.argText())
-	}
-	return len(l.Args())
-}
+func (l *Line) NArg() int { return l.Iter().count() }
 
 // Arg0 returns the first argument, or "" when there is none.
 func (l *Line) Arg0() string {
-	if s := l.argText(); l.plain() && s != "" {
-		if i := strings.IndexAny(s, " \t"); i >= 0 {
-			return s[:i]
-		}
-		return s
-	}
-	if args := l.Args(); len(args) > 0 {
-		return args[0]
-	}
-	return ""
+	it := l.Iter()
+	a, _ := it.Next()
+	return a
 }
 
 // Err returns what OpenSSH would object to (unbalanced quotes, no
@@ -265,34 +249,22 @@ func (l *Line) HasTrailingComment() bool {
 // fields splits s on blanks (spaces and tabs), as OpenSSH splits
 // arguments that hold no quote or escape.
 func fields(s string) []string {
-	out := make([]string, 0, countFields(s))
-	for i := 0; i < len(s); {
-		for i < len(s) && isBlank(s[i]) {
-			i++
-		}
-		j := i
-		for j < len(s) && !isBlank(s[j]) {
-			j++
-		}
-		if j > i {
-			out = append(out, s[i:j])
-		}
-		i = j
-	}
-	if len(out) == 0 {
+	it := ArgIter{rest: s}
+	n := it.count()
+	if n == 0 {
 		return nil
+	}
+	out := make([]string, 0, n)
+	for a, ok := it.Next(); ok; a, ok = it.Next() {
+		out = append(out, a)
 	}
 	return out
 }
 
-func countFields(s string) int {
-	n, in := 0, false
-	for i := 0; i < len(s); i++ {
-		b := isBlank(s[i])
-		if !b && !in {
-			n++
-		}
-		in = !b
+// count returns how many arguments are left, leaving it as it is.
+func (it ArgIter) count() (n int) {
+	for _, ok := it.Next(); ok; _, ok = it.Next() {
+		n++
 	}
 	return n
 }

@@ -191,7 +191,7 @@ func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
 	if p == end {
 		return Directive, fl | flags(noArgument), sp
 	}
-	some, argEnd, plain, err := scanArgs(raw, p, end)
+	some, argEnd, plain, err := scanArgs(raw, p, end, nil)
 	sp.argEnd = argEnd
 	if plain {
 		fl |= plainFlag
@@ -212,51 +212,18 @@ func skipSpace(s string, p, end int) int {
 	return p
 }
 
-// scanArgs walks s[p:end] as splitArgs does, without keeping anything: it
-// reports whether there is an argument, the offset just after the last
-// one, and whether none holds a quote or backslash.
-func scanArgs(s string, p, end int) (some bool, argEnd int, plain bool, err error) {
+// scanArgs walks s[p:end] like OpenSSH's argv_split with comments
+// terminating the line, appending each argument, unquoted, to *out when
+// out is not nil. It reports whether there is an argument, the offset just
+// after the last one, and whether none holds a quote or backslash.
+func scanArgs(s string, p, end int, out *[]string) (some bool, argEnd int, plain bool, err error) {
 	// The common line: no quote, backslash or '#' at all, so every blank-
 	// separated field is an argument and the last one ends the line
 	// (tokenize dropped the white space after it). s[p] is not a blank.
-	if p < end && strings.IndexAny(s[p:end], "\"'\\#") < 0 {
+	if out == nil && p < end && strings.IndexAny(s[p:end], "\"'\\#") < 0 {
 		return true, end, true, nil
 	}
 	plain = true
-	argEnd = p
-	for p < end {
-		if s[p] == ' ' || s[p] == '\t' {
-			p++
-			continue
-		}
-		if s[p] == '#' {
-			break
-		}
-		q := p
-		for q < end && s[q] != ' ' && s[q] != '\t' && s[q] != '\\' && s[q] != '"' && s[q] != '\'' {
-			q++
-		}
-		if q == end || s[q] == ' ' || s[q] == '\t' {
-			some = true
-			p, argEnd = q, q
-			continue
-		}
-		plain = false
-		var quote byte
-		p, quote = quotedArg(s, p, end, nil)
-		if quote != 0 {
-			return some, end, false, errQuotes
-		}
-		some = true
-		argEnd = p
-	}
-	return some, argEnd, plain, nil
-}
-
-// splitArgs splits s[p:end] into arguments like OpenSSH's argv_split with
-// comments terminating the line, appending them to args. It returns the
-// offset just after the last argument.
-func splitArgs(s string, p, end int, args []string) (_ []string, argEnd int, err error) {
 	argEnd = p
 	for p < end {
 		if s[p] == ' ' || s[p] == '\t' {
@@ -272,20 +239,38 @@ func splitArgs(s string, p, end int, args []string) (_ []string, argEnd int, err
 			q++
 		}
 		if q == end || s[q] == ' ' || s[q] == '\t' {
-			args = append(args, s[p:q])
+			if out != nil {
+				*out = append(*out, s[p:q])
+			}
+			some = true
 			p, argEnd = q, q
 			continue
 		}
-		var b strings.Builder
-		var quote byte
-		p, quote = quotedArg(s, p, end, &b)
-		if quote != 0 {
-			return args, end, errQuotes
+		plain = false
+		var b *strings.Builder
+		if out != nil {
+			b = new(strings.Builder)
 		}
-		args = append(args, b.String())
+		var quote byte
+		p, quote = quotedArg(s, p, end, b)
+		if quote != 0 {
+			return some, end, false, errQuotes
+		}
+		if out != nil {
+			*out = append(*out, b.String())
+		}
+		some = true
 		argEnd = p
 	}
-	return args, argEnd, nil
+	return some, argEnd, plain, nil
+}
+
+// splitArgs returns the arguments in s[p:end] (see scanArgs); those before
+// an unbalanced quote when there is one.
+func splitArgs(s string, p, end int) []string {
+	var args []string
+	scanArgs(s, p, end, &args)
+	return args
 }
 
 // quotedArg reads one argument holding quotes or escapes from s[p:end],
