@@ -155,13 +155,10 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 // lines of a large config at all.
 type quickKeys [64]uint32 // by length: a bit per first letter, folded
 
-// keywordAliases are the spellings sshconf.Dialect.Canon and the walker
-// map to another keyword: any of them may be one that matters.
-var keywordAliases = []string{"keepalive", "protocolkeepalives", "setuptimeout"}
-
 func newQuickKeys(keys map[string]bool) *quickKeys {
 	q := &quickKeys{}
-	for _, k := range append([]string{"host", "match", "include", "canonicalizehostname"}, keywordAliases...) {
+	// Any alias may be a spelling of one that matters.
+	for _, k := range append([]string{"host", "match", "include", "canonicalizehostname"}, sshconf.AliasSpellings()...) {
 		q.add(k)
 	}
 	for k := range keys {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -210,6 +211,33 @@ func TestNoProblemsSameClient(t *testing.T) {
 					t.Errorf("%s, %s, host %s: with NoProblems\n%s\nwant\n%s", name, v, host, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestAliasSpellingsComplete: the walk's quick test of a keyword (see
+// quickKeys) looks up every alias spelling; any keyword of the release
+// tables that Canon maps to another, in any dialect, must be one of them.
+func TestAliasSpellingsComplete(t *testing.T) {
+	aliases := sshconf.AliasSpellings()
+	var names []string
+	for _, table := range []map[string]keywordInfo{clientKeywords, serverKeywords} {
+		for k := range table {
+			names = append(names, k)
+		}
+	}
+	for _, table := range []map[string]bool{debianClientKeywords, debianServerKeywords} {
+		for k := range table {
+			names = append(names, k)
+		}
+	}
+	for _, k := range append(names, aliases...) {
+		isAlias := false
+		for _, d := range []sshconf.Dialect{sshconf.Client, sshconf.Server, {DebianSetupTimeOut: true}} {
+			isAlias = isAlias || d.Canon(k) != k
+		}
+		if isAlias != slices.Contains(aliases, k) {
+			t.Errorf("%s: Canon makes it an alias: %v; in AliasSpellings: %v", k, isAlias, !isAlias)
 		}
 	}
 }

@@ -107,6 +107,13 @@ func (d Dialect) Canon(key string) string {
 	return k
 }
 
+// AliasSpellings returns, in lower case, every spelling Canon maps to
+// another keyword in some Dialect: for a caller that must not miss any
+// spelling of a keyword without asking Canon about each line.
+func AliasSpellings() []string {
+	return []string{"keepalive", "protocolkeepalives", "setuptimeout"}
+}
+
 // IsAlias reports whether key is an alias rather than the canonical name.
 func (d Dialect) IsAlias(key string) bool {
 	k := strings.ToLower(key)
