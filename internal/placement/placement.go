@@ -148,7 +148,7 @@ func newPlan(s *Scope) *Plan {
 	p := &Plan{Orig: map[string]string{}, Files: map[string]*sshconf.File{}, Memo: resolve.NewMemo()}
 	s.Opts.Override = p.Files
 	s.Opts.Memo = p.Memo     // its evaluations read the same trees
-	s.Opts.NoProblems = true // a plan reads neither Problems nor Version
+	s.Opts.NoProblems = true // a plan reads neither Problems nor Version, client or server
 	r := resolve.Resolve(s.Opts)
 	for _, d := range r.Docs {
 		p.addDoc(d)

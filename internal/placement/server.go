@@ -167,7 +167,6 @@ func sameCriteria(s *Scope, h *sshconf.Line, args []string) bool {
 // have passed ParseMatch.
 func EnableServer(s Scope, settings []Setting, match string) *Plan {
 	s.Opts.Keys = keysOf(settings) // an sshd_config with many Match blocks has many other keys
-	s.Opts.NoProblems = true
 	if match != "" {
 		return enableMatch(s, settings, matchArgs(match))
 	}
@@ -410,7 +409,6 @@ func disableServer(s Scope, keys []string, match string, all bool) *Plan {
 	var args []string
 	s.Opts.Conn = nil
 	s.Opts.Keys = keys
-	s.Opts.NoProblems = true
 	if match != "" {
 		args = matchArgs(match)
 		s.Opts.Conn = MatchConn(args)
@@ -458,7 +456,6 @@ const DropInName = "00-keepalive.conf"
 func EnableServerDropIn(s Scope, settings []Setting, name string) (*Plan, error) {
 	s.Opts.Conn = nil
 	s.Opts.Keys = append(keysOf(settings), "pidfile") // see EnableServer
-	s.Opts.NoProblems = true
 	p := newPlan(&s)
 	main := p.Files[s.Main()]
 	inc, arg, path := dropInTarget(&s, main, name)

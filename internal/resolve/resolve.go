@@ -632,10 +632,11 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 			continue
 		}
-		if *active != Active && w.quick != nil && !w.quick.may(l.Key()) {
+		k := l.Key()
+		if *active != Active && w.quick != nil && !w.quick.may(k) {
 			continue // a keyword that does nothing in a block that does not apply
 		}
-		sp := w.spelling(l.Key())
+		sp := w.spelling(k)
 		key := sp.canon
 		if w.pass == 1 && !w.opts.NoProblems {
 			if header != inMatchOf {
