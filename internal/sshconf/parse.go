@@ -220,7 +220,7 @@ func scanArgs(s string, p, end int, out *[]string) (some bool, argEnd int, plain
 	// The common line: no quote, backslash or '#' at all, so every blank-
 	// separated field is an argument and the last one ends the line
 	// (tokenize dropped the white space after it). s[p] is not a blank.
-	if out == nil && p < end && strings.IndexAny(s[p:end], "\"'\\#") < 0 {
+	if out == nil && p < end && !strings.ContainsAny(s[p:end], "\"'\\#") {
 		return true, end, true, nil
 	}
 	plain = true
