@@ -270,10 +270,7 @@ func (p *Plan) pinned(s *Scope, r *resolve.Result) {
 				continue
 			}
 			seen[o.Header] = true
-			p.Pinned = append(p.Pinned, Pinned{
-				Block: o.Header.Key() + " " + o.Header.Value(),
-				Key:   o.Line().Key(), Value: o.Line().Value(), Pos: o.Pos(),
-			})
+			p.Pinned = append(p.Pinned, Pinned{header: o.Header, line: o.Line(), path: o.Doc.Path, index: o.Index})
 		}
 	}
 }
