@@ -419,7 +419,7 @@ func (e *edited) stateAt(d *Doc, at int, v visit) (State, *sshconf.Line, bool) {
 		if e.opts.Dialect.Canon(l.Key()) != "host" {
 			return 0, nil, false // a Match block: its state depends on the walk
 		}
-		return min(v.limit, stateOf(matchHostLine(e.opts.Host, l.Iter()))), l, true
+		return min(v.limit, stateOf(matchHost(e.opts.Host, l))), l, true
 	}
 	return v.entry, v.header, true
 }

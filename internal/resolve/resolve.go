@@ -663,7 +663,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
-			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Iter())))
+			*active = min(limit, stateOf(matchHost(w.hostForHostLine(), l)))
 			header = l
 		case key == "match":
 			*active = min(limit, w.match(doc.File, path, i, l))
