@@ -175,7 +175,7 @@ func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
 	}
 	keyStart := p
 	fl |= flags(min(keyStart, keyStartUnknown)) << keyStartShift
-	for p < end && !isSpace(raw[p]) && raw[p] != '=' && raw[p] != '"' {
+	for p < end && class[raw[p]]&endsKeyword == 0 {
 		p++
 	}
 	sp.keyEnd = p
@@ -205,6 +205,34 @@ func tokenize(raw string, first, nul bool) (Kind, flags, spans) {
 	return Directive, fl, sp
 }
 
+// Byte classes for the tokenizer's inner loops: one table lookup per byte
+// instead of a chain of comparisons or a search for each of a few bytes
+// (most lines are a dozen bytes, too short for a vectorized search).
+const (
+	endsKeyword = 1 << iota // white space, '=' or '"'
+	special                 // a quote, backslash or '#' among the arguments
+)
+
+var class = func() (c [256]uint8) {
+	for _, b := range " \t\r\n=\"" {
+		c[b] |= endsKeyword
+	}
+	for _, b := range "\"'\\#" {
+		c[b] |= special
+	}
+	return c
+}()
+
+// hasSpecial reports whether s holds a quote, backslash or '#'.
+func hasSpecial(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if class[s[i]]&special != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func skipSpace(s string, p, end int) int {
 	for p < end && isSpace(s[p]) {
 		p++
@@ -220,7 +248,7 @@ func scanArgs(s string, p, end int, out *[]string) (some bool, argEnd int, plain
 	// The common line: no quote, backslash or '#' at all, so every blank-
 	// separated field is an argument and the last one ends the line
 	// (tokenize dropped the white space after it). s[p] is not a blank.
-	if out == nil && p < end && !strings.ContainsAny(s[p:end], "\"'\\#") {
+	if out == nil && p < end && !hasSpecial(s[p:end]) {
 		return true, end, true, nil
 	}
 	plain = true
