@@ -172,14 +172,11 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		return pr
 	}
 	for _, k := range clientKeys {
-		var occs []resolve.Occurrence
-		for _, o := range res.Occurrences {
-			if o.Key == k.key && o.State != resolve.Maybe && !generalHere(o.Header) {
-				occs = append(occs, o)
-			}
-		}
-		for _, o := range uniq(occs) {
-			if reported[placeOf(o)] {
+		// Each line once, in evaluation order: reported has every line
+		// explained so far.
+		for i := range res.Occurrences {
+			o := res.Occurrences[i]
+			if o.Key != k.key || o.State == resolve.Maybe || generalHere(o.Header) || reported[placeOf(o)] {
 				continue
 			}
 			reported[placeOf(o)] = true
