@@ -8,6 +8,7 @@ import (
 	"maps"
 	"path/filepath"
 	"strings"
+	"unsafe"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 	"github.com/keepalive-ssh/keepalive/internal/diff"
@@ -281,15 +282,37 @@ func writeChecked(path, orig string, f lines, wo atomicfile.Options) error {
 // a copy of it first.
 type lines struct{ f *sshconf.File }
 
+// Lines as parsed are consecutive pieces of the file's text, and an edit
+// adds a few lines among hundreds of thousands: each run of lines adjacent
+// in memory goes out in one write, straight from the text, and only short
+// runs (the lines an edit made) through a buffer.
 func (l lines) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	n := int64(0)
-	for _, line := range l.f.Lines {
-		k, err := bw.WriteString(line.Raw)
+	put := func(run string) error {
+		var k int
+		var err error
+		if len(run) < bw.Available() {
+			k, err = bw.WriteString(run)
+		} else if err = bw.Flush(); err == nil {
+			k, err = io.WriteString(w, run)
+		}
 		n += int64(k)
-		if err != nil {
+		return err
+	}
+	ls := l.f.Lines
+	for i := 0; i < len(ls); {
+		// Adjacent bytes are the concatenation, whichever allocation
+		// they belong to; each stays alive through its own line.
+		start, size := unsafe.StringData(ls[i].Raw), len(ls[i].Raw)
+		j := i + 1
+		for ; j < len(ls) && size > 0 && unsafe.Pointer(unsafe.StringData(ls[j].Raw)) == unsafe.Add(unsafe.Pointer(start), size); j++ {
+			size += len(ls[j].Raw)
+		}
+		if err := put(unsafe.String(start, size)); err != nil {
 			return n, err
 		}
+		i = j
 	}
 	return n, bw.Flush()
 }

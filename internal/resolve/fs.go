@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"unsafe"
 )
 
 // FS is how the resolver reads configuration: real files, optionally under
@@ -157,17 +158,20 @@ func (f FS) readFile(path string, skip func(fileID) bool) (string, fileID, int, 
 	// (/proc/PID/pagemap: gigabytes), so the limit applies to what is read.
 	// The size stat gives is only a first guess at the buffer, sparing a
 	// large file the copies of a growing one.
-	var buf strings.Builder
-	buf.Grow(int(info.Size()) + bytes.MinRead)
-	n, err := io.Copy(&buf, io.LimitReader(fh, maxFileSize+1))
+	// bytes.Buffer reads straight into its array (io.Copy into a
+	// strings.Builder went through a 32 KB buffer: a second copy of every
+	// byte), and the array becomes the string without a third: nothing
+	// else holds it, so it is never written again.
+	buf := bytes.NewBuffer(make([]byte, 0, int(info.Size())+bytes.MinRead))
+	n, err := buf.ReadFrom(io.LimitReader(fh, maxFileSize+1))
 	if err != nil {
 		return "", id, int(n), err
 	}
-	data := buf.String()
-	if len(data) > maxFileSize {
-		return "", id, len(data), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
+	if buf.Len() > maxFileSize {
+		return "", id, buf.Len(), fmt.Errorf("%s: %w (more than %d bytes)", real, ErrTooLarge, maxFileSize)
 	}
-	return data, id, len(data), nil
+	b := buf.Bytes()
+	return unsafe.String(unsafe.SliceData(b), len(b)), id, len(b), nil
 }
 
 // Glob expands a pattern the way glob(3) does for OpenSSH: sorted matches,
