@@ -150,11 +150,7 @@ func (r *Report) Text(w io.Writer, st Style) error {
 	}
 	// The text ends as it always has: the last section's blank line is
 	// dropped, the warnings get one (written apart, not copied to add it).
-	out := b.String()
-	if strings.HasSuffix(out, "\n\n") {
-		out = out[:len(out)-2]
-	}
-	if _, err := io.WriteString(w, out); err != nil {
+	if _, err := io.WriteString(w, strings.TrimSuffix(b.String(), "\n\n")); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")
