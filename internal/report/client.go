@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/placement"
@@ -181,6 +182,15 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		}
 		return pr
 	}
+	// At most a warning per line: room for them at once (appending one by
+	// one would leave the earlier arrays behind, uncollected below 64 MiB).
+	n := 0
+	for _, o := range res.Occurrences {
+		if o.State != resolve.Maybe && isClientKey(o.Key) && !generalHere(o.Header) && !reported[placeOf(o)] {
+			n++
+		}
+	}
+	r.Warnings = slices.Grow(r.Warnings, n)
 	for _, k := range clientKeys {
 		// Each line once, in evaluation order: reported has every line
 		// explained so far.
