@@ -43,6 +43,7 @@ fuzz:
 	$(GO) test ./internal/putty -run '^$$' -fuzz FuzzEscapeRoundTrip -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/resolve -run '^$$' -fuzz FuzzParseMatch -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/resolve -run '^$$' -fuzz FuzzGlobMatch -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/resolve -run '^$$' -fuzz FuzzEdited -fuzztime $(FUZZTIME)
 
 lint:
 	$(GO) vet ./...

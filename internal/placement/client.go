@@ -55,7 +55,7 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 	}
 	before := p.unedited
 	if before == nil {
-		before = p.resolve(&s)
+		before = p.evaluate(&s)
 	}
 	// As in enable: without a flag, a value in effect stays.
 	var applied []Setting
@@ -85,7 +85,7 @@ func enableAboveLeading(s Scope, settings []Setting) *Plan {
 		p.record(f, f.Lines[i], Change{Was: was})
 	}
 	insertMarked(f, i+1, "Match all", Marker{})
-	r := p.resolve(&s)
+	r := p.evaluate(&s)
 	p.checkResult(&s, settings, r)
 	p.remarked = p.finish(r)
 	p.settle(r, false, nil)
@@ -126,7 +126,7 @@ func enable(s Scope, settings []Setting, newBlock, eager bool) *Plan {
 			eff, ok, skipped = fd.o, fd.ok, true
 		} else {
 			if r == nil {
-				r = p.resolve(&s)
+				r = p.evaluate(&s)
 			}
 			eff, ok = r.Effective(key)
 		}
@@ -189,11 +189,11 @@ func enable(s Scope, settings []Setting, newBlock, eager bool) *Plan {
 		sibling = &placed{f, f.Lines[i]}
 		r = nil
 		if before == nil {
-			r = p.resolve(&s)
+			r = p.evaluate(&s)
 		}
 	}
 	if r == nil {
-		r = p.resolve(&s)
+		r = p.evaluate(&s)
 	}
 	if skipped && r.Stopped != nil {
 		// The evaluations skipped might have stopped earlier: made again,
@@ -270,10 +270,7 @@ func (p *Plan) pinned(s *Scope, r *resolve.Result) {
 				continue
 			}
 			seen[o.Header] = true
-			p.Pinned = append(p.Pinned, Pinned{
-				Block: o.Header.Key() + " " + o.Header.Value(),
-				Key:   o.Line().Key(), Value: o.Line().Value(), Pos: o.Pos(),
-			})
+			p.Pinned = append(p.Pinned, Pinned{header: o.Header, line: o.Line(), path: o.Doc.Path, index: o.Index})
 		}
 	}
 }

@@ -120,7 +120,7 @@ func summary(p *Plan) string {
 		fmt.Fprintf(&b, "kept %s %q %s %s\n", k.Key, k.Value, k.Pos, k.Why)
 	}
 	for _, x := range p.Pinned {
-		fmt.Fprintf(&b, "pinned %+v\n", x)
+		fmt.Fprintf(&b, "pinned %s %s %s %s\n", x.Block(), x.Key(), x.Value(), x.Pos())
 	}
 	for _, sh := range p.Shadowed {
 		fmt.Fprintf(&b, "shadowed %s\n", sh.Error())

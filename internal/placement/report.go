@@ -48,12 +48,24 @@ func (p *Plan) keptAt(o resolve.Occurrence, why string) {
 
 // Pinned is a host whose own keep-alive value comes before the general
 // one, so a general enable does not reach it.
+//
+// A general enable on a fleet may find thousands: what they say is cut
+// out of their lines only for those shown.
 type Pinned struct {
-	Block string // "Host aur.archlinux.org"
-	Key   string
-	Value string
-	Pos   string
+	header, line *sshconf.Line
+	path         string
+	index        int
 }
+
+// Block is the host's block header, as "Host aur.archlinux.org".
+func (h Pinned) Block() string { return h.header.Key() + " " + h.header.Value() }
+
+// Key and Value are the host's own directive's.
+func (h Pinned) Key() string   { return h.line.Key() }
+func (h Pinned) Value() string { return h.line.Value() }
+
+// Pos is the directive's "path:line".
+func (h Pinned) Pos() string { return fmt.Sprintf("%s:%d", h.path, h.index+1) }
 
 // What each Kept reason says.
 const (
@@ -235,7 +247,7 @@ func (p *Plan) Notes(flag func(key string) string) []string {
 				names = append(names, fmt.Sprintf("and %d more", len(p.Pinned)-few))
 				break
 			}
-			names = append(names, fmt.Sprintf("%s (%s: %s %s)", h.Block, h.Pos, h.Key, h.Value))
+			names = append(names, fmt.Sprintf("%s (%s: %s %s)", h.Block(), h.Pos(), h.Key(), h.Value()))
 		}
 		what := "1 host keeps its own keep-alive"
 		if len(p.Pinned) > 1 {

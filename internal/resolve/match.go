@@ -76,3 +76,24 @@ func matchHostLine(host string, patterns sshconf.ArgIter) bool {
 	}
 	return ok
 }
+
+// matchHost is matchHostLine for a Host line l. Most Host lines of a fleet
+// name hosts other than the one asked about: when the arguments hold no
+// quote, wildcard or negation, a pattern can only match by being host,
+// which is then somewhere in their text, and one search answers.
+func matchHost(host string, l *sshconf.Line) bool {
+	if text, ok := l.PlainArgs(); ok && !strings.Contains(text, host) && !hasWildcard(text) {
+		return false
+	}
+	return matchHostLine(host, l.Iter())
+}
+
+// hasWildcard reports whether s holds '*', '?' or '!'.
+func hasWildcard(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '*' || c == '?' || c == '!' {
+			return true
+		}
+	}
+	return false
+}

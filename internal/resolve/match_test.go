@@ -65,3 +65,23 @@ func TestMatchHostLine(t *testing.T) {
 func hostLine(patterns ...string) sshconf.ArgIter {
 	return sshconf.ParseString("Host " + strings.Join(patterns, " ") + "\n").Lines[0].Iter()
 }
+
+// TestMatchHostSame: matchHost's quick answer for a Host line is
+// matchHostLine's, for lines with and without quotes, wildcards and
+// negations, hosts that are or contain a pattern, and blanks of both kinds.
+func TestMatchHostSame(t *testing.T) {
+	lines := []string{
+		"Host a", "Host a b", "Host\tab\t a", "Host web1 web1.example.com", "Host *.example.com !web2.example.com",
+		"Host web?", "Host !a a", "Host \"a b\" c", "Host 'web1'", "Host a\\ b", "Host A", "Host web1.example.co",
+		"Host example.com.web1 web", "Host =web1", "Host web1 # web2", "Host xweb1x",
+	}
+	hosts := []string{"a", "ab", "web1", "web1.example.com", "web2.example.com", "A", "a b", "web", "", "example.com"}
+	for _, text := range lines {
+		l := sshconf.Parse([]byte(text + "\n")).Lines[0]
+		for _, h := range hosts {
+			if got, want := matchHost(h, l), matchHostLine(h, l.Iter()); got != want {
+				t.Errorf("%q for host %q: matchHost %v, matchHostLine %v", text, h, got, want)
+			}
+		}
+	}
+}

@@ -100,6 +100,7 @@ type Result struct {
 	Version *Version
 	server  bool
 	headers map[*sshconf.Line]linePlace // see HeaderPos
+	trace   *trace                      // for Edited; nil when it cannot help
 }
 
 type linePlace struct {
@@ -324,7 +325,10 @@ var errStopped = errors.New("evaluation stopped")
 // Resolve evaluates the configuration for the query in opts.
 func Resolve(opts Options) *Result {
 	r := &Result{server: opts.Dialect.Server}
-	w := &walker{opts: &opts, res: r, docs: map[string]*Doc{}}
+	w := &walker{opts: &opts, res: r, docs: map[string]*Doc{}, visit: -1}
+	if !opts.Dialect.Server && opts.Skip == nil {
+		w.trace = &trace{opts: opts, docs: map[*sshconf.File]docState{}}
+	}
 	if opts.Keys != nil {
 		w.keys = make(map[string]bool, len(opts.Keys))
 		for _, k := range opts.Keys {
@@ -342,6 +346,10 @@ func Resolve(opts Options) *Result {
 	}
 	if opts.Dialect.Server || w.wantFinal {
 		w.run(2)
+	}
+	if w.trace != nil && w.pass == 1 {
+		w.trace.steps = w.steps
+		r.trace = w.trace
 	}
 	return r
 }
@@ -369,6 +377,9 @@ type walker struct {
 	lastMatch string
 	hnIn      string // the HostName value hostName expanded last, and the result
 	hnOut     string
+	trace     *trace // what Result.Edited will need, recorded in the first pass; nil: not recorded
+	visit     int    // the trace's visit being walked, -1 for none
+	incLine   int    // the line of the Include whose file is entered next
 }
 
 // linePos returns "path:line" for line index i.
@@ -398,6 +409,7 @@ func (w *walker) run(pass int) {
 		if w.opts.Dialect.Server && pass == 2 {
 			active = Inactive // the Match pass reads only Match blocks
 		}
+		w.incLine = -1
 		w.file(in.Path, in.User, 0, &active, Active, nil)
 	}
 }
@@ -503,6 +515,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			return nil, errStopped
 		}
 		f = o
+		w.noteDoc(f, size)
 	} else {
 		if err, ok := w.failed[path]; ok {
 			return nil, err
@@ -547,6 +560,7 @@ func (w *walker) load(path string) (*Doc, error) {
 			return nil, err
 		}
 		f = sshconf.ParseString(data)
+		w.noteDoc(f, len(data))
 		d := &Doc{Path: path, File: f, Text: data}
 		if id != (fileID{}) {
 			if w.byID == nil {
@@ -589,6 +603,9 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			w.incomplete(path, "keepalive could not read this file: %v", unwrapPath(err))
 		}
 		return
+	}
+	if w.trace != nil && w.pass == 1 {
+		defer w.enter(doc, depth, *active, limit, header)()
 	}
 	var sg *segments
 	seg := 0
@@ -646,13 +663,13 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 		}
 		switch {
 		case key == "host" && !w.opts.Dialect.Server:
-			*active = min(limit, stateOf(matchHostLine(w.hostForHostLine(), l.Iter())))
+			*active = min(limit, stateOf(matchHost(w.hostForHostLine(), l)))
 			header = l
 		case key == "match":
 			*active = min(limit, w.match(doc.File, path, i, l))
 			header = l
 		case key == "include":
-			w.include(linePos(path, i), l, user, depth, active, limit, header)
+			w.include(linePos(path, i), i, l, user, depth, active, limit, header)
 		default:
 			if key == "canonicalizehostname" {
 				w.byHost() // its value for the host may bring the final pass
@@ -706,7 +723,7 @@ func stateOf(b bool) State {
 	return Inactive
 }
 
-func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, active *State, limit State, header *sshconf.Line) {
+func (w *walker) include(pos string, at int, l *sshconf.Line, user bool, depth int, active *State, limit State, header *sshconf.Line) {
 	if depth+1 > maxDepth {
 		w.problem(pos, "Include nested more than %d deep (an Include loop?); OpenSSH refuses this", maxDepth)
 		return
@@ -769,6 +786,7 @@ func (w *walker) include(pos string, l *sshconf.Line, user bool, depth int, acti
 			if !w.step(fileCost, pos) {
 				return
 			}
+			w.incLine = at
 			w.file(m, user, depth+1, active, lim, header)
 			*active = outer // a Match inside an Include does not leak out
 		}

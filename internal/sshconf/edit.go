@@ -16,7 +16,27 @@ func (f *File) SetValue(i int, value string) {
 		sep = " "
 	}
 	raw := l.Raw[:sp.argStart] + sep + value + l.Raw[sp.argEnd:]
-	f.Lines[i] = parseLine(raw, i == 0)
+	f.rewrite(i, parseLine(raw, i == 0))
+}
+
+// Edit is one change made to a File since it was parsed (File.Edits): at
+// line index At (as the file was just before), Added lines inserted (1 or
+// more), one removed (Added -1) or one rewritten (Added 0). Old is the
+// line removed or rewritten.
+type Edit struct {
+	At, Added int
+	Old       *Line
+}
+
+// Edits returns the changes made to the file since it was parsed, in the
+// order made: with the file's lines at some earlier point, what was done
+// to them since (see resolve's Result.Edited).
+func (f *File) Edits() []Edit { return f.edits }
+
+// rewrite sets line i to l, logging the change.
+func (f *File) rewrite(i int, l *Line) {
+	f.edits = append(f.edits, Edit{At: i, Old: f.Lines[i]})
+	f.Lines[i] = l
 }
 
 // Remove deletes line i. When it was the last line and had no line ending,
@@ -26,13 +46,14 @@ func (f *File) SetValue(i int, value string) {
 func (f *File) Remove(i int) {
 	last := i == len(f.Lines)-1 && f.Lines[i].EOL() == ""
 	moveBOM := i == 0 && f.HasBOM()
+	f.edits = append(f.edits, Edit{At: i, Added: -1, Old: f.Lines[i]})
 	f.Lines = slices.Delete(f.Lines, i, i+1)
 	if last && len(f.Lines) > 0 {
 		p := f.Lines[len(f.Lines)-1]
-		f.Lines[len(f.Lines)-1] = parseLine(strings.TrimSuffix(p.Raw, p.EOL()), len(f.Lines) == 1)
+		f.rewrite(len(f.Lines)-1, parseLine(strings.TrimSuffix(p.Raw, p.EOL()), len(f.Lines) == 1))
 	}
 	if moveBOM && len(f.Lines) > 0 {
-		f.Lines[0] = parseLine(bom+f.Lines[0].Raw, true)
+		f.rewrite(0, parseLine(bom+f.Lines[0].Raw, true))
 	}
 }
 
@@ -57,7 +78,7 @@ func (f *File) Replace(i int, text string) {
 	if i == 0 && f.HasBOM() {
 		prefix = bom
 	}
-	f.Lines[i] = parseLine(prefix+text+f.Lines[i].EOL(), i == 0)
+	f.rewrite(i, parseLine(prefix+text+f.Lines[i].EOL(), i == 0))
 }
 
 // Insert puts new lines (text without line endings) before line index i;
@@ -78,14 +99,14 @@ func (f *File) Insert(i int, texts ...string) {
 		if strings.HasSuffix(f.Lines[i-1].Raw, "\r") {
 			end = "\r\n"
 		}
-		f.Lines[i-1] = parseLine(f.Lines[i-1].Raw+end, i-1 == 0)
+		f.rewrite(i-1, parseLine(f.Lines[i-1].Raw+end, i-1 == 0))
 	}
 	// A byte-order mark stays at the start of the file: the old first
 	// line gives it to the new one (a file that is nothing but the mark
 	// keeps it where it is).
 	moveBOM := i == 0 && f.HasBOM() && f.Lines[0].Raw != bom
 	if moveBOM {
-		f.Lines[0] = parseLine(strings.TrimPrefix(f.Lines[0].Raw, bom), false)
+		f.rewrite(0, parseLine(strings.TrimPrefix(f.Lines[0].Raw, bom), false))
 	}
 	lines := make([]*Line, len(texts))
 	for k, t := range texts {
@@ -101,6 +122,7 @@ func (f *File) Insert(i int, texts ...string) {
 		}
 		lines[k] = parseLine(t+e, i+k == 0)
 	}
+	f.edits = append(f.edits, Edit{At: i, Added: len(lines)})
 	f.Lines = slices.Insert(f.Lines, i, lines...) // in place when there is room, one copy else
 }
 

@@ -112,6 +112,16 @@ func (l *Line) Key() string {
 	return l.Raw[l.keyStart(end):end]
 }
 
+// PlainArgs returns the text of the arguments, from the first to the end
+// of the last, when none holds a quote or escape (the arguments are then
+// its blank-separated fields); ok is false otherwise.
+func (l *Line) PlainArgs() (text string, ok bool) {
+	if l.Kind != Directive || !l.plain() {
+		return "", false
+	}
+	return l.argText(), true
+}
+
 // Args returns the arguments with quotes and escapes removed, before any
 // trailing comment; nil when there are none. Each call splits them anew:
 // a caller that needs them twice keeps the slice.

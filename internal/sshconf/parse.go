@@ -9,7 +9,10 @@ const bom = "\uFEFF"
 
 // File is a parsed config file: its lines in order.
 type File struct {
+	// Lines are the file's lines. Change them only through File's methods
+	// (Insert, Remove, Replace, SetValue), which log what they do (Edits).
 	Lines []*Line
+	edits []Edit
 }
 
 // Parse splits data into lines and tokenizes each the way OpenSSH does. It
