@@ -569,7 +569,7 @@ func (p *Plan) checkNewDropIn(s *Scope, settings []Setting, inc, arg int, path s
 // firstActive returns the first occurrence of key that applies in a pass.
 func firstActive(r *resolve.Result, key string, pass int) (resolve.Occurrence, bool) {
 	for _, o := range r.All(key, resolve.Active) {
-		if o.Pass == pass {
+		if int(o.Pass) == pass {
 			return o, true
 		}
 	}

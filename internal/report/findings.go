@@ -38,7 +38,7 @@ func order(res *resolve.Result) func(resolve.Occurrence) int {
 	type k struct {
 		doc   *resolve.Doc
 		index int
-		pass  int
+		pass  uint8
 	}
 	pos := map[k]int{}
 	for i, o := range res.Occurrences {

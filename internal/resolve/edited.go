@@ -364,7 +364,7 @@ func (e *edited) check(d *Doc, m *lineMap, v visit, vi int) bool {
 			return false
 		}
 		e.added = append(e.added, addedOcc{slot: e.slot(d, m, at, v, vi), o: Occurrence{
-			Index: at, Key: key, State: st, Pass: 1, Header: hdr, Depth: v.depth,
+			Index: at, Key: key, State: st, Pass: 1, Header: hdr, Depth: uint8(v.depth),
 		}})
 	}
 	return true
@@ -432,7 +432,7 @@ func (e *edited) slot(d *Doc, m *lineMap, at int, v visit, vi int) int {
 	for k := v.occStart; k < v.occEnd; k++ {
 		o := occ[k]
 		var j int
-		if o.Doc == d && o.Depth == v.depth {
+		if o.Doc == d && int(o.Depth) == v.depth {
 			var ok bool
 			if j, ok = e.kept(m, o.Index); !ok {
 				continue // gone

@@ -25,7 +25,7 @@ import (
 )
 
 // State is whether a directive applies to the query.
-type State int
+type State uint8
 
 const (
 	Inactive State = iota
@@ -47,14 +47,17 @@ type Doc struct {
 }
 
 // Occurrence is one directive met while evaluating, with whether it applied.
+//
+// A show of a large fleet keeps hundreds of thousands: the small fields
+// are small types (48 bytes an occurrence, not 64).
 type Occurrence struct {
 	Doc    *Doc
 	Index  int    // line index in Doc.File.Lines
 	Key    string // canonical lower-case keyword (aliases resolved)
-	State  State
-	Pass   int // 1; 2 is the client's final pass or the server's Match pass
 	Header *sshconf.Line
-	Depth  int // Include depth: 0 for a top-level file
+	State  State
+	Pass   uint8 // 1; 2 is the client's final pass or the server's Match pass
+	Depth  uint8 // Include depth: 0 for a top-level file (at most maxDepth)
 }
 
 // Line returns the directive's line.
@@ -202,7 +205,7 @@ func (r *Result) Effective(key string) (Occurrence, bool) {
 
 func (r *Result) first(key string, pass int) (Occurrence, bool) {
 	for _, o := range r.Occurrences {
-		if o.Key == key && o.State == Active && (pass == 0 || o.Pass == pass) {
+		if o.Key == key && o.State == Active && (pass == 0 || int(o.Pass) == pass) {
 			return o, true
 		}
 	}
@@ -676,7 +679,7 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 			}
 			if sp.record {
 				w.res.Occurrences = append(w.res.Occurrences, Occurrence{
-					Doc: doc, Index: i, Key: key, State: *active, Pass: w.pass, Header: header, Depth: depth,
+					Doc: doc, Index: i, Key: key, State: *active, Pass: uint8(w.pass), Header: header, Depth: uint8(depth),
 				})
 			}
 			if *active == Active && w.pass == 1 {

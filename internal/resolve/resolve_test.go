@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 	"github.com/keepalive-ssh/keepalive/internal/testenv"
@@ -183,5 +184,13 @@ func TestServerMatch(t *testing.T) {
 	bob := Resolve(Options{Dialect: sshconf.Server, Files: []Input{{Path: cfg}}, Conn: &Conn{User: "bob"}})
 	if o, _ := bob.Effective("clientaliveinterval"); o.Line().Value() != "20" {
 		t.Errorf("bob's interval %q, want 20", o.Line().Value())
+	}
+}
+
+// TestOccurrenceSize pins the size of an Occurrence: a show of a fleet
+// keeps one for each of hundreds of thousands of lines.
+func TestOccurrenceSize(t *testing.T) {
+	if n := unsafe.Sizeof(Occurrence{}); n > 48 {
+		t.Errorf("an Occurrence takes %d bytes, want at most 48", n)
 	}
 }
