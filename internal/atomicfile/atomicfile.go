@@ -19,12 +19,11 @@ package atomicfile
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -476,11 +475,16 @@ func replace(dir *os.Root, name string, data io.WriterTo, mode fs.FileMode, owne
 // createTemp creates a new file for name in dir, 0600 whatever the umask
 // so the content stays private until the final mode is set, and returns
 // it with its name.
+//
+// The name's random part only has to differ from names already there:
+// O_EXCL refuses any existing one, a link included, and another name is
+// tried, so guessing it gains nothing (os.CreateTemp works the same way).
+// math/rand/v2 is seeded by the runtime from the system's randomness;
+// crypto/rand would link Go's cryptographic random generator (and
+// math/big) into every run for nothing.
 func createTemp(dir *os.Root, name string) (*os.File, string, error) {
 	for range 100 {
-		var b [6]byte
-		rand.Read(b[:])
-		tmp := "." + name + "." + hex.EncodeToString(b[:]) + ".tmp"
+		tmp := fmt.Sprintf(".%s.%012x.tmp", name, rand.Uint64()&(1<<48-1))
 		f, err := dir.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, fs.ErrExist) {
 			continue

@@ -1,10 +1,9 @@
 package atomicfile
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"sync"
@@ -81,8 +80,13 @@ func existingDir(dir string) string {
 	}
 }
 
-// lockName is the lock file's name for dir.
+// lockName is the lock file's name for dir. Anyone can compute it from
+// dir whatever the hash, so the hash needs no cryptographic strength: it
+// only keeps directories apart, and two whose names collided would merely
+// wait for each other. FNV-1a links nothing (crypto/sha256 would bring
+// Go's FIPS 140 module into every run).
 func lockName(dir string) string {
-	sum := sha256.Sum256([]byte(dir))
-	return "keepalive-" + hex.EncodeToString(sum[:8]) + ".lock"
+	h := fnv.New64a()
+	h.Write([]byte(dir))
+	return fmt.Sprintf("keepalive-%016x.lock", h.Sum64())
 }

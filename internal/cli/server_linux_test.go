@@ -47,7 +47,7 @@ func srvScratchEtcSSH(t *testing.T) {
 		t.Fatalf("bind %s over /etc/ssh: %v", scratch, err)
 	}
 	defer unix.Unmount("/etc/ssh", unix.MNT_DETACH)
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,7 +131,7 @@ func srvHasClientAlive(data string) bool {
 // Includes at their real paths.
 func srvSSHDT(t *testing.T, etc, conn string) openssh.Config {
 	t.Helper()
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey("")
 	if err != nil {
 		t.Fatal(err)
 	}

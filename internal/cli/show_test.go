@@ -228,7 +228,7 @@ func TestShowLayoutsAgainstOpenSSH(t *testing.T) {
 	if home, _ := os.UserHomeDir(); home != "/root" {
 		testenv.Unavailable(t, "root's home is %s, not /root", home)
 	}
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey(sshd)
 	if err != nil {
 		t.Fatal(err)
 	}

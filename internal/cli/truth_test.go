@@ -27,7 +27,7 @@ func truthSSH(t *testing.T, cfg, host string) (openssh.Config, error) {
 
 func truthSSHD(t *testing.T, cfg, conn string) (openssh.Config, error) {
 	t.Helper()
-	key, err := openssh.NewHostKey()
+	key, err := openssh.NewHostKey("")
 	if err != nil {
 		t.Fatal(err)
 	}

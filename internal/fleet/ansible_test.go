@@ -514,7 +514,7 @@ func newServer(t *testing.T) *machine {
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func NewChecker(bin string) (*Checker, error) {
 		return nil, fmt.Errorf("prepare sshd check: %w", err)
 	}
 	c := &Checker{Bin: bin, scratch: s}
-	if key, err := writeHostKey(s); err == nil {
+	if key, err := writeHostKey(s, bin); err == nil {
 		c.hostKey = key
 	}
 	return c, nil

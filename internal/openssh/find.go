@@ -62,10 +62,15 @@ func Find(name string) (string, error) {
 	}
 	dirs := SystemDirs()
 	for _, d := range dirs {
-		p := filepath.Join(d, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && (runtime.GOOS == "windows" || fi.Mode()&0o111 != 0) {
+		if p := filepath.Join(d, name); isProgram(p) {
 			return p, nil
 		}
 	}
 	return "", &NotInstalledError{Name: strings.TrimSuffix(name, ".exe"), Dirs: dirs}
+}
+
+// isProgram says whether p is a regular file that can be run.
+func isProgram(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular() && (runtime.GOOS == "windows" || fi.Mode()&0o111 != 0)
 }

@@ -1,18 +1,20 @@
 package openssh
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
+	"context"
+	"errors"
 	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
 )
 
 // HostKeyName is the name of the throwaway host key in a scratch directory.
-const HostKeyName = "ssh_host_ecdsa_key"
+const HostKeyName = "ssh_host_ed25519_key"
 
 // HostKey is a throwaway host key in a scratch directory of its own, for
 // one `sshd -T` run (show --verify). Close removes it.
@@ -21,13 +23,14 @@ type HostKey struct {
 	scratch *atomicfile.Scratch
 }
 
-// NewHostKey makes a HostKey.
-func NewHostKey() (*HostKey, error) {
+// NewHostKey makes a HostKey for the sshd at sshd ("" when not known yet:
+// ssh-keygen is then looked for where Find looks).
+func NewHostKey(sshd string) (*HostKey, error) {
 	s, err := atomicfile.NewScratch()
 	if err != nil {
 		return nil, err
 	}
-	path, err := writeHostKey(s)
+	path, err := writeHostKey(s, sshd)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -38,22 +41,55 @@ func NewHostKey() (*HostKey, error) {
 // Close removes the key and its directory.
 func (k *HostKey) Close() error { return k.scratch.Close() }
 
-// writeHostKey writes a new ECDSA P-256 private key, readable only by its
-// owner, into the scratch directory and returns its path: enough for
+// writeHostKey has ssh-keygen make a new Ed25519 private key, without a
+// passphrase, in the scratch directory and returns its path: enough for
 // `sshd -t/-T -h KEY`, which refuses to run without a host key it can
-// read. The key is never used to accept a connection.
-func writeHostKey(s *atomicfile.Scratch) (string, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// read. The key is never used to accept a connection. ssh-keygen writes
+// the key readable only by its owner, inside the scratch directory (fresh,
+// 0700), where no other file of that name can exist; generating it here
+// instead would link Go's whole public-key cryptography into keepalive,
+// which every command would pay for in memory.
+func writeHostKey(s *atomicfile.Scratch, sshd string) (string, error) {
+	keygen, err := findKeygen(sshd, Find)
 	if err != nil {
-		return "", fmt.Errorf("generate a host key: %w", err)
+		return "", err
 	}
-	der, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		return "", fmt.Errorf("generate a host key: %w", err)
+	path := s.Path(HostKeyName)
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	// Stdin is empty: ssh-keygen asks nothing with -q -N "" on a new file.
+	cmd := exec.CommandContext(ctx, keygen, "-q", "-t", "ed25519", "-N", "", "-C", "keepalive-throwaway", "-f", path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		msg := strings.TrimSpace(string(out))
+		if ctx.Err() != nil {
+			msg = fmt.Sprintf("timed out after %v", Timeout)
+		}
+		return "", fmt.Errorf("make a throwaway host key for sshd: %s -f %s: %v: %s", keygen, path, err, msg)
 	}
-	data := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
-	if err := s.WriteFile(HostKeyName, data); err != nil {
-		return "", fmt.Errorf("write a throwaway host key: %w", err)
+	return path, nil
+}
+
+// findKeygen finds ssh-keygen: beside sshd first (the same OpenSSH, on
+// Windows and in /usr/local), then with find (Find).
+func findKeygen(sshd string, find func(name string) (string, error)) (string, error) {
+	name := "ssh-keygen"
+	if runtime.GOOS == "windows" {
+		name += ".exe"
 	}
-	return s.Path(HostKeyName), nil
+	var beside string
+	if sshd != "" {
+		beside = filepath.Dir(sshd)
+		if p := filepath.Join(beside, name); isProgram(p) {
+			return p, nil
+		}
+	}
+	p, err := find(name)
+	if err == nil {
+		return p, nil
+	}
+	var nf *NotInstalledError
+	if errors.As(err, &nf) && beside != "" && !slices.Contains(nf.Dirs, beside) {
+		nf.Dirs = append([]string{beside}, nf.Dirs...)
+	}
+	return "", fmt.Errorf("make a throwaway host key for sshd: %w; ssh-keygen comes with OpenSSH: install its client (openssh-client on Debian and Ubuntu, openssh on Fedora, the OpenSSH Client feature on Windows)", err)
 }

@@ -52,7 +52,7 @@ func TestSSH(t *testing.T) {
 func TestSSHD(t *testing.T) {
 	sshd := testenv.Tool(t, "sshd")
 	dir := t.TempDir()
-	hk, err := NewHostKey()
+	hk, err := NewHostKey(sshd)
 	if err != nil {
 		t.Fatal(err)
 	}

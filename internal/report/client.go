@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/placement"
@@ -137,15 +138,22 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		}
 		return others
 	}
+	// An evaluation is kept while lines of its host remain (uses: at
+	// most that many): kept to the end, 50,000 hosts' evaluations would be
+	// most of the run's memory.
 	var probes map[string]*resolve.Result
+	var uses map[string]int
 	var parsed map[string]*sshconf.File // read once, evaluated for each host
 	var skip *resolve.Skip
 	evaluate := func(host string) *resolve.Result {
 		if pr, ok := probes[host]; ok {
+			if uses[host]--; uses[host] <= 0 {
+				delete(probes, host)
+			}
 			return pr
 		}
 		if probes == nil { // the first evaluation
-			probes, parsed = map[string]*resolve.Result{}, map[string]*sshconf.File{}
+			probes, uses, parsed = map[string]*resolve.Result{}, map[string]int{}, map[string]*sshconf.File{}
 			for path, f := range opts.Override {
 				parsed[path] = f
 			}
@@ -159,6 +167,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 			for _, o := range res.Occurrences {
 				if h := hostFor(o.Header); h != "" && o.State != resolve.Maybe {
 					hosts = append(hosts, h)
+					uses[h]++
 				}
 			}
 			skip = resolve.NewSkip(hosts...)
@@ -168,18 +177,26 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		o.Override = parsed
 		o.Skip = skip
 		pr := resolve.Resolve(o)
-		probes[host] = pr
+		if uses[host]--; uses[host] > 0 {
+			probes[host] = pr
+		}
 		return pr
 	}
-	for _, k := range clientKeys {
-		var occs []resolve.Occurrence
-		for _, o := range res.Occurrences {
-			if o.Key == k.key && o.State != resolve.Maybe && !generalHere(o.Header) {
-				occs = append(occs, o)
-			}
+	// At most a warning per line: room for them at once (appending one by
+	// one would leave the earlier arrays behind, uncollected below 64 MiB).
+	n := 0
+	for _, o := range res.Occurrences {
+		if o.State != resolve.Maybe && isClientKey(o.Key) && !generalHere(o.Header) && !reported[placeOf(o)] {
+			n++
 		}
-		for _, o := range uniq(occs) {
-			if reported[placeOf(o)] {
+	}
+	r.Warnings = slices.Grow(r.Warnings, n)
+	for _, k := range clientKeys {
+		// Each line once, in evaluation order: reported has every line
+		// explained so far.
+		for i := range res.Occurrences {
+			o := res.Occurrences[i]
+			if o.Key != k.key || o.State == resolve.Maybe || generalHere(o.Header) || reported[placeOf(o)] {
 				continue
 			}
 			reported[placeOf(o)] = true

@@ -128,7 +128,7 @@ func TestClientCorpusAgainstSSH(t *testing.T) {
 // `sshd -T -f FILE` prints.
 func TestServerCorpusAgainstSSHD(t *testing.T) {
 	sshd := testenv.Tool(t, "sshd")
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey(sshd)
 	if err != nil {
 		t.Fatal(err)
 	}

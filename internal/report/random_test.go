@@ -145,7 +145,7 @@ func randomServerConfig(r *rand.Rand, dir string) string {
 // sshd -T: the global view, and one connection given with -C.
 func TestRandomServerConfigsAgainstSSHD(t *testing.T) {
 	sshd := testenv.Tool(t, "sshd")
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey(sshd)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func TestResolverServerIncludeMatch(t *testing.T) {
 
 	evidence := ""
 	if sshd, err := openssh.Find("sshd"); err == nil {
-		if key, err := openssh.NewHostKey(); err == nil {
+		if key, err := openssh.NewHostKey(sshd); err == nil {
 			defer key.Close()
 			cfg, err := openssh.SSHD(context.Background(), openssh.SSHDQuery{Bin: sshd, File: main, HostKey: key.Path})
 			if err == nil {

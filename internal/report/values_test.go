@@ -41,7 +41,7 @@ func TestParseTime(t *testing.T) {
 func TestValuesAgainstOpenSSH(t *testing.T) {
 	ssh := testenv.Tool(t, "ssh")
 	sshd := testenv.Tool(t, "sshd")
-	hk, err := openssh.NewHostKey()
+	hk, err := openssh.NewHostKey(sshd)
 	if err != nil {
 		t.Fatal(err)
 	}

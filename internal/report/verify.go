@@ -68,7 +68,7 @@ func sshdDump(ctx context.Context, o VerifyOptions, conn string) (openssh.Config
 	if err != nil {
 		return nil, err
 	}
-	key, err := openssh.NewHostKey()
+	key, err := openssh.NewHostKey(bin)
 	if err != nil {
 		return nil, err
 	}

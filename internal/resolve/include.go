@@ -1,9 +1,9 @@
 package resolve
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/connhash"
 )
 
 // expandInclude expands the ${ENV} and %-tokens of a client Include
@@ -122,8 +122,7 @@ func (w *walker) token(t byte) (v string, known, computed bool) {
 		return short, true, local != ""
 	case 'C':
 		// ssh_connection_hash: SHA-1 of %l%h%p%r%j, in hex.
-		sum := sha1.Sum([]byte(local + host + port + ruser + jump))
-		return hex.EncodeToString(sum[:]), true, local != ""
+		return connhash.Hash(local, host, port, ruser, jump), true, local != ""
 	}
 	return "", false, false
 }

@@ -44,7 +44,7 @@ func realSSH(t *testing.T, ssh, cfg, host, key string) (string, bool, string) {
 // realSSHD runs sshd -T -f cfg [-C conn] with a throwaway host key.
 func realSSHD(t *testing.T, sshd, cfg, conn, key string) (string, bool, string) {
 	t.Helper()
-	hostKey, err := openssh.NewHostKey()
+	hostKey, err := openssh.NewHostKey(sshd)
 	if err != nil {
 		t.Fatal(err)
 	}
