@@ -397,7 +397,7 @@ func TestAnsibleClientNewFile(t *testing.T) {
 func TestAnsibleServer(t *testing.T) {
 	m := newServer(t)
 	cfg := filepath.Join(m.etc, "sshd_config")
-	original := map[string]string{cfg: "# test server\nPort 22\nHostKey /etc/ssh/ssh_host_ecdsa_key\n#ClientAliveInterval 0\n#ClientAliveCountMax 3\nSubsystem sftp internal-sftp\n\nMatch Group sftp\n    ChrootDirectory %h\n"}
+	original := map[string]string{cfg: "# test server\nPort 22\nHostKey /etc/ssh/ssh_host_ed25519_key\n#ClientAliveInterval 0\n#ClientAliveCountMax 3\nSubsystem sftp internal-sftp\n\nMatch Group sftp\n    ChrootDirectory %h\n"}
 	writeFile(t, cfg, original[cfg], 0o644)
 	tasks := m.module("global", "target: server", "interval: 60", "count: 3") +
 		m.module("sftp users", "target: server", "match: Group sftp", "interval: 1m30s")
@@ -445,7 +445,7 @@ func TestAnsibleServer(t *testing.T) {
 func TestAnsibleServerRejected(t *testing.T) {
 	m := newServer(t)
 	cfg := filepath.Join(m.etc, "sshd_config")
-	original := map[string]string{cfg: "Port 22\nHostKey /etc/ssh/ssh_host_ecdsa_key\nNoSuchOption yes\n"}
+	original := map[string]string{cfg: "Port 22\nHostKey /etc/ssh/ssh_host_ed25519_key\nNoSuchOption yes\n"}
 	writeFile(t, cfg, original[cfg], 0o644)
 
 	// test that the task fails with a msg naming the file, line and option, and nothing is written
@@ -645,7 +645,7 @@ func TestAnsibleReadme(t *testing.T) {
 		t.Fatalf("the README's Ansible section does not start with a yaml block using the module:\n%s", ansible)
 	}
 	writeFile(t, filepath.Join(m.etc, "ssh_config"), "Host *\n    SendEnv LANG LC_*\n", 0o644)
-	sshd := "Port 22\nHostKey /etc/ssh/ssh_host_ecdsa_key\n"
+	sshd := "Port 22\nHostKey /etc/ssh/ssh_host_ed25519_key\n"
 	writeFile(t, filepath.Join(m.etc, "sshd_config"), sshd, 0o644)
 	tasks := regexp.MustCompile(`(?m)^`).ReplaceAllString(strings.TrimRight(block[1], "\n"), "    ") + "\n"
 	r := m.play(t, tasks, "--check", "--diff")
@@ -663,7 +663,7 @@ func TestAnsibleReadme(t *testing.T) {
 func TestAnsibleServerDropIn(t *testing.T) {
 	m := newServer(t)
 	cfg := filepath.Join(m.etc, "sshd_config")
-	main := "Include /etc/ssh/sshd_config.d/*.conf\nPort 22\nHostKey /etc/ssh/ssh_host_ecdsa_key\n"
+	main := "Include /etc/ssh/sshd_config.d/*.conf\nPort 22\nHostKey /etc/ssh/ssh_host_ed25519_key\n"
 	writeFile(t, cfg, main, 0o644)
 	dropIn := filepath.Join(m.etc, "sshd_config.d", "00-keepalive.conf")
 	if err := os.MkdirAll(filepath.Dir(dropIn), 0o755); err != nil {
