@@ -62,7 +62,8 @@ func (r *Result) Edited(opts Options) (_ *Result, ok bool) {
 			return nil, false
 		}
 	}
-	if t.steps+e.steps+e.bytes/bytesPerStep+1 > maxSteps {
+	// Each edited file's charge for its bytes may round up by a step.
+	if t.steps+e.steps+e.bytes/bytesPerStep+len(e.moved) > maxSteps {
 		return nil, false
 	}
 	return e.result(), true
