@@ -111,3 +111,36 @@ Host *
 		}
 	}
 }
+
+// BenchmarkEdited is the evaluation after enable's edit of a fleet (a
+// ServerAliveInterval added to its Host * block): "edited" answers it
+// from the walk before (Result.Edited), "walked" walks the edited tree
+// again, as every edit did before.
+func BenchmarkEdited(b *testing.B) {
+	for _, n := range testenv.FleetSizes {
+		const path = "/bench/config"
+		f := sshconf.ParseString(string(testenv.FleetConfig(n, "/nonexistent").Main))
+		opts := Options{
+			Dialect: sshconf.Client, Home: "/bench", Host: "keepalive-probe.invalid", NoProblems: true,
+			Files:    []Input{{Path: path, User: true}},
+			Override: map[string]*sshconf.File{path: f},
+			Keys:     []string{sshconf.ServerAliveInterval, sshconf.ServerAliveCountMax},
+		}
+		before := Resolve(opts)
+		f.Insert(len(f.Lines), "    ServerAliveInterval 60")
+		b.Run("edited/"+strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := before.Edited(opts); !ok {
+					b.Fatal("Edited did not answer")
+				}
+			}
+		})
+		b.Run("walked/"+strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Resolve(opts)
+			}
+		})
+	}
+}
