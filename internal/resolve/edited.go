@@ -31,12 +31,10 @@ func (r *Result) Edited(opts Options) (_ *Result, ok bool) {
 	}
 	// Every tree opts supplies was walked, at its path, and so was every
 	// file r read: the walk reads the same files.
-	byFile := map[*sshconf.File]*Doc{}
 	for _, d := range r.Docs {
 		if opts.Override[d.Path] != d.File {
 			return nil, false
 		}
-		byFile[d.File] = d
 	}
 	if len(opts.Override) != len(r.Docs) {
 		return nil, false
