@@ -7,13 +7,13 @@ package account
 import (
 	"fmt"
 	"os"
-	"os/user"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/atomicfile"
+	"github.com/keepalive-ssh/keepalive/internal/passwd"
 	"github.com/keepalive-ssh/keepalive/internal/privilege"
 	"github.com/keepalive-ssh/keepalive/internal/resolve"
 )
@@ -35,7 +35,7 @@ type Account struct {
 // invoking user's, named by SUDO_USER.
 func Current(forUser bool) (Account, error) {
 	if sudoUser := os.Getenv("SUDO_USER"); forUser && sudoUser != "" && os.Geteuid() == 0 && sudoUser != "root" {
-		u, err := user.Lookup(sudoUser)
+		u, err := passwd.Lookup(sudoUser)
 		if err != nil {
 			return Account{}, fmt.Errorf("look up SUDO_USER %q: %w", sudoUser, err)
 		}
@@ -47,19 +47,15 @@ func Current(forUser bool) (Account, error) {
 	if err != nil {
 		return Account{}, fmt.Errorf("find the home directory: %w", err)
 	}
-	pwHome := ""
-	if u, err := user.Current(); err == nil {
-		pwHome = u.HomeDir
+	pwHome, name := "", os.Getenv("USER")
+	if u, err := passwd.Current(); err == nil {
+		pwHome, name = u.HomeDir, u.Username
 	}
 	if os.Getenv("SUDO_USER") != "" && os.Geteuid() == 0 && pwHome != "" {
 		// Under sudo without --user, root's own config is meant, even when
 		// sudo kept the invoking user's $HOME (sudo -E): root must not
 		// edit another user's files unasked.
 		home = pwHome
-	}
-	name := os.Getenv("USER")
-	if u, err := user.Current(); err == nil {
-		name = u.Username
 	}
 	return Account{Home: home, PwHome: pwHome, Name: name, UID: -1, GID: -1}, nil
 }
@@ -144,7 +140,7 @@ type View struct {
 
 // Fill completes the view from the process, as ssh finds it.
 func (v *View) Fill() error {
-	u, uerr := user.Current()
+	u, uerr := passwd.Current()
 	if v.UserConfig == "" {
 		home := ""
 		if uerr == nil {

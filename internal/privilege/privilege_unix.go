@@ -10,11 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/keepalive-ssh/keepalive/internal/passwd"
 )
 
 // Controller returns the first account other than root that can change
@@ -122,7 +123,7 @@ func split(p string) []string {
 // supplementary groups.
 func Lookup(uid, gid int) Account {
 	a := Account{Name: "uid " + strconv.Itoa(uid), UID: uid, GID: gid}
-	u, err := user.LookupId(strconv.Itoa(uid))
+	u, err := passwd.LookupId(strconv.Itoa(uid))
 	if err != nil {
 		return a
 	}

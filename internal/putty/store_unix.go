@@ -5,15 +5,16 @@ package putty
 import (
 	"fmt"
 	"os"
-	"os/user"
 	"strings"
+
+	"github.com/keepalive-ssh/keepalive/internal/passwd"
 )
 
 // DefaultStore is where PuTTY keeps the current user's sessions: the
 // directory FindFileStore finds from the environment.
 func DefaultStore() (Store, error) {
 	env := Env{Getenv: os.Getenv}
-	if u, err := user.Current(); err == nil {
+	if u, err := passwd.Current(); err == nil {
 		env.PasswdHome = u.HomeDir
 	}
 	return FindFileStore(env), nil

@@ -1,6 +1,6 @@
 package report
 
-import "os/user"
+import "github.com/keepalive-ssh/keepalive/internal/passwd"
 
 // UserGroups lists the names of a user's groups on this machine, as sshd's
 // Match Group sees them (getpwnam, then the groups of the account); none
@@ -9,7 +9,7 @@ func UserGroups(name string) []string {
 	if name == "" {
 		return nil
 	}
-	u, err := user.Lookup(name)
+	u, err := passwd.Lookup(name)
 	if err != nil {
 		return nil
 	}
@@ -19,7 +19,7 @@ func UserGroups(name string) []string {
 	}
 	var out []string
 	for _, id := range ids {
-		if g, err := user.LookupGroupId(id); err == nil {
+		if g, err := passwd.LookupGroupId(id); err == nil {
 			out = append(out, g.Name)
 		}
 	}

@@ -1,11 +1,11 @@
 package resolve
 
 import (
-	"os/user"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/keepalive-ssh/keepalive/internal/passwd"
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
 )
 
@@ -366,7 +366,7 @@ func expandTilde(p, home string) (string, error) {
 	if name == "" {
 		return home + "/" + tail, nil
 	}
-	u, err := user.Lookup(name)
+	u, err := passwd.Lookup(name)
 	if err != nil {
 		return "", err
 	}
