@@ -6,8 +6,9 @@
 // lookup here asks os/user first and, only when os/user says the user or
 // group is unknown, asks NSS through getent (and getent initgroups, or
 // id -G, for a user's groups), run from the standard directories, never
-// through $PATH, and given a few seconds at most. A user os/user finds is
-// exactly what os/user returns. On Windows this is os/user alone.
+// through $PATH, and given ten seconds at most. A user os/user finds is
+// exactly what os/user returns. On Windows and macOS, where os/user asks
+// the system itself, this is os/user alone.
 package passwd
 
 import (

@@ -1,8 +1,11 @@
+//go:build windows || darwin
+
 package passwd
 
 import "os/user"
 
-// system: Windows has no NSS; os/user asks the system itself.
+// system: os/user asks the system itself here (Windows' API, macOS's
+// libc, cgo or not), so there is nothing to fall back on.
 func system() nss { return nss{} }
 
 // Current returns the user running keepalive.
