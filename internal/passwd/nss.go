@@ -82,7 +82,11 @@ func (r ran) failed() error {
 
 // malformed describes output that is not what the program should print.
 func (r ran) malformed(want string) error {
-	return fmt.Errorf("%s printed %q, not %s; check /etc/nsswitch.conf and the name service's entry", r.cmd, r.out, want)
+	out := r.out
+	if len(out) > 200 {
+		out = append(out[:200:200], "..."...)
+	}
+	return fmt.Errorf("%s printed %q, not %s; check /etc/nsswitch.conf and the name service's entry", r.cmd, out, want)
 }
 
 // getentNotFound is the status of getent for a key that its database does
