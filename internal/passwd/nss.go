@@ -57,7 +57,7 @@ func (n nss) run(program string, args ...string) (ran, error) {
 	if ctx.Err() != nil {
 		return r, fmt.Errorf("%s did not answer within %v: a name service (LDAP, SSSD, winbind) may hang; check /etc/nsswitch.conf and that the directory service answers", r.cmd, n.timeout)
 	}
-	r.out, r.stderr = stdout.Bytes(), strings.TrimSpace(string(stderr.Bytes()))
+	r.out, r.stderr = stdout.Bytes(), strings.TrimSpace(stderr.String())
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):
