@@ -176,6 +176,7 @@ func perHost(r *Report, opts resolve.Options, res *resolve.Result, reported map[
 		o.Host = host
 		o.Override = parsed
 		o.Skip = skip
+		o.NoProblems = true // only its values are read: the problems are the first evaluation's
 		pr := resolve.Resolve(o)
 		if uses[host]--; uses[host] > 0 {
 			probes[host] = pr

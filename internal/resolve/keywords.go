@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/keepalive-ssh/keepalive/internal/sshconf"
@@ -154,6 +155,31 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 // reports no problems (Options.NoProblems) then need not look up most
 // lines of a large config at all.
 type quickKeys [64]uint32 // by length: a bit per first letter, folded
+
+// keySet returns Options.Keys canonical, and their quick test when the
+// walk reports no problems (nil otherwise). The evaluations of a Skip
+// (show's, one per host) that ask about the same keys share them.
+func keySet(opts *Options) (map[string]bool, *quickKeys) {
+	sk := opts.Skip
+	if opts.Dialect.Server {
+		sk = nil // a Skip is for client evaluations
+	}
+	if sk != nil && sk.keySet != nil && slices.Equal(sk.keyList, opts.Keys) && (sk.quick != nil) == opts.NoProblems {
+		return sk.keySet, sk.quick
+	}
+	keys := make(map[string]bool, len(opts.Keys))
+	for _, k := range opts.Keys {
+		keys[opts.Dialect.Canon(k)] = true
+	}
+	var q *quickKeys
+	if opts.NoProblems {
+		q = newQuickKeys(keys)
+	}
+	if sk != nil {
+		sk.keyList, sk.keySet, sk.quick = slices.Clone(opts.Keys), keys, q
+	}
+	return keys, q
+}
 
 func newQuickKeys(keys map[string]bool) *quickKeys {
 	q := &quickKeys{}

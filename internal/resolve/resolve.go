@@ -333,13 +333,7 @@ func Resolve(opts Options) *Result {
 		w.trace = &trace{opts: opts, docs: map[*sshconf.File]docState{}}
 	}
 	if opts.Keys != nil {
-		w.keys = make(map[string]bool, len(opts.Keys))
-		for _, k := range opts.Keys {
-			w.keys[opts.Dialect.Canon(k)] = true
-		}
-		if opts.NoProblems {
-			w.quick = newQuickKeys(w.keys)
-		}
+		w.keys, w.quick = keySet(&opts)
 	}
 	w.run(1)
 	if !opts.Dialect.Server && !w.wantFinal {

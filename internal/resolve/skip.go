@@ -27,6 +27,11 @@ type Skip struct {
 	// spellings are the keywords' spellings, as walker.spelling looks them up.
 	spellings    map[string]*spelling
 	spellingKeys string // the Options.Keys they were made for
+	// keyList, keySet and quick are the last evaluation's Options.Keys,
+	// canonical, and their quick test (see keySet).
+	keyList []string
+	keySet  map[string]bool
+	quick   *quickKeys
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
