@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,6 +55,81 @@ type segments struct {
 	always     []int  // segments visited for every host, ascending
 	host       chains // plain Host pattern -> segments
 	match      chains // plain "Match host" name, lower case -> segments
+	// Host patterns and "Match host" patterns (lower case) with a
+	// wildcard, by their literal start or end.
+	hostPat, matchPat patterns
+}
+
+// patterns indexes segments by the literal start or end of wildcard
+// patterns: a host can only match "10.1.*" if it starts with "10.1.", and
+// "*.example.com" if it ends with ".example.com". A fleet has a Match
+// block for each subnet, say: without this index each host's evaluation
+// visited all of them.
+type patterns struct {
+	prefix, suffix         map[string][]int32 // ascending segments
+	prefixLens, suffixLens []int              // the lengths of their keys
+}
+
+// literalEnds returns the bytes of a pattern before its first wildcard
+// and after its last.
+func literalEnds(pat string) (prefix, suffix string) {
+	i := strings.IndexAny(pat, "*?")
+	if i < 0 {
+		return pat, pat
+	}
+	j := strings.LastIndexAny(pat, "*?")
+	return pat[:i], pat[j+1:]
+}
+
+// indexable reports whether a pattern can be indexed: plain, or with a
+// literal start or end.
+func indexable(pat string) bool {
+	prefix, suffix := literalEnds(pat)
+	return pat != "" && (prefix != "" || suffix != "")
+}
+
+// add indexes a wildcard pattern of segment seg by the longer of its
+// literal ends (indexable says it has one).
+func (p *patterns) add(pat string, seg int) {
+	prefix, suffix := literalEnds(pat)
+	m, lens, key := &p.prefix, &p.prefixLens, prefix
+	if len(suffix) > len(prefix) {
+		m, lens, key = &p.suffix, &p.suffixLens, suffix
+	}
+	if *m == nil {
+		*m = map[string][]int32{}
+	}
+	segs := (*m)[key]
+	if len(segs) > 0 && segs[len(segs)-1] == int32(seg) {
+		return
+	}
+	(*m)[key] = append(segs, int32(seg))
+	if !slices.Contains(*lens, len(key)) {
+		*lens = append(*lens, len(key))
+	}
+}
+
+// after returns the first segment after seg with a pattern whose literal
+// start or end s has, or -1.
+func (p *patterns) after(s string, seg int) int {
+	best := -1
+	first := func(segs []int32) {
+		k := sort.Search(len(segs), func(k int) bool { return int(segs[k]) > seg })
+		if k < len(segs) && (best < 0 || int(segs[k]) < best) {
+			best = int(segs[k])
+		}
+	}
+	for _, n := range p.prefixLens {
+		if n <= len(s) {
+			first(p.prefix[s[:n]])
+		}
+	}
+	for _, n := range p.suffixLens {
+		if n <= len(s) {
+			first(p.suffix[s[len(s)-n:]])
+		}
+	}
+	return best
 }
 
 // chains lists segments by name: most names have one segment, so a map to
@@ -130,13 +206,23 @@ func index(f *sshconf.File, hosts map[string]bool) *segments {
 		case 1:
 			args := hdr.Iter()
 			for p, more := args.Next(); more; p, more = args.Next() {
-				if hosts[p] && !strings.HasPrefix(p, "!") {
+				switch {
+				case strings.HasPrefix(p, "!"):
+				case strings.ContainsAny(p, "*?"):
+					sg.hostPat.add(p, seg)
+				case hosts[p]:
 					sg.host.add(p, seg)
 				}
 			}
 		case 2:
-			for p := range strings.SplitSeq(hdr.Args()[1], ",") {
-				sg.match.add(strings.ToLower(p), seg)
+			for p := range strings.SplitSeq(matchHostList(hdr), ",") {
+				switch p = strings.ToLower(p); {
+				case strings.HasPrefix(p, "!"):
+				case strings.ContainsAny(p, "*?"):
+					sg.matchPat.add(p, seg)
+				default:
+					sg.match.add(p, seg)
+				}
 			}
 		default:
 			sg.always = append(sg.always, seg)
@@ -167,43 +253,87 @@ func index(f *sshconf.File, hosts map[string]bool) *segments {
 }
 
 // plainHeader classifies a header: 1 for a Host line whose patterns that
-// are not negated are plain names (it applies to no other host), 2 for a
-// "Match host a,b" line of plain names, 0 for any other (visited for every
+// are not negated are plain names or have a literal start or end (it
+// applies to no host without one of them), 2 for a Match line with a
+// "host" criterion of such patterns and otherwise criteria of one plain
+// argument each (matchHostList), 0 for any other (visited for every
 // host).
 func plainHeader(l *sshconf.Line) int {
 	if l.Err() != nil || l.NArg() == 0 {
 		return 0
 	}
 	if l.Is("Host") {
-		plain := false
+		positive := false
 		args := l.Iter()
 		for p, more := args.Next(); more; p, more = args.Next() {
 			if strings.HasPrefix(p, "!") {
 				continue
 			}
-			if p == "" || strings.ContainsAny(p, "*?") {
+			if !indexable(p) {
 				return 0
 			}
-			plain = true
+			positive = true
 		}
-		if !plain {
+		if !positive {
 			return 0
 		}
 		return 1
 	}
-	if args := l.Args(); l.Is("Match") && len(args) == 2 && strings.EqualFold(args[0], "host") {
-		arg := args[1]
-		if arg == "" || strings.ContainsAny(arg, "*?!\"'\\= \t") || containsFold(l.Raw, "exec") || strings.ContainsAny(l.Raw, "\"'=") {
-			return 0
-		}
-		for p := range strings.SplitSeq(arg, ",") {
-			if p == "" {
-				return 0
-			}
-		}
+	if l.Is("Match") && matchHostList(l) != "" {
 		return 2
 	}
 	return 0
+}
+
+// oneArgCriteria are the client's Match criteria that take one argument
+// and have no effect but their answer (exec runs a command; all,
+// canonical and final take none and change the walk).
+var oneArgCriteria = map[string]bool{
+	"host": true, "originalhost": true, "user": true, "localuser": true, "localnetwork": true,
+	"tagged": true, "command": true, "version": true, "sessiontype": true,
+}
+
+// matchHostList returns the patterns of a Match line's "host" criterion
+// when the line applies only to host names matching one of them: every
+// criterion is one of oneArgCriteria with a plain argument (no quote,
+// '=' or escape: every release splits it the same way), the host
+// criterion is not negated, and each of its patterns not negated is
+// indexable. "" otherwise.
+func matchHostList(l *sshconf.Line) string {
+	if containsFold(l.Raw, "exec") || strings.ContainsAny(l.Raw, "\"'=\\") {
+		return ""
+	}
+	args := l.Args()
+	if len(args) == 0 || len(args)%2 != 0 {
+		return ""
+	}
+	list := ""
+	for k := 0; k < len(args); k += 2 {
+		key := strings.ToLower(args[k])
+		if !oneArgCriteria[strings.TrimPrefix(key, "!")] {
+			return ""
+		}
+		if key != "host" || list != "" {
+			continue
+		}
+		positive := false
+		for p := range strings.SplitSeq(args[k+1], ",") {
+			if strings.HasPrefix(p, "!") {
+				if len(p) == 1 {
+					return ""
+				}
+				continue
+			}
+			if !indexable(p) {
+				return ""
+			}
+			positive = true
+		}
+		if positive {
+			list = args[k+1]
+		}
+	}
+	return list
 }
 
 // next returns the first segment after seg that may apply to a host
@@ -214,7 +344,8 @@ func (sg *segments) next(seg int, host, matchHost string) int {
 	if k := sort.SearchInts(sg.always, seg+1); k < len(sg.always) {
 		best = sg.always[k]
 	}
-	for _, s := range []int{sg.host.after(host, seg), sg.match.after(matchHost, seg)} {
+	for _, s := range []int{sg.host.after(host, seg), sg.match.after(matchHost, seg),
+		sg.hostPat.after(host, seg), sg.matchPat.after(matchHost, seg)} {
 		if s >= 0 && s < best {
 			best = s
 		}

@@ -38,6 +38,12 @@ func TestSkipSameActive(t *testing.T) {
 		{".ssh/config": "Host a A\n  HostName %h.example.com\n  CanonicalizeHostname yes\nMatch host a.example.com\n  ServerAliveInterval 5\nHost a.example.com\n  ServerAliveInterval 6\nHost *\n  ServerAliveCountMax 9\n"},
 		{".ssh/config": "Host a !b\n  Include inc\n  ServerAliveInterval 1\nHost b\n  ServerAliveInterval 2\nMatch final host a\n  ServerAliveInterval 3\nMatch host A,c\n  TCPKeepAlive no\n", ".ssh/inc": "ServerAliveCountMax 4\nHost a\n  ServerAliveCountMax 5\n"},
 		{".ssh/config": "Host \"x y\" z\n  ServerAliveInterval 1\nMatch host \"z\"\n  ServerAliveInterval 2\nMatch host=z\n  ServerAliveInterval 3\nMatch Host z\n ServerAliveCountMax 1\nHost\nHost z\n  Port 2\n"},
+		// Wildcard patterns, indexed by their literal start or end.
+		{".ssh/config": "Host web* !web2\n  ServerAliveInterval 5\nHost *.example.com\n  ServerAliveInterval 6\nHost a?c x*y\n  ServerAliveCountMax 3\nHost !x\n  ServerAliveCountMax 8\nHost *b* y\n  ServerAliveInterval 11\nHost WEB?\n  ServerAliveInterval 12\nHost *\n  TCPKeepAlive no\n"},
+		{".ssh/config": "Host x y\n  HostName 10.1.2.3\nHost web1\n  HostName WEB1.Example.COM\nMatch host 10.1.2.* user tester\n  ServerAliveInterval 7\nMatch host 10.1.* !user tester\n  ServerAliveInterval 8\n" +
+			"Match Host *.2.3,!10.9.* localuser tester\n  ServerAliveCountMax 9\nMatch host 10.1.2.* tagged t\n  ServerAliveInterval 1\nMatch host WEB*\n  ServerAliveInterval 2\n" +
+			"Match originalhost x host 10.*\n  ServerAliveCountMax 4\nMatch host *.example.com\n  ServerAliveInterval 13\nMatch !host 10.* user tester\n  ServerAliveCountMax 5\nMatch host !10.1.2.3\n  ServerAliveInterval 14\n" +
+			"Match host 10.* exec true\n  ServerAliveInterval 15\nMatch all\n  ServerAliveCountMax 6\nMatch host 10.1.2.? all\n  ServerAliveInterval 16\n"},
 	}
 	for _, kind := range []string{"client"} {
 		for _, p := range testenv.CorpusFiles(t, kind) {
@@ -70,7 +76,8 @@ func TestSkipSameActive(t *testing.T) {
 		for _, d := range first.Docs {
 			parsed[d.Path] = d.File
 		}
-		hosts := []string{"x", "z", "A", "a.example.com", "10.0.0.13", "keepalive-probe.invalid"}
+		hosts := []string{"x", "z", "A", "a.example.com", "10.0.0.13", "keepalive-probe.invalid",
+			"web1", "web2", "WEB1", "abc", "xay", "y", "b", "10.1.2.3", "host7.example.com"}
 		for _, hp := range HostPatterns(opts) {
 			hosts = append(hosts, strings.NewReplacer("*", "k", "?", "q").Replace(hp.Pattern))
 		}
