@@ -328,7 +328,7 @@ var errStopped = errors.New("evaluation stopped")
 // Resolve evaluates the configuration for the query in opts.
 func Resolve(opts Options) *Result {
 	r := &Result{server: opts.Dialect.Server}
-	w := &walker{opts: &opts, res: r, docs: map[string]*Doc{}, visit: -1}
+	w := newWalker(&opts, r)
 	if !opts.Dialect.Server && opts.Skip == nil {
 		w.trace = &trace{opts: opts, docs: map[*sshconf.File]docState{}}
 	}
@@ -348,7 +348,28 @@ func Resolve(opts Options) *Result {
 		w.trace.steps = w.steps
 		r.trace = w.trace
 	}
+	if opts.Skip != nil {
+		opts.Skip.spare = w
+	}
 	return r
+}
+
+// newWalker returns a walker for one evaluation. The evaluations of a
+// Skip (show's, one per host, thousands) take turns with one walker and
+// its maps, emptied: allocated anew, they were most of what each
+// evaluation left behind.
+func newWalker(opts *Options, r *Result) *walker {
+	if sk := opts.Skip; sk != nil && sk.spare != nil {
+		w := sk.spare
+		sk.spare = nil
+		docs, vals, globs := w.docs, w.vals, w.globs
+		clear(docs)
+		clear(vals)
+		clear(globs)
+		*w = walker{opts: opts, res: r, docs: docs, vals: vals, globs: globs, visit: -1}
+		return w
+	}
+	return &walker{opts: opts, res: r, docs: map[string]*Doc{}, visit: -1}
 }
 
 type walker struct {
@@ -392,7 +413,9 @@ type globResult struct {
 func (w *walker) run(pass int) {
 	w.pass = pass
 	if pass == 1 {
-		w.vals = map[string]string{}
+		if w.vals == nil {
+			w.vals = map[string]string{}
+		}
 	} else if !w.opts.Dialect.Server {
 		// ssh re-reads its config with the host name it will connect to:
 		// HostName applied, lower-cased.
@@ -569,7 +592,18 @@ func (w *walker) load(path string) (*Doc, error) {
 		w.res.Docs = append(w.res.Docs, d)
 		return d, nil
 	}
-	d := &Doc{Path: path, File: f}
+	var d *Doc
+	if w.skip() {
+		// The same for each of a Skip's evaluations: made once.
+		if sd, ok := w.opts.Skip.docs[path]; ok && sd.File == f {
+			d = sd
+		} else {
+			d = &Doc{Path: path, File: f}
+			w.opts.Skip.docs[path] = d
+		}
+	} else {
+		d = &Doc{Path: path, File: f}
+	}
 	w.docs[path] = d
 	w.res.Docs = append(w.res.Docs, d)
 	return d, nil

@@ -19,7 +19,8 @@ import (
 // lines to the step budget as if walked; what it leaves out are the
 // inactive occurrences, and the problems, of the blocks it skips. Only
 // callers that look at active occurrences may set it. One Skip serves any
-// number of evaluations of the same (unedited) files.
+// number of evaluations of the same (unedited) files, one at a time (it
+// keeps what they share, and lends the next the last one's walker).
 type Skip struct {
 	hosts map[string]bool // the hosts indexed: any other is walked in full
 	files map[*sshconf.File]*segments
@@ -33,13 +34,16 @@ type Skip struct {
 	keyList []string
 	keySet  map[string]bool
 	quick   *quickKeys
+	docs    map[string]*Doc // the Override files' Docs, made once (see walker.load)
+	spare   *walker         // the last evaluation's, for the next (see newWalker)
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
 // are indexed when first evaluated. An evaluation for a host not listed
 // skips nothing.
 func NewSkip(hosts ...string) *Skip {
-	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{}, crits: map[*sshconf.Line]parsedMatch{}}
+	sk := &Skip{hosts: map[string]bool{}, files: map[*sshconf.File]*segments{}, globs: map[string]globResult{},
+		crits: map[*sshconf.Line]parsedMatch{}, docs: map[string]*Doc{}}
 	for _, h := range hosts {
 		sk.hosts[h] = true
 	}
