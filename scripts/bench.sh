@@ -12,6 +12,7 @@
 # For each size it times, as medians:
 #   keepalive show --host H --file F    against  ssh -G -F F H
 #   keepalive show --all --host H       the same with every other host's value explained
+#   keepalive show                      no --host: general values, every host's own explained
 #   keepalive show --host H             on the same fleet with 50% of the hosts
 #                                       setting their own value, against ssh -G on it
 #   keepalive enable --no-validate --interval 60   on a fresh copy each run
@@ -162,6 +163,8 @@ for n in $sizes; do
 	measure "show $n" "$runs" "" "$ka" show --no-server --no-putty --host "$host" --file "$cfg"
 	# --all: every host-specific value explained, each evaluated for its host.
 	measure "show-all $n" "$runs" "" "$ka" show --all --no-server --no-putty --host "$host" --file "$cfg"
+	# No --host: the general values, and every host's own value explained.
+	measure "show-plain $n" "$runs" "" "$ka" show --no-server --no-putty --file "$cfg"
 	if have ssh; then
 		measure "ssh-G $n" "$runs" "" ssh -G -F "$cfg" "$host"
 	else
@@ -273,7 +276,7 @@ done
 s10=$(get "show 10000") s100=$(get "show 100000")
 if [ -n "$s10" ] && [ -n "$s100" ]; then
 	check "show, 100,000 vs 10,000 hosts: $(ratio "$s100" "$s10")x <= 11x" "$s100 / $s10 <= 11"
-	for c in show-all enable unchanged disable server; do
+	for c in show-all show-plain enable unchanged disable server; do
 		check "$c, 100,000 vs 10,000: $(ratio "$(get "$c 100000")" "$(get "$c 10000")")x <= 11x (linear)" "$(get "$c 100000") / $(get "$c 10000") <= 11"
 	done
 fi
@@ -291,7 +294,7 @@ if [ -n "$gnutime" ]; then
 	for n in $sizes; do
 		b=$(get "bytes $n") sb=$(get "sshd-bytes $n")
 		[ "$n" -ge 10000 ] || continue # a small config's peak is the program's own
-		for c in show show-all show-50 enable unchanged disable; do
+		for c in show show-all show-plain show-50 enable unchanged disable; do
 			m=$(getmem "$c $n") cb=$b
 			[ "$c" = show-50 ] && cb=$(get "bytes50 $n") # its own, larger fleet
 			check "$c, $n hosts: peak memory $(awk "BEGIN { printf \"%.1f\", $m * 1024 / $cb }")x the config <= 5x" "$m * 1024 / $cb <= 5"
