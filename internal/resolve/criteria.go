@@ -304,7 +304,10 @@ func (w *walker) matchServer(pos lazyPos, crit []Criterion) State {
 	}
 	if c == nil {
 		for _, cr := range crit {
-			if cr.Attr == "localport" {
+			// sshd -T stops at the first such block: noted there only (an
+			// sshd_config with a block per service port has thousands).
+			if cr.Attr == "localport" && !w.lportNoted {
+				w.lportNoted = true
 				w.incomplete(pos.String(), "sshd -T without a connection (-C) refuses Match LocalPort (\"'lport' not in connection test specification\"); these are the values of connections no Match block but Match all applies to")
 			}
 		}
@@ -342,7 +345,10 @@ func (w *walker) matchServer(pos lazyPos, crit []Criterion) State {
 			r = stateOf(c.LAddr != "" && addrMatchList(c.LAddr, arg) == 1)
 		case "localport":
 			if c.LPort == "" {
-				w.incomplete(pos.String(), "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
+				if !w.lportNoted { // sshd -T -C stops at the first: noted there only
+					w.lportNoted = true
+					w.incomplete(pos.String(), "Match LocalPort needs the connection's local port: sshd -T -C refuses a connection without lport= (\"'Match LocalPort' in configuration but 'lport' not in connection test specification\"); add lport=PORT")
+				}
 				r = Maybe
 				break
 			}

@@ -382,22 +382,25 @@ type walker struct {
 	finalHost string
 	steps     int
 	seen      map[Problem]bool // problems reported, so a re-walked file adds none
-	ver       *Version
-	failed    map[string]error // reads that failed, by path: tried once
-	failedID  map[fileID]error // and by device and inode
-	byID      map[fileID]*Doc  // files read, by device and inode
-	globs     map[string]globResult
-	keys      map[string]bool // Options.Keys, canonical; nil for all
-	spellings map[string]*spelling
-	quick     *quickKeys      // see quickKeys; nil: every line is looked up
-	recent    recentSpellings // see spelling
-	lastHN    string          // hostName's input and output, see skipTo
-	lastMatch string
-	hnIn      string // the HostName value hostName expanded last, and the result
-	hnOut     string
-	trace     *trace // what Result.Edited will need, recorded in the first pass; nil: not recorded
-	visit     int    // the trace's visit being walked, -1 for none
-	incLine   int    // the line of the Include whose file is entered next
+	// incompleteSeen is Result.Incomplete as a set.
+	incompleteSeen map[Problem]bool
+	lportNoted     bool // a Match LocalPort sshd -T would refuse is in Incomplete
+	ver            *Version
+	failed         map[string]error // reads that failed, by path: tried once
+	failedID       map[fileID]error // and by device and inode
+	byID           map[fileID]*Doc  // files read, by device and inode
+	globs          map[string]globResult
+	keys           map[string]bool // Options.Keys, canonical; nil for all
+	spellings      map[string]*spelling
+	quick          *quickKeys      // see quickKeys; nil: every line is looked up
+	recent         recentSpellings // see spelling
+	lastHN         string          // hostName's input and output, see skipTo
+	lastMatch      string
+	hnIn           string // the HostName value hostName expanded last, and the result
+	hnOut          string
+	trace          *trace // what Result.Edited will need, recorded in the first pass; nil: not recorded
+	visit          int    // the trace's visit being walked, -1 for none
+	incLine        int    // the line of the Include whose file is entered next
 }
 
 // linePos returns "path:line" for line index i.
@@ -464,11 +467,15 @@ func (w *walker) incomplete(pos, format string, args ...any) {
 		return
 	}
 	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
-	for _, q := range w.res.Incomplete {
-		if q == p {
-			return
-		}
+	// A set, not a look through the list: an sshd_config with a
+	// "Match LocalPort" block per service has tens of thousands.
+	if w.incompleteSeen[p] {
+		return
 	}
+	if w.incompleteSeen == nil {
+		w.incompleteSeen = map[Problem]bool{}
+	}
+	w.incompleteSeen[p] = true
 	w.res.Incomplete = append(w.res.Incomplete, p)
 }
 

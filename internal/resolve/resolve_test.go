@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,5 +193,25 @@ func TestServerMatch(t *testing.T) {
 func TestOccurrenceSize(t *testing.T) {
 	if n := unsafe.Sizeof(Occurrence{}); n > 48 {
 		t.Errorf("an Occurrence takes %d bytes, want at most 48", n)
+	}
+}
+
+// TestLocalPortNotedOnce: sshd -T (and -C without lport=) stops at the
+// first Match LocalPort block, so the evaluation notes that block only,
+// not each of the thousands an sshd_config with a block per service port
+// has.
+func TestLocalPortNotedOnce(t *testing.T) {
+	const path = "/etc/ssh/sshd_config"
+	var b strings.Builder
+	b.WriteString("ClientAliveInterval 5\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "Match LocalPort %d\n  ClientAliveInterval %d\n", 2200+i, i+1)
+	}
+	for _, conn := range []*Conn{nil, {User: "u", Host: "h", Addr: "10.0.0.1"}} {
+		r := Resolve(Options{Dialect: sshconf.Server, Files: []Input{{Path: path}},
+			Override: map[string]*sshconf.File{path: sshconf.Parse([]byte(b.String()))}, Conn: conn})
+		if len(r.Incomplete) != 1 || r.Incomplete[0].Pos != path+":2" || !strings.Contains(r.Incomplete[0].Msg, "LocalPort") {
+			t.Errorf("connection %v: Incomplete %d entries, first %v; want one, at the first Match LocalPort (%s:2)", conn, len(r.Incomplete), r.Incomplete[:min(1, len(r.Incomplete))], path)
+		}
 	}
 }
