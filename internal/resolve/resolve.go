@@ -649,6 +649,10 @@ func (w *walker) file(path string, user bool, depth int, active *State, limit St
 	seg := 0
 	if w.skip() {
 		sg = w.opts.Skip.of(doc.File)
+		// The first block too may be skipped, and with it a whole file
+		// of blocks for other hosts: a fleet split into a thousand
+		// Included files has each host's evaluation enter every one.
+		seg = -1
 	}
 	lines := doc.File.Lines
 	var inMatchOf *sshconf.Line // the header inMatch was computed for
