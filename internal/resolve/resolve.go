@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -104,6 +105,7 @@ type Result struct {
 	server  bool
 	headers map[*sshconf.Line]linePlace // see HeaderPos
 	trace   *trace                      // for Edited; nil when it cannot help
+	steps   int                         // of the budget (maxSteps), spent
 }
 
 type linePlace struct {
@@ -348,6 +350,7 @@ func Resolve(opts Options) *Result {
 		w.trace.steps = w.steps
 		r.trace = w.trace
 	}
+	r.steps = w.steps
 	if opts.Skip != nil {
 		opts.Skip.spare = w
 	}
@@ -384,7 +387,9 @@ type walker struct {
 	seen      map[Problem]bool // problems reported, so a re-walked file adds none
 	// incompleteSeen is Result.Incomplete as a set.
 	incompleteSeen map[Problem]bool
-	lportNoted     bool // a Match LocalPort sshd -T would refuse is in Incomplete
+	lportNoted     bool           // a Match LocalPort sshd -T would refuse is in Incomplete
+	skipped        []skippedFiles // files skipFiles skipped whole
+	expanded       []*fileSet     // the file sets met so far
 	ver            *Version
 	failed         map[string]error // reads that failed, by path: tried once
 	failedID       map[fileID]error // and by device and inode
@@ -532,7 +537,9 @@ func (w *walker) load(path string) (*Doc, error) {
 		// where the first evaluation did.
 		size := 0
 		if w.skip() {
-			size = w.opts.Skip.of(o).size
+			if size = w.opts.Skip.of(o).size; len(w.skipped) > 0 && w.readBySkip(path) {
+				size = 0 // charged when it was skipped whole
+			}
 		} else {
 			for _, l := range o.Lines {
 				size += len(l.Raw)
@@ -737,7 +744,22 @@ func (w *walker) skip() bool { return w.opts.Skip != nil && !w.opts.Dialect.Serv
 // host, if the budget allows skipping to it as if its lines were walked;
 // else seg.
 func (w *walker) skipTo(sg *segments, seg int) int {
-	host, matchHost := w.hostForHostLine(), w.finalHost
+	host, matchHost, ok := w.skipHosts()
+	if !ok {
+		return seg
+	}
+	to := sg.next(seg-1, host, matchHost)
+	if to <= seg || w.res.Stopped != nil || w.steps+sg.directives[to]-sg.directives[seg] > maxSteps {
+		return seg
+	}
+	return to
+}
+
+// skipHosts returns the host Host lines match and the host name "Match
+// host" matches, as they are now in the walk; ok is false when the Skip
+// did not index the host's blocks (nothing may be skipped).
+func (w *walker) skipHosts() (host, matchHost string, ok bool) {
+	host, matchHost = w.hostForHostLine(), w.finalHost
 	if w.pass == 1 {
 		hn, ok := w.vals["hostname"]
 		if !ok {
@@ -748,14 +770,45 @@ func (w *walker) skipTo(sg *segments, seg int) int {
 		}
 		matchHost = strings.TrimSuffix(w.lastMatch, "\x00")
 	}
-	if !w.opts.Skip.hosts[host] {
-		return seg // its Host blocks are not indexed
+	return host, matchHost, w.opts.Skip.hosts[host]
+}
+
+// skipFiles returns the first of the files an Include expanded to (set,
+// from file k on) that may apply to the host, charging those before it
+// as if walked; k when none can be skipped. Files read before (through
+// another Include) are not charged their bytes again.
+func (w *walker) skipFiles(set *fileSet, k int) int {
+	host, matchHost, ok := w.skipHosts()
+	if !ok || w.res.Stopped != nil {
+		return k
 	}
-	to := sg.next(seg-1, host, matchHost)
-	if to <= seg || w.res.Stopped != nil || w.steps+sg.directives[to]-sg.directives[seg] > maxSteps {
-		return seg
+	to := set.next(k, host, matchHost)
+	if to <= k {
+		return k
 	}
+	cost := set.cost[to] - set.cost[k]
+	for path := range w.docs {
+		if i, ok := set.index[path]; ok && k <= i && i < to {
+			cost -= set.bytes[i] / bytesPerStep // read already
+		}
+	}
+	if w.steps+cost > maxSteps {
+		return k // walked, to stop where the walk does
+	}
+	w.steps += cost
+	w.skipped = append(w.skipped, skippedFiles{set, k, to})
 	return to
+}
+
+// readBySkip reports whether a file was skipped whole (skipFiles): its
+// bytes are charged already.
+func (w *walker) readBySkip(path string) bool {
+	for _, r := range w.skipped {
+		if i, ok := r.set.index[path]; ok && r.from <= i && i < r.to {
+			return true
+		}
+	}
+	return false
 }
 
 func stateOf(b bool) State {
@@ -824,12 +877,27 @@ func (w *walker) include(pos string, at int, l *sshconf.Line, user bool, depth i
 			// SSHCFG_MATCH_ONLY), not disabled (NEVERMATCH).
 			lim = limit
 		}
-		for _, m := range matches {
+		var set *fileSet
+		if w.skip() {
+			// Skipped whole only the first time the files are met in an
+			// evaluation, as load charges a file's bytes once.
+			if set = w.opts.Skip.fileSet(p, matches, w.opts.Override); set.overlaps || slices.Contains(w.expanded, set) {
+				set = nil
+			} else {
+				w.expanded = append(w.expanded, set)
+			}
+		}
+		for k := 0; k < len(matches); k++ {
+			if set != nil {
+				if k = w.skipFiles(set, k); k == len(matches) {
+					break
+				}
+			}
 			if !w.step(fileCost, pos) {
 				return
 			}
 			w.incLine = at
-			w.file(m, user, depth+1, active, lim, header)
+			w.file(matches[k], user, depth+1, active, lim, header)
 			*active = outer // a Match inside an Include does not leak out
 		}
 	}

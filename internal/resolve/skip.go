@@ -35,7 +35,8 @@ type Skip struct {
 	keySet  map[string]bool
 	quick   *quickKeys
 	docs    map[string]*Doc // the Override files' Docs, made once (see walker.load)
-	spare   *walker         // the last evaluation's, for the next (see newWalker)
+	sets    map[string]*fileSet
+	spare   *walker // the last evaluation's, for the next (see newWalker)
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
@@ -364,4 +365,82 @@ func nonASCII(s string) bool {
 		}
 	}
 	return false
+}
+
+// fileSet indexes the files an Include pattern expanded to, for skipping
+// those that cannot apply to a host without entering each (a fleet split
+// into a thousand files): by the plain names of their blocks, with the
+// files that have blocks for every host (or not indexed: not supplied
+// through Override) always visited.
+type fileSet struct {
+	always      []int            // files visited for every host, ascending
+	host, match map[string][]int // plain Host name / "Match host" name -> files, ascending
+	index       map[string]int   // path -> file
+	bytes       []int            // each file's bytes, as load charges them
+	cost        []int            // steps of walking files [0, k) whole, as if for the first time
+	// overlaps says another pattern expanded to one of these files: its
+	// bytes might have been charged through that one, so none is skipped.
+	overlaps bool
+}
+
+// skippedFiles are files skipFiles skipped whole: set's [from, to).
+type skippedFiles struct {
+	set      *fileSet
+	from, to int
+}
+
+// fileSet returns the index of the files pattern expanded to.
+func (s *Skip) fileSet(pattern string, matches []string, override map[string]*sshconf.File) *fileSet {
+	if fs, ok := s.sets[pattern]; ok {
+		return fs
+	}
+	fs := &fileSet{host: map[string][]int{}, match: map[string][]int{}, index: map[string]int{},
+		bytes: make([]int, len(matches)), cost: make([]int, len(matches)+1)}
+	for k, m := range matches {
+		fs.index[m] = k
+		f := override[m]
+		if f == nil {
+			fs.always = append(fs.always, k)
+			fs.cost[k+1] = fs.cost[k]
+			continue
+		}
+		sg := s.of(f)
+		fs.bytes[k] = sg.size
+		fs.cost[k+1] = fs.cost[k] + fileCost + sg.size/bytesPerStep + sg.directives[len(sg.directives)-1]
+		if len(sg.always) > 0 || sg.hostPat.prefix != nil || sg.hostPat.suffix != nil || sg.matchPat.prefix != nil || sg.matchPat.suffix != nil {
+			fs.always = append(fs.always, k)
+			continue
+		}
+		for name := range sg.host.first {
+			fs.host[name] = append(fs.host[name], k)
+		}
+		for name := range sg.match.first {
+			fs.match[name] = append(fs.match[name], k)
+		}
+	}
+	if s.sets == nil {
+		s.sets = map[string]*fileSet{}
+	}
+	for _, other := range s.sets {
+		for path := range fs.index {
+			if _, ok := other.index[path]; ok {
+				fs.overlaps, other.overlaps = true, true
+				break
+			}
+		}
+	}
+	s.sets[pattern] = fs
+	return fs
+}
+
+// next returns the first file from k on that may apply to a host matched
+// as host by Host lines and as matchHost by "Match host"; len when none.
+func (fs *fileSet) next(k int, host, matchHost string) int {
+	best := len(fs.bytes)
+	for _, list := range [][]int{fs.always, fs.host[host], fs.match[matchHost]} {
+		if i := sort.SearchInts(list, k); i < len(list) && list[i] < best {
+			best = list[i]
+		}
+	}
+	return best
 }
