@@ -124,7 +124,7 @@ func (c *Config) Run() (*Result, error) {
 	}
 	for _, o := range p.MayApply {
 		fmt.Fprintf(c.Warn, "keepalive: warning: %s: %s %s is in a block keepalive does not evaluate (%s) and may apply first\n",
-			o.Pos(), o.Line().Key(), o.Line().Value(), o.Header.Value())
+			o.Pos(), o.Line().Key(), o.Line().Value(), sshconf.Abbrev(o.Header.Args()))
 	}
 	if len(p.Shadowed) > 0 {
 		var msgs []string

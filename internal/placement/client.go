@@ -476,7 +476,7 @@ func (p *Plan) undo(occ []resolve.Occurrence, all bool) {
 		ours := marked && holds(f, i, m)
 		block := blockName(f, i)
 		if block == "" && o.Header != nil {
-			block = o.Header.Key() + " " + o.Header.Value()
+			block = sshconf.Header(o.Header)
 		}
 		c := Change{Key: l.Key(), Was: l.Value(), Path: o.Doc.Path, Block: block}
 		switch {

@@ -58,7 +58,7 @@ type Pinned struct {
 }
 
 // Block is the host's block header, as "Host aur.archlinux.org".
-func (h Pinned) Block() string { return h.header.Key() + " " + h.header.Value() }
+func (h Pinned) Block() string { return sshconf.Header(h.header) }
 
 // Key and Value are the host's own directive's.
 func (h Pinned) Key() string   { return h.line.Key() }
@@ -93,7 +93,7 @@ func blockName(f *sshconf.File, i int) string {
 	if b.Header == nil {
 		return ""
 	}
-	return b.Header.Key() + " " + b.Header.Value()
+	return sshconf.Header(b.Header)
 }
 
 // pathOf returns the path of f in the plan.
@@ -144,7 +144,7 @@ func (p *Plan) finish(r *resolve.Result) (edited bool) {
 		if c.Block == "" && r != nil {
 			for _, o := range r.Occurrences {
 				if o.Doc.File == c.file && o.Index == i && o.Header != nil {
-					c.Block = o.Header.Key() + " " + o.Header.Value()
+					c.Block = sshconf.Header(o.Header)
 					break
 				}
 			}

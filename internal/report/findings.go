@@ -59,14 +59,17 @@ func blockName(h *sshconf.Line) string {
 	if h == nil {
 		return "the lines before any Host or Match"
 	}
-	parts := []string{h.Key()}
+	var args []string
 	for _, a := range h.Args() {
 		if a == "" || strings.ContainsAny(a, " \t") {
 			a = strconv.Quote(a)
 		}
-		parts = append(parts, a)
+		args = append(args, a)
 	}
-	return "`" + strings.Join(parts, " ") + "`"
+	if len(args) == 0 {
+		return "`" + h.Key() + "`"
+	}
+	return "`" + h.Key() + " " + sshconf.Abbrev(args) + "`"
 }
 
 // blockAt names the block of an occurrence and where its header is.

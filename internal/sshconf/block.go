@@ -1,6 +1,9 @@
 package sshconf
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Block is a run of lines that share a Host or Match header. The lines
 // before the first header form a block with a nil Header: they apply to
@@ -90,4 +93,23 @@ func IsHostAll(h *Line) bool {
 		return h.Arg0() == "*"
 	}
 	return h.Is("Match") && strings.EqualFold(h.Arg0(), "all")
+}
+
+// Header returns a block header as "Keyword arguments", for messages: a
+// line naming many hosts (a thousand on one Host line) shows the first
+// few and how many more.
+func Header(l *Line) string {
+	return l.Key() + " " + Abbrev(l.Args())
+}
+
+// abbrevArgs is how many arguments Abbrev shows of a long list.
+const abbrevArgs = 6
+
+// Abbrev joins args with spaces; of more than abbrevArgs+2 only the first
+// abbrevArgs, then "... (N more)".
+func Abbrev(args []string) string {
+	if len(args) <= abbrevArgs+2 {
+		return strings.Join(args, " ")
+	}
+	return strings.Join(args[:abbrevArgs], " ") + fmt.Sprintf(" ... (%d more)", len(args)-abbrevArgs)
 }

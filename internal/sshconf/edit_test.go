@@ -1,6 +1,9 @@
 package sshconf
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestSetValue(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -101,5 +104,25 @@ func TestByteOrderMarkStaysFirst(t *testing.T) {
 	f.Replace(0, "Host b")
 	if got := string(f.Bytes()); got != "\uFEFFHost b\r\n  User x\r\n" {
 		t.Fatalf("Replace(0) = %q", got)
+	}
+}
+
+// TestHeaderAbbrev: a header naming many hosts is shown with its first
+// few and how many more; a short one whole.
+func TestHeaderAbbrev(t *testing.T) {
+	long := "Host"
+	for i := range 1000 {
+		long += fmt.Sprintf(" h%d", i)
+	}
+	for _, tc := range []struct{ line, want string }{
+		{"Host a b c", "Host a b c"},
+		{"Host 1 2 3 4 5 6 7 8", "Host 1 2 3 4 5 6 7 8"},
+		{"Host 1 2 3 4 5 6 7 8 9", "Host 1 2 3 4 5 6 ... (3 more)"},
+		{long, "Host h0 h1 h2 h3 h4 h5 ... (994 more)"},
+		{"Match host \"a b\" user c", "Match host a b user c"},
+	} {
+		if got := Header(Parse([]byte(tc.line + "\n")).Lines[0]); got != tc.want {
+			t.Errorf("Header(%q) = %q, want %q", tc.line, got, tc.want)
+		}
 	}
 }
