@@ -24,31 +24,67 @@ type op struct {
 // Unified returns a unified diff from old to new labelled with the names,
 // or "" when they are equal. Lines keep their endings; a missing final
 // newline is marked as diff(1) does.
+//
+// Only the lines around the change are split out: the common prefix and
+// suffix of whole lines are found on the bytes (a 9 MB file split into
+// 500,000 lines twice, and an operation made for each, took a second and
+// 130 MB for a one-line change).
 func Unified(oldName, newName string, old, new []byte) string {
-	if string(old) == string(new) {
+	return UnifiedText(oldName, newName, string(old), string(new))
+}
+
+// UnifiedText is Unified for contents held as strings (not copied).
+func UnifiedText(oldName, newName, a, b string) string {
+	if a == b {
 		return ""
 	}
-	a, b := splitLines(string(old)), splitLines(string(new))
+	// pre: the start of the first line that differs, the same in both.
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
 		pre++
 	}
+	pre = strings.LastIndexByte(a[:pre], '\n') + 1
+	// suf: the bytes of the common whole lines at the end, not reaching
+	// into pre.
 	suf := 0
 	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
 		suf++
 	}
+	for suf > 0 && !(lineStart(a, len(a)-suf, pre) && lineStart(b, len(b)-suf, pre)) {
+		suf--
+	}
+	// Context: up to that many whole lines before and after.
+	from := pre
+	for k := 0; k < context && from > 0; k++ {
+		from = strings.LastIndexByte(a[:from-1], '\n') + 1
+	}
+	toA, toB := len(a)-suf, len(b)-suf
+	after := toA
+	for k := 0; k < context && after < len(a); k++ {
+		if n := strings.IndexByte(a[after:], '\n'); n >= 0 {
+			after += n + 1
+		} else {
+			after = len(a)
+		}
+	}
 	var ops []op
-	for _, l := range a[:pre] {
+	for _, l := range splitLines(a[from:pre]) {
 		ops = append(ops, op{' ', l})
 	}
-	ops = append(ops, middle(a[pre:len(a)-suf], b[pre:len(b)-suf])...)
-	for _, l := range a[len(a)-suf:] {
+	ops = append(ops, middle(splitLines(a[pre:toA]), splitLines(b[pre:toB]))...)
+	for _, l := range splitLines(a[toA:after]) {
 		ops = append(ops, op{' ', l})
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
-	writeHunks(&sb, ops)
+	writeHunks(&sb, ops, strings.Count(a[:from], "\n"))
 	return sb.String()
+}
+
+// lineStart reports whether offset i of s starts a line: the start of the
+// text, just after a line break, or at pre (which starts a line).
+func lineStart(s string, i, pre int) bool {
+	return i == pre || i == 0 || s[i-1] == '\n'
 }
 
 func splitLines(s string) []string {
@@ -108,9 +144,11 @@ func middle(a, b []string) []op {
 	return ops
 }
 
-// writeHunks groups changes with their context into @@ hunks.
-func writeHunks(sb *strings.Builder, ops []op) {
+// writeHunks groups changes with their context into @@ hunks; ops start
+// at line index base of both files.
+func writeHunks(sb *strings.Builder, ops []op, base int) {
 	oldLine, newLine := make([]int, len(ops)+1), make([]int, len(ops)+1)
+	oldLine[0], newLine[0] = base, base
 	for k, o := range ops {
 		oldLine[k+1], newLine[k+1] = oldLine[k], newLine[k]
 		if o.kind != '+' {

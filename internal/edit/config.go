@@ -168,10 +168,10 @@ func (c *Config) Run() (*Result, error) {
 		var diffs strings.Builder
 		for _, path := range changed {
 			if p.Remove[path] { // the whole file goes
-				diffs.WriteString(diff.Unified(path, "/dev/null", []byte(p.Orig[path]), nil))
+				diffs.WriteString(diff.UnifiedText(path, "/dev/null", p.Orig[path], ""))
 				continue
 			}
-			diffs.WriteString(diff.Unified(path, path, []byte(p.Orig[path]), p.Files[path].Bytes()))
+			diffs.WriteString(diff.UnifiedText(path, path, p.Orig[path], p.Files[path].String()))
 		}
 		res.Diff = diffs.String()
 	}

@@ -91,6 +91,20 @@ func (f *File) Bytes() []byte {
 	return b
 }
 
+// String is Bytes as a string, built once (no copy of a copy).
+func (f *File) String() string {
+	n := 0
+	for _, l := range f.Lines {
+		n += len(l.Raw)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, l := range f.Lines {
+		b.WriteString(l.Raw)
+	}
+	return b.String()
+}
+
 // HasBOM reports whether the file starts with a UTF-8 byte-order mark,
 // which OpenSSH rejects as part of the first keyword.
 func (f *File) HasBOM() bool {
