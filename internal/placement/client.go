@@ -270,6 +270,12 @@ func (p *Plan) pinned(s *Scope, r *resolve.Result) {
 				continue
 			}
 			seen[o.Header] = true
+			if len(p.Pinned) == cap(p.Pinned) {
+				// Doubled: append grows a long list by a quarter, leaving
+				// four times it behind (a fleet where every host has its
+				// own value pins 100,000).
+				p.Pinned = slices.Grow(p.Pinned, len(p.Pinned)+1)
+			}
 			p.Pinned = append(p.Pinned, Pinned{header: o.Header, line: o.Line(), path: o.Doc.Path, index: o.Index})
 		}
 	}

@@ -35,7 +35,9 @@ func ParseString(s string) *File {
 		n++
 	}
 	lines := make([]Line, n)
-	f.Lines = make([]*Line, n)
+	// Room for the few lines an edit inserts, so that Insert moves the
+	// pointers in place rather than copying them all to a new array.
+	f.Lines = make([]*Line, n, n+insertRoom)
 	nul := strings.IndexByte(s, 0) >= 0 // looked for in each line only if there is one
 	if len(s) < parallelFrom {
 		parseLines(s, lines, f.Lines, 0, nul)
@@ -59,6 +61,10 @@ func ParseString(s string) *File {
 	<-done
 	return f
 }
+
+// insertRoom is how many lines a parsed file can gain without its
+// line slice being copied.
+const insertRoom = 16
 
 // parallelFrom is the size from which ParseString uses two goroutines:
 // below it, starting one costs more than it saves.
