@@ -93,6 +93,26 @@ func (r ran) malformed(want string) error {
 // not hold.
 const getentNotFound = 2
 
+// getent runs `getent DATABASE KEY` and returns the run when it found an
+// entry; unknown (what os/user said) when NSS does not know the key
+// either, and an error saying what to do when getent is missing or fails.
+// what names an entry of the database in that message.
+func (n nss) getent(database, key, what string, unknown error) (ran, error) {
+	r, err := n.run("getent", database, key)
+	switch {
+	case errors.Is(err, errNoProgram):
+		return r, fmt.Errorf("%w (not in /etc/%s; getent, which would ask the name service (LDAP, SSSD) for it, is not in %s: install it, or add the %s to /etc/%s)",
+			unknown, database, strings.Join(n.dirs, ", "), what, database)
+	case err != nil:
+		return r, err
+	case r.code == getentNotFound:
+		return r, unknown
+	case r.code != 0:
+		return r, r.failed()
+	}
+	return r, nil
+}
+
 // user asks NSS for the passwd entry of a name, or of a uid when byID.
 // unknown is what os/user said; it is the answer when NSS does not know
 // the account either.
@@ -102,16 +122,9 @@ func (n nss) user(key string, byID bool, unknown error) (*User, error) {
 		// option: no such name is looked up.
 		return nil, unknown
 	}
-	r, err := n.run("getent", "passwd", key)
-	switch {
-	case errors.Is(err, errNoProgram):
-		return nil, fmt.Errorf("%w (not in /etc/passwd; getent, which would ask the name service (LDAP, SSSD) for it, is not in %s: install it, or add the account to /etc/passwd)", unknown, strings.Join(n.dirs, ", "))
-	case err != nil:
+	r, err := n.getent("passwd", key, "account", unknown)
+	if err != nil {
 		return nil, err
-	case r.code == getentNotFound:
-		return nil, unknown
-	case r.code != 0:
-		return nil, r.failed()
 	}
 	const want = "one line name:password:uid:gid:gecos:home:shell with numeric ids and an absolute home"
 	line, ok := oneLine(r.out)
@@ -136,16 +149,9 @@ func (n nss) group(gid string, unknown error) (*user.Group, error) {
 	if !isDecimal(gid) {
 		return nil, unknown
 	}
-	r, err := n.run("getent", "group", gid)
-	switch {
-	case errors.Is(err, errNoProgram):
-		return nil, fmt.Errorf("%w (not in /etc/group; getent, which would ask the name service (LDAP, SSSD) for it, is not in %s: install it, or add the group to /etc/group)", unknown, strings.Join(n.dirs, ", "))
-	case err != nil:
+	r, err := n.getent("group", gid, "group", unknown)
+	if err != nil {
 		return nil, err
-	case r.code == getentNotFound:
-		return nil, unknown
-	case r.code != 0:
-		return nil, r.failed()
 	}
 	line, ok := oneLine(r.out)
 	f := strings.Split(line, ":")
