@@ -70,22 +70,6 @@ func (w *walker) lookupSpelling(key string) *spelling {
 	if sp, ok := w.spellings[key]; ok {
 		return sp
 	}
-	if w.skip() && w.spellings == nil { // shared by the evaluations of a Skip that record the same keys
-		sk := w.opts.Skip
-		keys := "\x00" // nil: every key
-		if w.opts.Keys != nil {
-			keys = strings.Join(w.opts.Keys, ",")
-		}
-		if sk.spellings == nil {
-			sk.spellings, sk.spellingKeys = map[string]*spelling{}, keys
-		}
-		if sk.spellingKeys == keys {
-			w.spellings = sk.spellings
-			if sp, ok := w.spellings[key]; ok {
-				return sp
-			}
-		}
-	}
 	sp := &spelling{lower: strings.ToLower(key), canon: w.opts.Dialect.Canon(key)}
 	if sp.canon == "connecttimeout" && strings.EqualFold(key, "setuptimeout") {
 		// Debian's before 1:9.9 read it as ServerAliveInterval.
@@ -99,10 +83,7 @@ func (w *walker) lookupSpelling(key string) *spelling {
 	}
 	sp.info, sp.known = table[sp.lower]
 	sp.record = w.keys == nil || w.keys[sp.canon]
-	if w.spellings == nil {
-		w.spellings = map[string]*spelling{}
-	}
-	w.spellings[key] = sp
+	w.spellings[key] = sp // shared through keySet
 	return sp
 }
 
@@ -156,29 +137,51 @@ func (w *walker) checkKeyword(path string, i int, l *sshconf.Line, sp *spelling,
 // lines of a large config at all.
 type quickKeys [64]uint32 // by length: a bit per first letter, folded
 
-// keySet returns Options.Keys canonical, and their quick test when the
-// walk reports no problems (nil otherwise). The evaluations of a Skip
-// (show's, one per host) that ask about the same keys share them.
-func keySet(opts *Options) (map[string]bool, *quickKeys) {
+// keySet is what an evaluation derives from Options.Keys: the keys,
+// canonical (nil: every key), their quick test when the walk reports no
+// problems, and the spellings looked up so far (walker.spelling). The
+// evaluations of a Skip (show's, one per host) that ask about the same
+// keys share one.
+type keySet struct {
+	list       []string // Options.Keys
+	noProblems bool     // Options.NoProblems
+	canon      map[string]bool
+	quick      *quickKeys
+	spellings  map[string]*spelling
+}
+
+// newKeySet returns the keySet of opts: the Skip's when it is for the
+// same keys.
+func newKeySet(opts *Options) *keySet {
 	sk := opts.Skip
 	if opts.Dialect.Server {
 		sk = nil // a Skip is for client evaluations
 	}
-	if sk != nil && sk.keySet != nil && slices.Equal(sk.keyList, opts.Keys) && (sk.quick != nil) == opts.NoProblems {
-		return sk.keySet, sk.quick
+	if k := sk.lastKeys(); k != nil && (k.list == nil) == (opts.Keys == nil) && slices.Equal(k.list, opts.Keys) && k.noProblems == opts.NoProblems {
+		return k
 	}
-	keys := make(map[string]bool, len(opts.Keys))
-	for _, k := range opts.Keys {
-		keys[opts.Dialect.Canon(k)] = true
-	}
-	var q *quickKeys
-	if opts.NoProblems {
-		q = newQuickKeys(keys)
+	k := &keySet{list: slices.Clone(opts.Keys), noProblems: opts.NoProblems, spellings: map[string]*spelling{}}
+	if opts.Keys != nil {
+		k.canon = make(map[string]bool, len(opts.Keys))
+		for _, key := range opts.Keys {
+			k.canon[opts.Dialect.Canon(key)] = true
+		}
+		if opts.NoProblems {
+			k.quick = newQuickKeys(k.canon)
+		}
 	}
 	if sk != nil {
-		sk.keyList, sk.keySet, sk.quick = slices.Clone(opts.Keys), keys, q
+		sk.keys = k
 	}
-	return keys, q
+	return k
+}
+
+// lastKeys is the keySet of the Skip's last evaluation (nil for none).
+func (s *Skip) lastKeys() *keySet {
+	if s == nil {
+		return nil
+	}
+	return s.keys
 }
 
 func newQuickKeys(keys map[string]bool) *quickKeys {

@@ -334,9 +334,8 @@ func Resolve(opts Options) *Result {
 	if !opts.Dialect.Server && opts.Skip == nil {
 		w.trace = &trace{opts: opts, docs: map[*sshconf.File]docState{}}
 	}
-	if opts.Keys != nil {
-		w.keys, w.quick = keySet(&opts)
-	}
+	k := newKeySet(&opts)
+	w.keys, w.quick, w.spellings = k.canon, k.quick, k.spellings
 	w.run(1)
 	if !opts.Dialect.Server && !w.wantFinal {
 		if v, ok := w.vals["canonicalizehostname"]; ok && (strings.EqualFold(v, "yes") || strings.EqualFold(v, "always")) {

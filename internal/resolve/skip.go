@@ -26,17 +26,10 @@ type Skip struct {
 	files map[*sshconf.File]*segments
 	globs map[string]globResult         // Include patterns expanded, for every evaluation
 	crits map[*sshconf.Line]parsedMatch // Match criteria, see walker.parseMatch
-	// spellings are the keywords' spellings, as walker.spelling looks them up.
-	spellings    map[string]*spelling
-	spellingKeys string // the Options.Keys they were made for
-	// keyList, keySet and quick are the last evaluation's Options.Keys,
-	// canonical, and their quick test (see keySet).
-	keyList []string
-	keySet  map[string]bool
-	quick   *quickKeys
-	docs    map[string]*Doc // the Override files' Docs, made once (see walker.load)
-	sets    map[string]*fileSet
-	spare   *walker // the last evaluation's, for the next (see newWalker)
+	keys  *keySet                       // the last evaluation's (see newKeySet)
+	docs  map[string]*Doc               // the Override files' Docs, made once (see walker.load)
+	sets  map[string]*fileSet           // Include patterns' files, see fileSet
+	spare *walker                       // the last evaluation's, for the next (see newWalker)
 }
 
 // NewSkip returns an empty index for evaluating the given hosts; files
