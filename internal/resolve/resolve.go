@@ -331,7 +331,9 @@ var errStopped = errors.New("evaluation stopped")
 func Resolve(opts Options) *Result {
 	r := &Result{server: opts.Dialect.Server}
 	w := newWalker(&opts, r)
-	if !opts.Dialect.Server && opts.Skip == nil {
+	if !opts.Dialect.Server && opts.Skip == nil && opts.Override != nil {
+		// Only an evaluation of trees that can be edited (a plan's,
+		// through Override) can be answered again by Result.Edited.
 		w.trace = &trace{opts: opts, docs: map[*sshconf.File]docState{}}
 	}
 	k := newKeySet(&opts)
@@ -470,17 +472,21 @@ func (w *walker) incomplete(pos, format string, args ...any) {
 	if w.res == nil {
 		return
 	}
-	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
-	// A set, not a look through the list: an sshd_config with a
-	// "Match LocalPort" block per service has tens of thousands.
-	if w.incompleteSeen[p] {
-		return
+	w.res.Incomplete = once(w.res.Incomplete, &w.incompleteSeen, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// once appends p to list unless seen (the list as a set) has it. A set,
+// not a look through the list: an sshd_config with a "Match LocalPort"
+// block per service has tens of thousands of lines to report.
+func once(list []Problem, seen *map[Problem]bool, p Problem) []Problem {
+	if (*seen)[p] {
+		return list
 	}
-	if w.incompleteSeen == nil {
-		w.incompleteSeen = map[Problem]bool{}
+	if *seen == nil {
+		*seen = map[Problem]bool{}
 	}
-	w.incompleteSeen[p] = true
-	w.res.Incomplete = append(w.res.Incomplete, p)
+	(*seen)[p] = true
+	return append(list, p)
 }
 
 // byHost records that the lines walked may depend on the host
@@ -495,14 +501,7 @@ func (w *walker) problem(pos, format string, args ...any) {
 	if w.pass != 1 || w.res == nil || w.opts.NoProblems {
 		return
 	}
-	p := Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)}
-	if w.seen == nil {
-		w.seen = map[Problem]bool{}
-	}
-	if !w.seen[p] {
-		w.seen[p] = true
-		w.res.Problems = append(w.res.Problems, p)
-	}
+	w.res.Problems = once(w.res.Problems, &w.seen, Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
 // step spends n steps of the budget on the line at pos, and reports false,
