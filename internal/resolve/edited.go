@@ -139,8 +139,7 @@ type lineMap struct {
 	fresh   []freshLine // ascending
 	removed []*sshconf.Line
 	isFresh map[int]bool
-	rewrote map[int]int           // old index -> index now, of the lines rewritten
-	wasOf   map[int]*sshconf.Line // old index -> the line as the walk read it, of those
+	rewrote map[int]freshLine // old index -> what it became, of the lines rewritten
 }
 
 type run struct{ old, now, n int }
@@ -159,8 +158,8 @@ func (m *lineMap) index(j int) int {
 	if k < len(m.kept) && m.kept[k].old <= j {
 		return m.kept[k].now + j - m.kept[k].old
 	}
-	if at, ok := m.rewrote[j]; ok {
-		return at
+	if fl, ok := m.rewrote[j]; ok {
+		return fl.at
 	}
 	return -1
 }
@@ -202,7 +201,7 @@ func mapLines(n int, edits []sshconf.Edit, now int) (*lineMap, bool) {
 		}
 		return len(pieces), at == pos
 	}
-	m := &lineMap{isFresh: map[int]bool{}, rewrote: map[int]int{}, wasOf: map[int]*sshconf.Line{}}
+	m := &lineMap{isFresh: map[int]bool{}, rewrote: map[int]freshLine{}}
 	for _, e := range edits {
 		k, ok := split(e.At)
 		if !ok {
@@ -238,7 +237,7 @@ func mapLines(n int, edits []sshconf.Edit, now int) (*lineMap, bool) {
 				m.isFresh[at+j] = true
 			}
 			if p.was != nil {
-				m.rewrote[p.wasAt], m.wasOf[p.wasAt] = at, p.was
+				m.rewrote[p.wasAt] = freshLine{at: at, was: p.was, wasAt: p.wasAt}
 			}
 		}
 		at += p.n
@@ -379,8 +378,8 @@ func (e *edited) kept(m *lineMap, j int) (int, bool) {
 	if at < 0 {
 		return -1, false
 	}
-	if _, rewritten := m.rewrote[j]; rewritten {
-		if _, same := e.renamed[m.wasOf[j]]; !same {
+	if fl, rewritten := m.rewrote[j]; rewritten {
+		if _, same := e.renamed[fl.was]; !same {
 			return -1, false
 		}
 	}
