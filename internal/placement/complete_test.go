@@ -3,7 +3,6 @@ package placement
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -40,12 +39,8 @@ func TestCompletenessAgrees(t *testing.T) {
 		".ssh/conf.d/a.conf":                       "Host b\n  Port 7\nMatch exec \"y\"\n  User c\n",
 		".ssh/conf.d/keepalive-probe.invalid.conf": "Match exec \"p\"\n  User p\n",
 	}
-	for _, src := range testenv.CorpusFiles(t, "client") {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs["corpus/"+filepath.Base(src)] = string(data)
+	for _, c := range testenv.CorpusTexts(t, "client") {
+		configs["corpus/"+c.Name] = c.Text
 	}
 	settings := []Setting{
 		{Key: sshconf.ServerAliveInterval, Value: "60", Default: true},
@@ -154,12 +149,8 @@ func TestEnableSkipsNoEvaluationThatMatters(t *testing.T) {
 		"crlf bom":       "\uFEFFHost web\r\n  User w\r\n",
 	}
 	extra := map[string]string{".ssh/conf.d/a.conf": "Host b\n  ServerAliveCountMax 7\n"}
-	for _, src := range testenv.CorpusFiles(t, "client") {
-		data, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs["corpus/"+filepath.Base(src)] = string(data)
+	for _, c := range testenv.CorpusTexts(t, "client") {
+		configs["corpus/"+c.Name] = c.Text
 	}
 	variants := [][]Setting{
 		{{Key: sshconf.ServerAliveInterval, Value: "60", Default: true}, {Key: sshconf.ServerAliveCountMax, Value: "2", Default: true}},

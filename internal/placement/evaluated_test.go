@@ -3,7 +3,6 @@ package placement
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,12 +20,8 @@ func TestEvaluatedSameAsResolve(t *testing.T) {
 		"created": CreatedMarker + "\nMatch all\n  PidFile /run/x.pid\n",
 		"include": "Include /etc/ssh/sshd_config.d/*.conf\nPidFile /run/y.pid\nMatch User bob\n  PidFile /run/z.pid\n",
 	}
-	for _, p := range testenv.CorpusFiles(t, "server") {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs[filepath.Base(p)] = string(data)
+	for _, c := range testenv.CorpusTexts(t, "server") {
+		configs[c.Name] = c.Text
 	}
 	type plan struct {
 		name string

@@ -70,12 +70,8 @@ func TestGeneralThenOther(t *testing.T) {
 			files = append(files, a+"\n  ServerAliveInterval 5\n"+b+"\n  ServerAliveInterval 7\n")
 		}
 	}
-	for _, path := range testenv.CorpusFiles(t, "client") {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, string(data))
+	for _, c := range testenv.CorpusTexts(t, "client") {
+		files = append(files, c.Text)
 	}
 	positive := 0
 	for _, text := range files {
@@ -125,12 +121,8 @@ func TestGeneralFirstSuspects(t *testing.T) {
 		"ServerAliveInterval 1\nHost *\n  ServerAliveCountMax 5\n",
 		"Match exec true all\n  ServerAliveInterval 5\nHost *\n  ServerAliveInterval 9\nHost a\n",
 	}
-	for _, path := range testenv.CorpusFiles(t, "client") {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs = append(configs, string(data))
+	for _, c := range testenv.CorpusTexts(t, "client") {
+		configs = append(configs, c.Text)
 	}
 	reports := 0
 	for _, text := range configs {

@@ -57,12 +57,8 @@ func editConfigs(t *testing.T) []map[string]string {
 		{".ssh/config": "Host nomatch\n  Include one\nHost *\n  ServerAliveInterval 3\nMatch exec \"true\"\n  Include two\n",
 			".ssh/one": "ServerAliveCountMax 1\nHost *\n  ServerAliveInterval 2\n", ".ssh/two": "Host *\n  ServerAliveCountMax 4\n"},
 	}
-	for _, p := range testenv.CorpusFiles(t, "client") {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs = append(configs, map[string]string{".ssh/config": string(data)})
+	for _, c := range testenv.CorpusTexts(t, "client") {
+		configs = append(configs, map[string]string{".ssh/config": c.Text})
 	}
 	return configs
 }

@@ -49,12 +49,8 @@ Match all
 		t.Fatal(err)
 	}
 	configs := map[string]string{"tricky": tricky, "fleet": string(testenv.SshdConfig(300))}
-	for _, p := range testenv.CorpusFiles(t, "server") {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs[filepath.Base(p)] = string(data)
+	for _, c := range testenv.CorpusTexts(t, "server") {
+		configs[c.Name] = c.Text
 	}
 	conns := []*Conn{nil, {User: "bob", Addr: "10.1.2.3"}, {User: "carol", LPort: "2222"}, {User: "svc3", Groups: []string{"staff"}}}
 	for name, body := range configs {
@@ -187,12 +183,8 @@ func TestNoProblemsSameClient(t *testing.T) {
 	configs := map[string]string{"fleet": string(fleet.Main),
 		"tricky": "Host *.example.com\n  ServerAliveInterval 10\nMatch host \"a b\" user=bob\n  ServerAliveCountMax 3\nBogusKeyword x\nMatch exec true\n  ServerAliveInterval 20\nHost nomatch\n  ProtocolKeepAlives 7\n  SETUPTIMEOUT 9\n  serveralivecountmax 4\n  \u212Aeepalive yes\n  Hostname x\n  CanonicalizeHostname yes\n" +
 			"Host *\n  ServerAliveInterval 30\n"}
-	for _, p := range testenv.CorpusFiles(t, "client") {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		configs[filepath.Base(p)] = string(data)
+	for _, c := range testenv.CorpusTexts(t, "client") {
+		configs[c.Name] = c.Text
 	}
 	for name, body := range configs {
 		path := filepath.Join(dir, "config")

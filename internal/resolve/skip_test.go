@@ -47,12 +47,8 @@ func TestSkipSameActive(t *testing.T) {
 	}
 	configs = append(configs, manyFiles(), bomb())
 	for _, kind := range []string{"client"} {
-		for _, p := range testenv.CorpusFiles(t, kind) {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			configs = append(configs, map[string]string{".ssh/config": string(data)})
+		for _, c := range testenv.CorpusTexts(t, kind) {
+			configs = append(configs, map[string]string{".ssh/config": c.Text})
 		}
 	}
 	for ci, files := range configs {

@@ -91,6 +91,24 @@ func CorpusFiles(t testing.TB, kind string) []string {
 	return files
 }
 
+// CorpusText is a corpus file's name and contents.
+type CorpusText struct{ Name, Text string }
+
+// CorpusTexts reads the corpus files of a kind ("client", "server"), in
+// the order of their names.
+func CorpusTexts(t testing.TB, kind string) []CorpusText {
+	t.Helper()
+	var out []CorpusText
+	for _, p := range CorpusFiles(t, kind) {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, CorpusText{filepath.Base(p), string(data)})
+	}
+	return out
+}
+
 // notOnWindows skips, even under CI, a test that needs what only the Unix
 // runs have. The Windows build's tests run under Wine (make test-windows),
 // which has no Windows OpenSSH or PuTTY and no Unix root; the same tests
