@@ -169,7 +169,7 @@ func newPlan(s *Scope) *Plan {
 
 // add keeps a file that is not on disk (yet), as f prints.
 func (p *Plan) add(path string, f *sshconf.File) {
-	p.addDoc(&resolve.Doc{Path: path, File: f, Text: string(f.Bytes())})
+	p.addDoc(&resolve.Doc{Path: path, File: f, Text: f.String()})
 }
 
 // addDoc keeps a file as read (the plan's own trees, given back through

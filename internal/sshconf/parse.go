@@ -86,29 +86,30 @@ func parseLines(s string, lines []Line, ptrs []*Line, first int, nul bool) {
 
 // Bytes prints the file. An unedited File prints exactly what was parsed.
 func (f *File) Bytes() []byte {
-	n := 0
-	for _, l := range f.Lines {
-		n += len(l.Raw)
-	}
-	b := make([]byte, 0, n)
+	b := make([]byte, 0, f.size())
 	for _, l := range f.Lines {
 		b = append(b, l.Raw...)
 	}
 	return b
 }
 
-// String is Bytes as a string, built once (no copy of a copy).
+// String is Bytes as a string, built once (not a copy of Bytes).
 func (f *File) String() string {
-	n := 0
-	for _, l := range f.Lines {
-		n += len(l.Raw)
-	}
 	var b strings.Builder
-	b.Grow(n)
+	b.Grow(f.size())
 	for _, l := range f.Lines {
 		b.WriteString(l.Raw)
 	}
 	return b.String()
+}
+
+// size is the length of what the file prints.
+func (f *File) size() int {
+	n := 0
+	for _, l := range f.Lines {
+		n += len(l.Raw)
+	}
+	return n
 }
 
 // HasBOM reports whether the file starts with a UTF-8 byte-order mark,
