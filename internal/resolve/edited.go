@@ -145,10 +145,10 @@ type lineMap struct {
 type run struct{ old, now, n int }
 
 // freshLine is a line that is new at index at; was is the line it
-// rewrote, at old index wasAt (nil for an inserted line).
+// rewrote (nil for an inserted line).
 type freshLine struct {
-	at, wasAt int
-	was       *sshconf.Line
+	at  int
+	was *sshconf.Line
 }
 
 // index returns where old line j is now (rewritten or not), or -1 when it
@@ -233,11 +233,11 @@ func mapLines(n int, edits []sshconf.Edit, now int) (*lineMap, bool) {
 			m.kept = append(m.kept, run{old: p.old, now: at, n: p.n})
 		} else {
 			for j := range p.n {
-				m.fresh = append(m.fresh, freshLine{at: at + j, was: p.was, wasAt: p.wasAt})
+				m.fresh = append(m.fresh, freshLine{at: at + j, was: p.was})
 				m.isFresh[at+j] = true
 			}
 			if p.was != nil {
-				m.rewrote[p.wasAt] = freshLine{at: at, was: p.was, wasAt: p.wasAt}
+				m.rewrote[p.wasAt] = freshLine{at: at, was: p.was}
 			}
 		}
 		at += p.n
