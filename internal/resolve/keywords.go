@@ -157,8 +157,8 @@ func newKeySet(opts *Options) *keySet {
 	if opts.Dialect.Server {
 		sk = nil // a Skip is for client evaluations
 	}
-	if k := sk.lastKeys(); k != nil && (k.list == nil) == (opts.Keys == nil) && slices.Equal(k.list, opts.Keys) && k.noProblems == opts.NoProblems {
-		return k
+	if sk != nil && sk.keys.serves(opts) {
+		return sk.keys
 	}
 	k := &keySet{list: slices.Clone(opts.Keys), noProblems: opts.NoProblems, spellings: map[string]*spelling{}}
 	if opts.Keys != nil {
@@ -176,12 +176,10 @@ func newKeySet(opts *Options) *keySet {
 	return k
 }
 
-// lastKeys is the keySet of the Skip's last evaluation (nil for none).
-func (s *Skip) lastKeys() *keySet {
-	if s == nil {
-		return nil
-	}
-	return s.keys
+// serves reports whether k (nil: none) was made for the keys opts asks
+// about.
+func (k *keySet) serves(opts *Options) bool {
+	return k != nil && (k.list == nil) == (opts.Keys == nil) && slices.Equal(k.list, opts.Keys) && k.noProblems == opts.NoProblems
 }
 
 func newQuickKeys(keys map[string]bool) *quickKeys {
